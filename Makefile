@@ -1,0 +1,84 @@
+# Opstap: `make demo` serves the portal with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# The newest Python 3.12+ on PATH or under pyenv; PYTHON=... overrides.
+PYTHON ?= $(shell for v in python3.14 python3.13 python3.12; do \
+	  p=$$(command -v $$v 2>/dev/null) && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit; }; \
+	done; \
+	for p in $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r); do \
+	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit; }; \
+	done; \
+	p=$$(command -v python3 2>/dev/null) && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$p")
+
+# Debian packages: WeasyPrint's Pango, the report fonts, gettext, and chromium for browser tests.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 gettext chromium
+
+.PHONY: help setup system-packages demo serve test test-fast lint worker beat bench messages clean
+
+help:
+	@echo "make demo    virtualenv, install, migrate, demo data, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test    the whole test suite"
+	@echo "make lint    ruff check, ruff format --check, mypy"
+	@echo "make worker  a Celery worker against REDIS_URL"
+	@echo "make beat    the Celery beat scheduler against REDIS_URL"
+	@echo "make setup   only the virtualenv and the install"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "No Python 3.12 or newer found on PATH or under pyenv. Install one, or run: make PYTHON=/path/to/python3.12 ..."; \
+	  exit 1; \
+	fi
+	"$(PYTHON)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "Please install:$$missing"; exit 1; fi; \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+setup: system-packages $(VENV)/.installed
+
+messages: setup
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+demo: setup messages
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup messages
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy core pilots candidates employers reports
+
+worker: setup
+	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: setup
+	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+bench: setup
+	$(BIN)/python -m pytest benchmarks -p no:xdist $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

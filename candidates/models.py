@@ -1,0 +1,385 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from core.statemachine import Lifecycle
+
+postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Z]{2}$", _("Enter a Dutch postcode such as 1234 AB."))
+
+
+class LanguageLevel(models.TextChoices):
+    """CEFR levels; the codes sort in the order of the levels."""
+
+    A0 = "A0", _("A0 (no command)")
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+class ReferralSource(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    UWV = "uwv", _("UWV")
+    SELF = "self", _("Self-registration")
+    EMPLOYER = "employer", _("Employer")
+    OTHER = "other", _("Other")
+
+
+class BenefitType(models.TextChoices):
+    NONE = "none", _("No benefit")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance (bijstand)")
+    UNEMPLOYMENT = "unemployment", _("Unemployment benefit (WW)")
+    DISABILITY = "disability", _("Disability benefit (WIA, Wajong)")
+    OTHER = "other", _("Other benefit")
+
+
+class Weekday(models.TextChoices):
+    MONDAY = "mon", _("Monday")
+    TUESDAY = "tue", _("Tuesday")
+    WEDNESDAY = "wed", _("Wednesday")
+    THURSDAY = "thu", _("Thursday")
+    FRIDAY = "fri", _("Friday")
+    SATURDAY = "sat", _("Saturday")
+    SUNDAY = "sun", _("Sunday")
+
+
+class Candidate(TimeStampedModel):
+    """A job seeker. Only what the track needs: never a citizen service number (BSN)."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name_prefix = models.CharField(_("prefix"), max_length=20, blank=True, help_text=_("For example “van der”."))
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[postcode_validator])
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    referral_source = models.CharField(_("referral source"), max_length=32, choices=ReferralSource.choices)
+    referring_organisation = models.ForeignKey(
+        "pilots.Organisation",
+        verbose_name=_("referring organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_candidates",
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adviser"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+    )
+
+    speaking_level = models.CharField(_("speaking"), max_length=2, choices=LanguageLevel.choices, blank=True)
+    listening_level = models.CharField(_("listening"), max_length=2, choices=LanguageLevel.choices, blank=True)
+    reading_level = models.CharField(_("reading"), max_length=2, choices=LanguageLevel.choices, blank=True)
+    writing_level = models.CharField(_("writing"), max_length=2, choices=LanguageLevel.choices, blank=True)
+
+    benefit_type = models.CharField(
+        _("benefit type"), max_length=32, choices=BenefitType.choices, default=BenefitType.NONE
+    )
+    is_status_holder = models.BooleanField(_("status holder"), default=False)
+    available_days = models.JSONField(_("available days"), default=list, blank=True)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours a week available"), null=True, blank=True)
+
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_purpose = models.CharField(_("consent given for"), max_length=255, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
+            models.Index(fields=["date_of_birth"], name="candidate_birth_idx"),
+            models.Index(fields=["created_at"], name="candidate_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(referral_source__in=ReferralSource.values), name="candidate_referral_source_valid"
+            ),
+            models.CheckConstraint(condition=Q(benefit_type__in=BenefitType.values), name="candidate_benefit_valid"),
+            models.CheckConstraint(
+                condition=Q(consent_given_at__isnull=True) | ~Q(consent_purpose=""),
+                name="candidate_consent_has_purpose",
+                violation_error_message=_("Record what the consent was given for."),
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{skill}_level__in": ["", *LanguageLevel.values]}),
+                    name=f"candidate_{skill}_level_valid",
+                )
+                for skill in ("speaking", "listening", "reading", "writing")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:candidate-detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name_prefix, self.last_name) if part)
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_at is not None
+
+
+class BarrierKind(models.TextChoices):
+    CHILDCARE = "childcare", _("Childcare")
+    TRANSPORT = "transport", _("Transport")
+    POVERTY_TRAP = "poverty_trap", _("Poverty trap (armoedeval)")
+    HEALTH = "health", _("Health")
+    DEBTS = "debts", _("Debts")
+    HOUSING = "housing", _("Housing")
+
+
+class CandidateBarrier(TimeStampedModel):
+    """A precondition that can stand in the way of taking part, with what is done about it."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="barriers"
+    )
+    kind = models.CharField(_("barrier"), max_length=32, choices=BarrierKind.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        verbose_name = _("barrier")
+        verbose_name_plural = _("barriers")
+        ordering = ["candidate", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "kind"], name="candidatebarrier_unique_kind"),
+            models.CheckConstraint(condition=Q(kind__in=BarrierKind.values), name="candidatebarrier_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class EnrolmentStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    SCREENING_PLANNED = "screening_planned", _("Screening planned")
+    SCREENED = "screened", _("Screened")
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("Reserve")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    STARTED = "started", _("Started")
+    COMPLETED = "completed", _("Completed")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    OUTFLOW = "outflow", _("Outflow")
+
+
+S = EnrolmentStatus
+ENROLMENT_LIFECYCLE = Lifecycle(
+    EnrolmentStatus,
+    {
+        S.REGISTERED: {S.SCREENING_PLANNED, S.SCREENED, S.NOT_SELECTED},
+        S.SCREENING_PLANNED: {S.SCREENED, S.REGISTERED, S.NOT_SELECTED},
+        S.SCREENED: {S.SELECTED, S.RESERVE, S.NOT_SELECTED},
+        # The reserve list is kept for a next round or a seat that comes free.
+        S.RESERVE: {S.SELECTED, S.NOT_SELECTED},
+        S.SELECTED: {S.STARTED, S.RESERVE, S.NOT_SELECTED},
+        S.NOT_SELECTED: set(),
+        S.STARTED: {S.COMPLETED, S.DROPPED_OUT},
+        S.COMPLETED: {S.OUTFLOW},
+        # Someone who leaves early for a job still flows out to work.
+        S.DROPPED_OUT: {S.OUTFLOW},
+        S.OUTFLOW: set(),
+    },
+)
+# Statuses that hold one of the cohort's seats.
+SEAT_HOLDING_STATUSES = frozenset({S.SELECTED, S.STARTED, S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
+
+
+class DropoutReason(models.TextChoices):
+    HEALTH = "health", _("Health")
+    CARE_FOR_FAMILY = "care_for_family", _("Care for family or children")
+    TRANSPORT = "transport", _("Transport")
+    MONEY = "money", _("Money / poverty trap")
+    MOTIVATION = "motivation", _("Motivation")
+    LANGUAGE = "language", _("Language")
+    FOUND_WORK = "found_work", _("Found work elsewhere")
+    MOVED = "moved", _("Moved")
+    OTHER = "other", _("Other")
+
+
+class Enrolment(TimeStampedModel):
+    """A candidate in one cohort, moving through the life cycle one allowed step at a time."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    cohort = models.ForeignKey(
+        "pilots.Cohort", verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    cohort_class = models.ForeignKey(
+        "pilots.CohortClass",
+        verbose_name=_("class"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=EnrolmentStatus.choices, default=EnrolmentStatus.REGISTERED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    dropout_reason = models.CharField(_("dropout reason"), max_length=32, choices=DropoutReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["cohort", "candidate"]
+        indexes = [models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "cohort"], name="enrolment_unique_candidate_cohort"),
+            models.CheckConstraint(condition=Q(status__in=EnrolmentStatus.values), name="enrolment_status_valid"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=False, ended_on__gte=models.F("started_on")),
+                name="enrolment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(dropout_reason="") | Q(status__in=[S.DROPPED_OUT, S.OUTFLOW]),
+                name="enrolment_dropout_reason_only_after_dropout",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=S.DROPPED_OUT) | ~Q(dropout_reason=""),
+                name="enrolment_dropout_has_reason",
+                violation_error_message=_("A dropout needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.cohort}"
+
+    def allowed_statuses(self) -> list[str]:
+        return sorted(ENROLMENT_LIFECYCLE.allowed_targets(self.status), key=EnrolmentStatus.values.index)
+
+
+class EnrolmentTransition(models.Model):
+    """One step in an enrolment's life cycle: who moved it, when and why. Never edited."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=32, choices=EnrolmentStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, choices=EnrolmentStatus.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["enrolment", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_status__in=EnrolmentStatus.values), name="enrolmenttransition_to_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
+
+
+class OutcomeKind(models.TextChoices):
+    CONTRACT_AT_HOST = "contract_at_host", _("Contract at the host employer")
+    JOB_ELSEWHERE = "job_elsewhere", _("Job elsewhere")
+    EDUCATION = "education", _("BBL or other education")
+    VOLUNTEER = "volunteer", _("Volunteer work")
+    NONE = "none", _("None")
+
+
+# Outcomes that count as outflow to work in the evaluation.
+WORK_OUTCOMES = frozenset({OutcomeKind.CONTRACT_AT_HOST, OutcomeKind.JOB_ELSEWHERE, OutcomeKind.EDUCATION})
+
+
+class ContractType(models.TextChoices):
+    GROUP_HELPER = "group_helper", _("Contract as group helper (groepshulp)")
+    BBL = "bbl", _("BBL work-study contract")
+    REGULAR = "regular", _("Regular job")
+    OTHER = "other", _("Other")
+
+
+class Outcome(TimeStampedModel):
+    """Where an enrolment led: the outflow after completing or leaving the track."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="outcome"
+    )
+    kind = models.CharField(_("outcome"), max_length=32, choices=OutcomeKind.choices)
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+    )
+    employer_name = models.CharField(
+        _("employer or school"), max_length=200, blank=True, help_text=_("When it is not one of the host employers.")
+    )
+    contract_type = models.CharField(_("contract type"), max_length=32, choices=ContractType.choices, blank=True)
+    education_level = models.PositiveSmallIntegerField(_("MBO level"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours a week"), null=True, blank=True)
+    next_step = models.CharField(
+        _("next step"), max_length=255, blank=True, help_text=_("For example BBL to pedagogisch medewerker level 3.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OutcomeKind.values), name="outcome_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=OutcomeKind.CONTRACT_AT_HOST) | Q(employer__isnull=False),
+                name="outcome_contract_at_host_names_employer",
+                violation_error_message=_("A contract at the host needs the host employer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__lte=60),
+                name="outcome_hours_per_week_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(education_level__isnull=True) | Q(education_level__gte=1, education_level__lte=4),
+                name="outcome_education_level_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_work(self) -> bool:
+        return self.kind in WORK_OUTCOMES

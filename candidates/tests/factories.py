@@ -1,0 +1,61 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from candidates.models import (
+    BarrierKind,
+    BenefitType,
+    Candidate,
+    CandidateBarrier,
+    Enrolment,
+    EnrolmentStatus,
+    LanguageLevel,
+    ReferralSource,
+)
+from pilots.tests.factories import CohortFactory
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=60)
+    email = factory.Sequence(lambda n: f"kandidaat{n}@example.org")
+    phone = "06 12345678"
+    postcode = "3511 AB"
+    city = "Utrecht"
+    referral_source = ReferralSource.MUNICIPALITY
+    benefit_type = BenefitType.SOCIAL_ASSISTANCE
+    speaking_level = LanguageLevel.A2
+    listening_level = LanguageLevel.B1
+    reading_level = LanguageLevel.A2
+    writing_level = LanguageLevel.A2
+    available_days = ["mon", "tue", "wed"]
+    consent_given_at = factory.LazyFunction(timezone.now)
+    consent_purpose = "Deelname aan het voorschakeltraject en uitwisseling met de partners"
+
+
+class CandidateBarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CandidateBarrier
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = BarrierKind.TRANSPORT
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """An enrolment placed straight in a status, for tests that do not walk the life cycle."""
+
+    class Meta:
+        model = Enrolment
+
+    candidate = factory.SubFactory(CandidateFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    status = EnrolmentStatus.REGISTERED
+    status_changed_at = factory.LazyFunction(timezone.now)
+    started_on = factory.LazyAttribute(
+        lambda e: datetime.date(2026, 9, 1) if e.status in {"started", "completed", "dropped_out", "outflow"} else None
+    )

@@ -1,0 +1,34 @@
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.permissions import role_required
+from core.roles import Role
+from pilots.selectors import cohort_list
+
+from .selectors import candidate_list, enrolment_list
+
+
+@role_required(Role.ADVISER, Role.ADMINISTRATOR)
+def adviser_start(request: HttpRequest) -> HttpResponse:
+    status_counts = enrolment_list(user=request.user).values("status").annotate(n=Count("pk")).order_by("status")
+    return render(
+        request,
+        "candidates/adviser_start.html",
+        {
+            "my_candidate_count": candidate_list(user=request.user).filter(adviser=request.user).count(),
+            "status_counts": {row["status"]: row["n"] for row in status_counts},
+            "cohorts": cohort_list(user=request.user),
+        },
+    )
+
+
+@role_required(Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(candidate_list(user=request.user), pk=pk)
+    enrolments = enrolment_list(user=request.user).filter(candidate=candidate).prefetch_related("transitions__by_user")
+    return render(
+        request,
+        "candidates/candidate_detail.html",
+        {"candidate": candidate, "enrolments": enrolments, "barriers": candidate.barriers.all()},
+    )

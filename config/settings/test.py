@@ -1,0 +1,16 @@
+"""The test suite: the same settings as local, with a fast hasher, in-memory mail and temp media."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "opstap-test-key")
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="opstap-media-"))  # noqa: F405
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="opstap-static-"))  # noqa: F405
+# The manifest needs collectstatic; tests render templates without it.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

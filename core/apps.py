@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .roles import sync_role_groups
+
+        # Groups and their permissions follow the code after every migrate.
+        post_migrate.connect(sync_role_groups, sender=self)

@@ -1,0 +1,274 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Region(TimeStampedModel):
+    """A labour-market region (arbeidsmarktregio), such as Midden-Utrecht or Rijnmond."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("labour-market region")
+        verbose_name_plural = _("labour-market regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    WSP = "wsp", _("Employer service point (WSP)")
+    MUNICIPALITY = "municipality", _("Municipality")
+    UWV = "uwv", _("UWV")
+    COLLEGE = "college", _("College / training partner")
+    LEARN_WORK_COMPANY = "learn_work_company", _("Learn-work company")
+    LEARN_WORK_DESK = "learn_work_desk", _("Learn-work desk")
+    HOST_EMPLOYER = "host_employer", _("Host employer")
+    COACHING_PROVIDER = "coaching_provider", _("Coaching provider")
+    BRANCH_ORGANISATION = "branch_organisation", _("Branch organisation")
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.TextChoices):
+    CHILDCARE = "childcare", _("Childcare")
+    ELDERLY_CARE = "elderly_care", _("Elderly care")
+    CARE_WELFARE = "care_welfare", _("Care and welfare")
+    INSTALLATION = "installation", _("Installation technology")
+    HOME_CARE = "home_care", _("Home care")
+    OTHER = "other", _("Other")
+
+
+class TrackKind(models.TextChoices):
+    PRE_TRAINING = "pre_training", _("Pre-training track (voorschakeltraject)")
+    PRE_TRACK = "pre_track", _("Pre-track before BBL (voortraject)")
+    WORK_STUDY_POOL = "work_study_pool", _("Work-study pool (leerlingpoule)")
+    WORK_FIT = "work_fit", _("Work-fit track (werkfittraject)")
+
+
+class PilotStatus(models.TextChoices):
+    DESIGN = "design", _("Design")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    RUNNING = "running", _("Running")
+    EVALUATION = "evaluation", _("Evaluation")
+    CLOSED = "closed", _("Closed")
+
+
+class Pilot(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="pilots")
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        related_name="led_pilots",
+        help_text=_("The organisation that runs the pilot; its advisers and coordinators work on it."),
+    )
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    track_kind = models.CharField(_("kind of track"), max_length=32, choices=TrackKind.choices)
+    target_qualification = models.CharField(_("target qualification"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    duration_weeks = models.PositiveSmallIntegerField(
+        _("duration in weeks"), validators=[MinValueValidator(1), MaxValueValidator(156)]
+    )
+    internship_days_per_week = models.PositiveSmallIntegerField(
+        _("internship days per week"), default=0, validators=[MaxValueValidator(5)]
+    )
+    school_days_per_week = models.PositiveSmallIntegerField(
+        _("school days per week"), default=0, validators=[MaxValueValidator(5)]
+    )
+    target_outflow_percentage = models.PositiveSmallIntegerField(
+        _("target outflow (%)"), validators=[MaxValueValidator(100)]
+    )
+    status = models.CharField(_("status"), max_length=16, choices=PilotStatus.choices, default=PilotStatus.DESIGN)
+    partners = models.ManyToManyField(
+        Organisation, through="PilotPartner", verbose_name=_("partners"), related_name="pilots"
+    )
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_weeks__gte=1), name="pilot_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(target_outflow_percentage__lte=100), name="pilot_target_outflow_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(internship_days_per_week__lte=5 - F("school_days_per_week")),
+                name="pilot_weekly_rhythm_fits_week",
+                violation_error_message=_("Internship and school days together cannot exceed five a week."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=PilotStatus.values), name="pilot_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:pilot-detail", kwargs={"slug": self.slug})
+
+    @property
+    def weekly_rhythm(self) -> str:
+        return _("%(internship)s internship and %(school)s school days a week") % {
+            "internship": self.internship_days_per_week,
+            "school": self.school_days_per_week,
+        }
+
+
+class PartnerRole(models.TextChoices):
+    WSP = "wsp", _("Employer service point (WSP)")
+    MUNICIPALITY = "municipality", _("Municipality")
+    UWV = "uwv", _("UWV")
+    TRAINING_PARTNER = "training_partner", _("College / training partner")
+    LEARN_WORK_COMPANY = "learn_work_company", _("Learn-work company")
+    LEARN_WORK_DESK = "learn_work_desk", _("Learn-work desk")
+    HOST_EMPLOYER = "host_employer", _("Host employer")
+    COACHING_PROVIDER = "coaching_provider", _("Coaching provider")
+    BRANCH_ORGANISATION = "branch_organisation", _("Branch organisation")
+    FUNDER = "funder", _("Funder")
+
+
+class PilotPartner(TimeStampedModel):
+    """An organisation's role in one pilot: the same college can train in one and coach in another."""
+
+    pilot = models.ForeignKey(Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=PartnerRole.choices)
+    contribution = models.CharField(_("contribution"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("pilot partner")
+        verbose_name_plural = _("pilot partners")
+        ordering = ["pilot", "role", "organisation"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "organisation", "role"], name="pilotpartner_unique_role"),
+            models.CheckConstraint(condition=Q(role__in=PartnerRole.values), name="pilotpartner_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Cohort(TimeStampedModel):
+    """One run of a pilot, with a fixed number of seats; the reserve list waits beside it."""
+
+    pilot = models.ForeignKey(Pilot, verbose_name=_("pilot"), on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(_("name"), max_length=100)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    seats = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["pilot", "start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "name"], name="cohort_unique_name_per_pilot"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="cohort_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="cohort_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot} – {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:cohort-detail", kwargs={"pk": self.pk})
+
+
+class CohortClass(TimeStampedModel):
+    """A class (group) within a cohort; the leerlingpoule ran three."""
+
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="classes")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["cohort", "name"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "name"], name="cohortclass_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ModuleKind(models.TextChoices):
+    LANGUAGE = "language", _("Language")
+    NUMERACY = "numeracy", _("Numeracy")
+    EMPLOYEE_SKILLS = "employee_skills", _("Employee skills")
+    SECTOR = "sector", _("Sector module")
+    TRADE_JARGON = "trade_jargon", _("Trade jargon")
+    CERTIFICATE = "certificate", _("Certificate")
+    PRACTICE = "practice", _("Shadowing and practice days")
+
+
+class Module(TimeStampedModel):
+    """A part of the pilot's learning line, with the organisation that teaches it."""
+
+    pilot = models.ForeignKey(Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="modules")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=ModuleKind.choices)
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="modules",
+    )
+    planned_hours = models.PositiveSmallIntegerField(_("planned hours"), default=0)
+    start_week = models.PositiveSmallIntegerField(_("first week"), default=1, validators=[MinValueValidator(1)])
+    end_week = models.PositiveSmallIntegerField(_("last week"), default=1, validators=[MinValueValidator(1)])
+    certificate_name = models.CharField(
+        _("certificate"), max_length=100, blank=True, help_text=_("For example VCA; empty when none is issued.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["pilot", "position", "start_week", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "name"], name="module_unique_name_per_pilot"),
+            models.CheckConstraint(
+                condition=Q(start_week__gte=1) & Q(end_week__gte=F("start_week")),
+                name="module_weeks_in_order",
+                violation_error_message=_("The last week cannot be before the first week."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ModuleKind.values), name="module_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,42 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.permissions import role_required
+from core.roles import Role
+
+from .selectors import cohort_list, pilot_list
+
+PILOT_READERS = (Role.COORDINATOR, Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+
+
+@role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
+def coordinator_start(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "pilots/coordinator_start.html",
+        {"pilots": pilot_list(user=request.user), "cohorts": cohort_list(user=request.user)},
+    )
+
+
+@role_required(Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+def training_start(request: HttpRequest) -> HttpResponse:
+    return render(request, "pilots/training_start.html", {"cohorts": cohort_list(user=request.user)})
+
+
+@role_required(*PILOT_READERS)
+def pilot_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
+    partnerships = pilot.partnerships.select_related("organisation").order_by("role", "organisation__name")
+    modules = pilot.modules.select_related("provider")
+    cohorts = cohort_list(user=request.user).filter(pilot=pilot)
+    return render(
+        request,
+        "pilots/pilot_detail.html",
+        {"pilot": pilot, "partnerships": partnerships, "modules": modules, "cohorts": cohorts},
+    )
+
+
+@role_required(*PILOT_READERS)
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    return render(request, "pilots/cohort_detail.html", {"cohort": cohort, "classes": cohort.classes.all()})
