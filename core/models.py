@@ -28,7 +28,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]

@@ -6,6 +6,7 @@ change a status and record every change in a history row.
 
 from collections.abc import Iterable, Mapping
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 
@@ -14,7 +15,7 @@ class TransitionNotAllowed(Exception):  # noqa: N818 - a domain refusal, shown t
 
 
 class Lifecycle:
-    def __init__(self, choices: type, transitions: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, choices: type[models.TextChoices], transitions: Mapping[str, Iterable[str]]) -> None:
         self.choices = choices
         self.transitions = {source: frozenset(targets) for source, targets in transitions.items()}
         known = set(choices.values)

@@ -1,5 +1,7 @@
 """Every write to the employer side. Each function is atomic and records its history."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -33,14 +35,9 @@ def places_confirmed(*, employer: Employer, cohort_id: int) -> int:
     ).count()
 
 
-def _record(placement: Placement, from_status: str, by_user, reason: str) -> None:
+def _record(placement: Placement, from_status: str, by_user, reason: str, at: datetime) -> None:
     PlacementTransition.objects.create(
-        placement=placement,
-        from_status=from_status,
-        to_status=placement.status,
-        by_user=by_user,
-        at=placement.status_changed_at,
-        reason=reason,
+        placement=placement, from_status=from_status, to_status=placement.status, by_user=by_user, at=at, reason=reason
     )
 
 
@@ -55,15 +52,16 @@ def placement_propose(*, enrolment: Enrolment, employer: Employer, by_user, **de
         enrolment=enrolment, employer=employer, status__in=[PlacementStatus.PROPOSED, *PLACE_HOLDING_STATUSES]
     ).exists():
         raise TransitionNotAllowed(_("This candidate already has an open proposal or placement at this employer."))
+    now = timezone.now()
     placement = Placement.objects.create(
         enrolment=enrolment,
         employer=employer,
         status=PlacementStatus.PROPOSED,
-        status_changed_at=timezone.now(),
+        status_changed_at=now,
         proposed_by=by_user,
         **details,
     )
-    _record(placement, "", by_user, details.get("motivation", ""))
+    _record(placement, "", by_user, details.get("motivation", ""), now)
     return placement
 
 
@@ -88,7 +86,8 @@ def placement_transition(*, placement: Placement, to_status: str, by_user, reaso
             raise TransitionNotAllowed(_("All places this employer offered for the cohort are filled."))
     from_status = locked.status
     locked.status = to_status
-    locked.status_changed_at = timezone.now()
+    now = timezone.now()
+    locked.status_changed_at = now
     locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _record(locked, from_status, by_user, reason)
+    _record(locked, from_status, by_user, reason, now)
     return locked
