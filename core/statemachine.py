@@ -33,9 +33,16 @@ class Lifecycle:
     def is_final(self, status: str) -> bool:
         return not self.allowed_targets(status)
 
+    def label(self, status: str) -> str:
+        # A status the choices do not know (a tampered form, an old row) is refused, not a crash.
+        try:
+            return self.choices(status).label
+        except ValueError:
+            return status
+
     def check(self, source: str, target: str) -> None:
         if not self.is_allowed(source, target):
             raise TransitionNotAllowed(
                 _("The status cannot change from “%(source)s” to “%(target)s”.")
-                % {"source": self.choices(source).label, "target": self.choices(target).label}
+                % {"source": self.label(source), "target": self.label(target)}
             )

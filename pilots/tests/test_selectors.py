@@ -1,0 +1,120 @@
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from candidates.models import DropoutReason, EnrolmentStatus
+from candidates.tests.factories import EnrolmentFactory
+from core.roles import Role
+from core.tests.factories import UserFactory
+from employers.tests.factories import EmployerFactory
+from pilots.models import PartnerRole
+from pilots.selectors import cohort_list, pilot_list
+from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory, PilotPartnerFactory
+
+
+@pytest.fixture
+def world(db):
+    """Organisation A leads one pilot and partners in one of B's; B also runs a pilot of its own."""
+    org_a = OrganisationFactory(name="WSP A")
+    org_b = OrganisationFactory(name="WSP B")
+    own = PilotFactory(name="Pilot van A", lead_organisation=org_a)
+    shared = PilotFactory(name="Gedeelde pilot", lead_organisation=org_b)
+    foreign = PilotFactory(name="Pilot van B", lead_organisation=org_b)
+    PilotPartnerFactory(pilot=shared, organisation=org_a, role=PartnerRole.WSP)
+    return SimpleNamespace(
+        org_a=org_a,
+        org_b=org_b,
+        own=own,
+        shared=shared,
+        foreign=foreign,
+        own_cohort=CohortFactory(pilot=own, start_date=datetime.date(2026, 9, 1)),
+        shared_cohort=CohortFactory(pilot=shared, start_date=datetime.date(2026, 3, 1)),
+        foreign_cohort=CohortFactory(pilot=foreign, start_date=datetime.date(2026, 1, 1)),
+    )
+
+
+@pytest.mark.parametrize("role", [Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER])
+def test_pilot_list_shows_the_pilots_an_organisation_leads_or_partners_in(world, role):
+    user = UserFactory(organisation=world.org_a, role=role)
+
+    assert set(pilot_list(user=user)) == {world.own, world.shared}
+
+
+def test_pilot_list_shows_the_lead_organisation_its_pilots_but_not_its_partners_pilots(world):
+    user = UserFactory(organisation=world.org_b, role=Role.COORDINATOR)
+
+    assert set(pilot_list(user=user)) == {world.shared, world.foreign}
+
+
+def test_pilot_list_shows_a_pilot_once_when_the_organisation_holds_several_roles_in_it(world):
+    PilotPartnerFactory(pilot=world.shared, organisation=world.org_a, role=PartnerRole.FUNDER)
+    PilotPartnerFactory(pilot=world.own, organisation=world.org_a, role=PartnerRole.LEARN_WORK_DESK)
+    user = UserFactory(organisation=world.org_a, role=Role.ADVISER)
+
+    assert sorted(pilot.name for pilot in pilot_list(user=user)) == ["Gedeelde pilot", "Pilot van A"]
+
+
+def test_pilot_list_shows_a_host_employer_the_pilots_it_takes_part_in(world):
+    employer = EmployerFactory()
+    PilotPartnerFactory(pilot=world.foreign, organisation=employer.organisation, role=PartnerRole.HOST_EMPLOYER)
+    contact = UserFactory(organisation=employer.organisation, role=Role.EMPLOYER_CONTACT)
+
+    assert list(pilot_list(user=contact)) == [world.foreign]
+
+
+@pytest.mark.parametrize("role", [Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.EMPLOYER_CONTACT])
+def test_pilot_list_shows_a_user_without_organisation_nothing(world, role):
+    user = UserFactory(organisation=None, role=role)
+
+    assert not pilot_list(user=user).exists()
+
+
+def test_pilot_list_shows_an_administrator_every_pilot(world, administrator):
+    assert set(pilot_list(user=administrator)) == {world.own, world.shared, world.foreign}
+
+
+def test_pilot_list_shows_a_non_superuser_administrator_every_pilot(world):
+    user = UserFactory(organisation=None, role=Role.ADMINISTRATOR)
+
+    assert set(pilot_list(user=user)) == {world.own, world.shared, world.foreign}
+
+
+def test_cohort_list_shows_the_cohorts_of_visible_pilots_by_start_date(world):
+    user = UserFactory(organisation=world.org_a, role=Role.ADVISER)
+
+    assert list(cohort_list(user=user)) == [world.shared_cohort, world.own_cohort]
+
+
+def test_cohort_list_shows_a_user_without_organisation_nothing(world):
+    user = UserFactory(organisation=None, role=Role.COORDINATOR)
+
+    assert not cohort_list(user=user).exists()
+
+
+def test_cohort_list_shows_an_administrator_every_cohort(world, administrator):
+    assert set(cohort_list(user=administrator)) == {world.own_cohort, world.shared_cohort, world.foreign_cohort}
+
+
+def test_cohort_list_counts_enrolments_and_the_ones_holding_a_seat(world):
+    for status in EnrolmentStatus:
+        reason = DropoutReason.HEALTH if status == EnrolmentStatus.DROPPED_OUT else ""
+        EnrolmentFactory(cohort=world.own_cohort, status=status, dropout_reason=reason)
+    EnrolmentFactory(cohort=world.shared_cohort, status=EnrolmentStatus.SELECTED)
+    EnrolmentFactory(cohort=world.shared_cohort, status=EnrolmentStatus.RESERVE)
+    # A second role in the pilot must not multiply the counts.
+    PilotPartnerFactory(pilot=world.shared, organisation=world.org_a, role=PartnerRole.FUNDER)
+    user = UserFactory(organisation=world.org_a, role=Role.COORDINATOR)
+
+    counts = {cohort: (cohort.enrolment_count, cohort.selected_count) for cohort in cohort_list(user=user)}
+
+    # selected, started, completed, dropped out and outflow hold a seat; the other five do not.
+    assert counts == {world.own_cohort: (10, 5), world.shared_cohort: (2, 1)}
+
+
+def test_cohort_list_counts_zero_for_a_cohort_without_enrolments(world):
+    user = UserFactory(organisation=world.org_a, role=Role.COORDINATOR)
+
+    cohort = cohort_list(user=user).get(pk=world.own_cohort.pk)
+
+    assert (cohort.enrolment_count, cohort.selected_count) == (0, 0)
