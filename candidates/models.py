@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +49,19 @@ class Weekday(models.TextChoices):
     SUNDAY = "sun", _("Sunday")
 
 
+class EducationLevel(models.TextChoices):
+    NONE = "none", _("No completed education")
+    PRIMARY = "primary", _("Primary school")
+    VMBO = "vmbo", _("VMBO or similar")
+    MBO1 = "mbo1", _("MBO level 1 (entrance)")
+    MBO2 = "mbo2", _("MBO level 2")
+    MBO3 = "mbo3", _("MBO level 3")
+    MBO4 = "mbo4", _("MBO level 4")
+    HAVO_VWO = "havo_vwo", _("HAVO or VWO")
+    HIGHER = "higher", _("HBO or university")
+    FOREIGN_UNKNOWN = "foreign_unknown", _("Foreign diploma, level not assessed")
+
+
 class Candidate(TimeStampedModel):
     """A job seeker. Only what the track needs: never a citizen service number (BSN)."""
 
@@ -88,6 +101,9 @@ class Candidate(TimeStampedModel):
         _("benefit type"), max_length=32, choices=BenefitType.choices, default=BenefitType.NONE
     )
     is_status_holder = models.BooleanField(_("status holder"), default=False)
+    education_level = models.CharField(
+        _("highest education"), max_length=32, choices=EducationLevel.choices, blank=True
+    )
     available_days = models.JSONField(_("available days"), default=list, blank=True)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     hours_per_week = models.PositiveSmallIntegerField(_("hours a week available"), null=True, blank=True)
@@ -117,6 +133,9 @@ class Candidate(TimeStampedModel):
                 condition=Q(referral_source__in=ReferralSource.values), name="candidate_referral_source_valid"
             ),
             models.CheckConstraint(condition=Q(benefit_type__in=BenefitType.values), name="candidate_benefit_valid"),
+            models.CheckConstraint(
+                condition=Q(education_level__in=["", *EducationLevel.values]), name="candidate_education_level_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(consent_given_at__isnull=True) | ~Q(consent_purpose=""),
                 name="candidate_consent_has_purpose",
@@ -249,6 +268,12 @@ class Enrolment(TimeStampedModel):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     dropout_reason = models.CharField(_("dropout reason"), max_length=32, choices=DropoutReason.choices, blank=True)
+    reserve_position = models.PositiveIntegerField(
+        _("place on the reserve list"), null=True, blank=True, help_text=_("1 is the first to be promoted.")
+    )
+    interest_confirmed_on = models.DateField(
+        _("interest last confirmed on"), null=True, blank=True, help_text=_("Reserves reconfirm their interest.")
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -265,6 +290,15 @@ class Enrolment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(dropout_reason="") | Q(status__in=[S.DROPPED_OUT, S.OUTFLOW]),
                 name="enrolment_dropout_reason_only_after_dropout",
+            ),
+            models.CheckConstraint(
+                condition=Q(reserve_position__isnull=True) | Q(status=S.RESERVE),
+                name="enrolment_reserve_position_only_on_reserve",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "reserve_position"],
+                condition=Q(reserve_position__isnull=False),
+                name="enrolment_unique_reserve_position",
             ),
             models.CheckConstraint(
                 condition=~Q(status=S.DROPPED_OUT) | ~Q(dropout_reason=""),
@@ -383,3 +417,187 @@ class Outcome(TimeStampedModel):
     @property
     def is_work(self) -> bool:
         return self.kind in WORK_OUTCOMES
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not show up")
+
+
+class ScreeningAppointment(TimeStampedModel):
+    """A planned screening conversation with a candidate for a cohort."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="appointments"
+    )
+    starts_at = models.DateTimeField(_("date and time"), db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"), default=45)
+    location = models.CharField(_("place"), max_length=200)
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("adviser"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("screening appointment")
+        verbose_name_plural = _("screening appointments")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AppointmentStatus.values), name="screeningappointment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="screeningappointment_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.candidate} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Recommendation(models.TextChoices):
+    SELECT = "select", _("Select")
+    RESERVE = "reserve", _("Reserve")
+    NOT_SUITABLE = "not_suitable", _("Not suitable")
+
+
+SCORE_FIELDS = ("interest", "motivation", "language", "availability")
+
+
+def _score_field(label):
+    return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+
+class Screening(TimeStampedModel):
+    """The structured record of a screening: four scores from 1 to 5, each with a note."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="screenings"
+    )
+    screened_on = models.DateField(_("screened on"))
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("adviser"), on_delete=models.PROTECT, related_name="screenings"
+    )
+    interest_score = _score_field(_("interest"))
+    interest_note = models.TextField(_("note on interest"), blank=True)
+    motivation_score = _score_field(_("motivation"))
+    motivation_note = models.TextField(_("note on motivation"), blank=True)
+    language_score = _score_field(_("language level"))
+    language_note = models.TextField(_("note on language level"), blank=True)
+    availability_score = _score_field(_("availability"))
+    availability_note = models.TextField(_("note on availability"), blank=True)
+    barriers_met = models.JSONField(_("barriers met"), default=list, blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=16, choices=Recommendation.choices)
+    total_score = models.GeneratedField(
+        expression=F("interest_score") + F("motivation_score") + F("language_score") + F("availability_score"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("combined score"),
+    )
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        ordering = ["-screened_on", "-pk"]
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}_score__gte": 1, f"{name}_score__lte": 5}),
+                    name=f"screening_{name}_score_range",
+                )
+                for name in SCORE_FIELDS
+            ],
+            models.CheckConstraint(
+                condition=Q(recommendation__in=Recommendation.values), name="screening_recommendation_valid"
+            ),
+        ]
+
+    MAX_SCORE = 5 * len(SCORE_FIELDS)
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.candidate} {self.screened_on}"
+
+
+class Note(TimeStampedModel):
+    """A free note of an adviser on a candidate."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class AdviserChange(models.Model):
+    """A candidate handed from one adviser to another (caseload hand-over), kept for the timeline."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="adviser_changes"
+    )
+    from_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("adviser change")
+        verbose_name_plural = _("adviser changes")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_adviser} → {self.to_adviser}"
+
+
+class CandidateImport(models.Model):
+    """One bulk import of a referral list: who, when, which file and how many rows."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    cohort = models.ForeignKey(
+        "pilots.Cohort", verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="imports"
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"))
+    rows_imported = models.PositiveIntegerField(_("rows imported"))
+    rows_skipped = models.PositiveIntegerField(_("rows skipped"))
+    candidates = models.ManyToManyField(Candidate, verbose_name=_("candidates"), related_name="imports", blank=True)
+
+    class Meta:
+        verbose_name = _("candidate import")
+        verbose_name_plural = _("candidate imports")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_imported__lte=F("rows_total")), name="candidateimport_counts_consistent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -28,3 +28,20 @@ def enrolment_list(*, user) -> QuerySet[Enrolment]:
     else:
         enrolments = Enrolment.objects.none()
     return enrolments.select_related("candidate", "cohort", "cohort__pilot")
+
+
+def candidate_duplicates(
+    *, user, email: str = "", first_name: str = "", last_name: str = "", date_of_birth=None, exclude_pk=None
+) -> QuerySet[Candidate]:
+    """Candidates the user can see who may be the same person: same e-mail, or same name and birth date."""
+    match = Q(pk__in=[])
+    if email:
+        match |= Q(email__iexact=email.strip())
+    if first_name and last_name and date_of_birth:
+        match |= Q(
+            first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
+        )
+    duplicates = candidate_list(user=user).filter(match)
+    if exclude_pk is not None:
+        duplicates = duplicates.exclude(pk=exclude_pk)
+    return duplicates.order_by("last_name", "first_name")

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,12 +13,19 @@ from pilots.models import Cohort
 from .models import (
     ENROLMENT_LIFECYCLE,
     SEAT_HOLDING_STATUSES,
+    AdviserChange,
+    AppointmentStatus,
     Candidate,
+    CandidateBarrier,
+    CandidateImport,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    Note,
     Outcome,
+    Screening,
+    ScreeningAppointment,
 )
 
 # Statuses that need a reason from the person making the change.
@@ -71,13 +79,15 @@ def enrolment_transition(
         raise TransitionNotAllowed(_("Give a reason for this status."))
     if to_status == EnrolmentStatus.DROPPED_OUT and dropout_reason not in DropoutReason.values:
         raise TransitionNotAllowed(_("Choose a reason for the dropout."))
-    if to_status == EnrolmentStatus.SELECTED:
+    cohort = None
+    if to_status in (EnrolmentStatus.SELECTED, EnrolmentStatus.RESERVE):
+        # Selection and the reserve list are per cohort: one writer at a time.
         cohort = Cohort.objects.select_for_update().get(pk=locked.cohort_id)
-        if seats_taken(cohort=cohort) >= cohort.seats:
-            raise CohortFull(
-                _("All %(seats)s seats of %(cohort)s are taken; put the candidate on the reserve list.")
-                % {"seats": cohort.seats, "cohort": cohort.name}
-            )
+    if cohort is not None and to_status == EnrolmentStatus.SELECTED and seats_taken(cohort=cohort) >= cohort.seats:
+        raise CohortFull(
+            _("All %(seats)s seats of %(cohort)s are taken; put the candidate on the reserve list.")
+            % {"seats": cohort.seats, "cohort": cohort.name}
+        )
 
     now = timezone.now()
     today = on_date or timezone.localdate()
@@ -90,7 +100,25 @@ def enrolment_transition(
         locked.ended_on = max(today, locked.started_on) if locked.started_on else today
     if to_status == EnrolmentStatus.DROPPED_OUT:
         locked.dropout_reason = dropout_reason
-    locked.save(update_fields=["status", "status_changed_at", "started_on", "ended_on", "dropout_reason", "updated_at"])
+    if cohort is not None and to_status == EnrolmentStatus.RESERVE:
+        # A newcomer joins the end of the ordered reserve list, with interest confirmed today.
+        last = cohort.enrolments.aggregate(last=Max("reserve_position"))["last"]
+        locked.reserve_position = (last or 0) + 1
+        locked.interest_confirmed_on = today
+    else:
+        locked.reserve_position = None
+    locked.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "started_on",
+            "ended_on",
+            "dropout_reason",
+            "reserve_position",
+            "interest_confirmed_on",
+            "updated_at",
+        ]
+    )
     EnrolmentTransition.objects.create(
         enrolment=locked, from_status=from_status, to_status=to_status, by_user=by_user, at=now, reason=reason
     )
@@ -108,3 +136,238 @@ def outcome_record(*, enrolment: Enrolment, by_user, **fields) -> Outcome:
     if enrolment.status != EnrolmentStatus.OUTFLOW:
         enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.OUTFLOW, by_user=by_user)
     return outcome
+
+
+# --- Intake: registration, import, screening, selection, caseload ---------------------------------
+
+
+def _apply_barriers(candidate: Candidate, kinds) -> None:
+    kinds = set(kinds)
+    candidate.barriers.exclude(kind__in=kinds).delete()
+    existing = set(candidate.barriers.values_list("kind", flat=True))
+    CandidateBarrier.objects.bulk_create(
+        [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(kinds - existing)]
+    )
+
+
+@transaction.atomic
+def candidate_register(
+    *, by_user, data: dict, barriers=(), cohort: Cohort | None = None, consent_purpose: str = ""
+) -> Candidate:
+    """Register a candidate with recorded consent; enrol them in a cohort when one is given."""
+    now = timezone.now()
+    candidate = Candidate(**data)
+    if candidate.adviser_id is None and candidate.adviser is None:
+        candidate.adviser = by_user
+    candidate.consent_given_at = now
+    candidate.consent_recorded_by = by_user
+    candidate.consent_purpose = consent_purpose or candidate.consent_purpose
+    candidate.full_clean(exclude=["adviser", "consent_recorded_by", "referring_organisation"])
+    candidate.save()
+    _apply_barriers(candidate, barriers)
+    if cohort is not None:
+        enrolment_create(candidate=candidate, cohort=cohort, by_user=by_user)
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(*, candidate: Candidate, by_user, data: dict, barriers=None) -> Candidate:
+    for name, value in data.items():
+        setattr(candidate, name, value)
+    if candidate.consent_given_at is None and data.get("consent_purpose"):
+        candidate.consent_given_at = timezone.now()
+        candidate.consent_recorded_by = by_user
+    candidate.save()
+    if barriers is not None:
+        _apply_barriers(candidate, barriers)
+    return candidate
+
+
+@transaction.atomic
+def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -> CandidateImport:
+    """Import the importable rows of a parsed table in one transaction, all enrolled as registered.
+
+    Consent is recorded for every imported person: the referring municipality collects it with
+    the referral, and the adviser confirms that when importing.
+    """
+    now = timezone.now()
+    rows = table.importable_rows
+    record = CandidateImport.objects.create(
+        uploaded_by=by_user,
+        at=now,
+        file_name=table.file_name[:255],
+        cohort=cohort,
+        rows_total=len(table.rows),
+        rows_imported=len(rows),
+        rows_skipped=len(table.rows) - len(rows),
+    )
+    created = []
+    for row in rows:
+        candidate = Candidate(
+            **row.values,
+            adviser=by_user,
+            consent_given_at=now,
+            consent_recorded_by=by_user,
+            consent_purpose=consent_purpose,
+        )
+        candidate.save()
+        created.append(candidate)
+    record.candidates.set(created)
+    enrolments = Enrolment.objects.bulk_create(
+        [
+            Enrolment(candidate=c, cohort=cohort, status=EnrolmentStatus.REGISTERED, status_changed_at=now)
+            for c in created
+        ]
+    )
+    EnrolmentTransition.objects.bulk_create(
+        [
+            EnrolmentTransition(
+                enrolment=e,
+                from_status="",
+                to_status=EnrolmentStatus.REGISTERED,
+                by_user=by_user,
+                at=now,
+                reason=_("Imported from %(file)s") % {"file": record.file_name},
+            )
+            for e in enrolments
+        ]
+    )
+    return record
+
+
+@transaction.atomic
+def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, by_user, duration_minutes: int = 45):
+    """Plan a screening conversation; a registered enrolment moves to 'screening planned'."""
+    appointment = ScreeningAppointment.objects.create(
+        enrolment=enrolment,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        location=location,
+        adviser=adviser,
+        created_by=by_user,
+    )
+    if enrolment.status == EnrolmentStatus.REGISTERED:
+        enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.SCREENING_PLANNED, by_user=by_user)
+    return appointment
+
+
+@transaction.atomic
+def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores) -> Screening:
+    """Record a screening; the enrolment becomes 'screened' and planned appointments 'held'."""
+    if enrolment.status not in (
+        EnrolmentStatus.REGISTERED,
+        EnrolmentStatus.SCREENING_PLANNED,
+        EnrolmentStatus.SCREENED,
+    ):
+        raise TransitionNotAllowed(_("Only candidates who are not yet selected can be screened."))
+    screening = Screening(enrolment=enrolment, adviser=by_user, barriers_met=sorted(set(barriers_met)), **scores)
+    screening.full_clean(exclude=["enrolment", "adviser"])
+    screening.save()
+    if barriers_met:
+        candidate = enrolment.candidate
+        existing = set(candidate.barriers.values_list("kind", flat=True))
+        CandidateBarrier.objects.bulk_create(
+            [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(set(barriers_met) - existing)]
+        )
+    enrolment.appointments.filter(status=AppointmentStatus.PLANNED).update(status=AppointmentStatus.HELD)
+    if enrolment.status != EnrolmentStatus.SCREENED:
+        enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.SCREENED, by_user=by_user)
+    screening.refresh_from_db()  # the combined score is computed by the database
+    return screening
+
+
+@transaction.atomic
+def reserve_promote(*, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
+    """Select the first candidate of the cohort's reserve list into a free seat."""
+    locked_cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    first = locked_cohort.enrolments.filter(status=EnrolmentStatus.RESERVE).order_by("reserve_position").first()
+    if first is None:
+        raise TransitionNotAllowed(_("The reserve list of this cohort is empty."))
+    promoted = enrolment_transition(
+        enrolment=first,
+        to_status=EnrolmentStatus.SELECTED,
+        by_user=by_user,
+        reason=reason or _("Promoted from the reserve list"),
+    )
+    _close_reserve_gaps(locked_cohort)
+    return promoted
+
+
+def _close_reserve_gaps(cohort: Cohort) -> None:
+    reserves = list(cohort.enrolments.filter(status=EnrolmentStatus.RESERVE).order_by("reserve_position"))
+    # Two passes: the unique (cohort, position) constraint must hold after every single update.
+    offset = len(reserves) + 1000
+    for index, enrolment in enumerate(reserves, start=1):
+        Enrolment.objects.filter(pk=enrolment.pk).update(reserve_position=offset + index)
+    for index, enrolment in enumerate(reserves, start=1):
+        Enrolment.objects.filter(pk=enrolment.pk).update(reserve_position=index)
+
+
+@transaction.atomic
+def interest_confirm(*, enrolment: Enrolment, by_user, on_date: date | None = None) -> Enrolment:
+    """Record that a reserve still wants to take part (reserve lists go stale)."""
+    enrolment.interest_confirmed_on = on_date or timezone.localdate()
+    enrolment.save(update_fields=["interest_confirmed_on", "updated_at"])
+    EnrolmentTransition.objects.create(
+        enrolment=enrolment,
+        from_status=enrolment.status,
+        to_status=enrolment.status,
+        by_user=by_user,
+        at=timezone.now(),
+        reason=_("Interest reconfirmed"),
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolments_carry_over(*, enrolments, to_cohort: Cohort, by_user) -> list[Enrolment]:
+    """Carry candidates who were not selected or on reserve to another cohort, as registered."""
+    carried = []
+    for enrolment in enrolments:
+        if enrolment.status not in (EnrolmentStatus.RESERVE, EnrolmentStatus.NOT_SELECTED):
+            raise TransitionNotAllowed(
+                _("%(name)s is not on the reserve list or not selected.") % {"name": enrolment.candidate}
+            )
+        if Enrolment.objects.filter(candidate_id=enrolment.candidate_id, cohort=to_cohort).exists():
+            continue
+        carried.append(
+            enrolment_create(
+                candidate=enrolment.candidate,
+                cohort=to_cohort,
+                by_user=by_user,
+                reason=_("Carried over from %(cohort)s") % {"cohort": enrolment.cohort},
+            )
+        )
+    return carried
+
+
+@transaction.atomic
+def caseload_reassign(*, candidates, to_adviser, by_user, reason: str = "") -> int:
+    """Hand candidates over to another adviser, each change kept for the timeline."""
+    now = timezone.now()
+    changes = []
+    for candidate in candidates:
+        if candidate.adviser_id == to_adviser.pk:
+            continue
+        changes.append(
+            AdviserChange(
+                candidate=candidate,
+                from_adviser_id=candidate.adviser_id,
+                to_adviser=to_adviser,
+                by_user=by_user,
+                at=now,
+                reason=reason,
+            )
+        )
+    AdviserChange.objects.bulk_create(changes)
+    Candidate.objects.filter(pk__in=[change.candidate_id for change in changes]).update(
+        adviser=to_adviser, updated_at=now
+    )
+    return len(changes)
+
+
+@transaction.atomic
+def note_add(*, candidate: Candidate, by_user, text: str) -> Note:
+    if not text.strip():
+        raise TransitionNotAllowed(_("A note cannot be empty."))
+    return Note.objects.create(candidate=candidate, author=by_user, text=text.strip())

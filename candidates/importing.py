@@ -1,0 +1,310 @@
+"""Reading a referral list (CSV or XLSX) into validated rows, before anything is saved.
+
+The file's type is decided by its content, not its name. Every row is validated with the
+same rules as the registration form and checked for duplicates, both against existing
+candidates and within the file, so the preview can say per row what is wrong.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import BenefitType, EducationLevel, ReferralSource
+
+MAX_ROWS = 5000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # the header in the template (Dutch, as municipalities send them)
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("first_name", "voornaam", gettext_lazy("first name"), ("first name", "roepnaam"), True),
+    Column("last_name_prefix", "tussenvoegsel", gettext_lazy("prefix"), ("prefix", "tussenv")),
+    Column("last_name", "achternaam", gettext_lazy("last name"), ("last name", "naam", "familienaam"), True),
+    Column("date_of_birth", "geboortedatum", gettext_lazy("date of birth"), ("date of birth", "geb datum"), True),
+    Column("email", "e-mail", gettext_lazy("e-mail"), ("email", "e-mailadres", "emailadres", "mail")),
+    Column("phone", "telefoon", gettext_lazy("phone"), ("phone", "telefoonnummer", "mobiel", "tel")),
+    Column("postcode", "postcode", gettext_lazy("postcode"), ("zip", "postal code")),
+    Column("city", "woonplaats", gettext_lazy("city"), ("city", "plaats")),
+    Column("benefit_type", "uitkering", gettext_lazy("benefit type"), ("benefit", "uitkeringssoort")),
+    Column("is_status_holder", "statushouder", gettext_lazy("status holder"), ("status holder",)),
+    Column("education_level", "opleiding", gettext_lazy("highest education"), ("education", "opleidingsniveau")),
+    Column("speaking_level", "spreken", gettext_lazy("speaking"), ("speaking",)),
+    Column("listening_level", "luisteren", gettext_lazy("listening"), ("listening",)),
+    Column("reading_level", "lezen", gettext_lazy("reading"), ("reading",)),
+    Column("writing_level", "schrijven", gettext_lazy("writing"), ("writing",)),
+)
+TEMPLATE_HEADER = [column.header for column in COLUMNS]
+TEMPLATE_EXAMPLE = [
+    "Fatima",
+    "el",
+    "Amrani",
+    "14-03-1988",
+    "f.elamrani@example.org",
+    "06 12345678",
+    "3512 AB",
+    "Utrecht",
+    "bijstand",
+    "nee",
+    "mbo2",
+    "A2",
+    "B1",
+    "A2",
+    "A1",
+]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).strip().lower())
+
+
+_HEADER_LOOKUP = {_key(alias): column for column in COLUMNS for alias in (column.header, column.field, *column.aliases)}
+
+# Words people put in referral lists, mapped to stored values.
+_BENEFIT_WORDS = {
+    "": BenefitType.NONE,
+    "geen": BenefitType.NONE,
+    "none": BenefitType.NONE,
+    "bijstand": BenefitType.SOCIAL_ASSISTANCE,
+    "participatiewet": BenefitType.SOCIAL_ASSISTANCE,
+    "pw": BenefitType.SOCIAL_ASSISTANCE,
+    "ww": BenefitType.UNEMPLOYMENT,
+    "wia": BenefitType.DISABILITY,
+    "wajong": BenefitType.DISABILITY,
+    "wga": BenefitType.DISABILITY,
+    "anders": BenefitType.OTHER,
+    "overig": BenefitType.OTHER,
+    **{_key(value): value for value in BenefitType.values},
+}
+_YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
+_NO = {"", "nee", "n", "no", "0", "false", "onwaar"}
+_EDUCATION_WORDS = {
+    **{_key(value): value for value in EducationLevel.values},
+    "geen": EducationLevel.NONE,
+    "basisschool": EducationLevel.PRIMARY,
+    "mbo1": EducationLevel.MBO1,
+    "entree": EducationLevel.MBO1,
+    "havo": EducationLevel.HAVO_VWO,
+    "vwo": EducationLevel.HAVO_VWO,
+    "hbo": EducationLevel.HIGHER,
+    "wo": EducationLevel.HIGHER,
+    "buitenland": EducationLevel.FOREIGN_UNKNOWN,
+}
+_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y")
+
+
+@dataclass
+class ParsedRow:
+    line: int  # the row number as a spreadsheet program shows it (header is line 1)
+    raw: dict[str, str]
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    duplicates: list = field(default_factory=list)  # existing candidates this row may be
+    duplicate_of_line: int | None = None  # an earlier row of the same file
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def is_duplicate(self) -> bool:
+        return bool(self.duplicates) or self.duplicate_of_line is not None
+
+
+@dataclass
+class ParsedTable:
+    file_name: str
+    columns: list[Column]
+    ignored_headers: list[str]
+    rows: list[ParsedRow]
+
+    @property
+    def valid_rows(self) -> list[ParsedRow]:
+        return [row for row in self.rows if row.is_valid]
+
+    @property
+    def importable_rows(self) -> list[ParsedRow]:
+        """Valid rows that are not duplicates: what confirmation will import."""
+        return [row for row in self.rows if row.is_valid and not row.is_duplicate]
+
+
+def max_import_bytes() -> int:
+    return getattr(settings, "CANDIDATE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+
+
+def read_cells(*, content: bytes) -> list[list[str]]:
+    """The file as rows of text cells. XLSX is recognised by its content, everything else must be text."""
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    return _read_csv(content)
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file looks like a spreadsheet but cannot be opened.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        if len(rows) > MAX_ROWS + 1:
+            raise ImportFileError(_("The file has more than %(max)s rows; split it up.") % {"max": MAX_ROWS})
+        rows.append([_cell_text(value) for value in values])
+    workbook.close()
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().strftime("%d-%m-%Y")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("This is not a table: upload a CSV or XLSX file."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves CSV as Windows-1252.
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The file's text encoding is not UTF-8 or Windows-1252.")) from exc
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for values in reader:
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(_("The file has more than %(max)s rows; split it up.") % {"max": MAX_ROWS})
+            rows.append([value.strip() for value in values])
+    except csv.Error as exc:
+        raise ImportFileError(_("The file is not a readable CSV table.")) from exc
+    return rows
+
+
+def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTable:
+    """Validate every row. duplicate_lookup(values) returns existing candidates a row may duplicate."""
+    if len(content) > max_import_bytes():
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB.") % {"size": round(max_import_bytes() / 1024 / 1024, 1)}
+        )
+    cells = [row for row in read_cells(content=content) if any(cell.strip() for cell in row)]
+    if not cells:
+        raise ImportFileError(_("The file has no rows."))
+    header = cells[0]
+    columns: list[Column | None] = [_HEADER_LOOKUP.get(_key(name)) for name in header]
+    found = {column.field for column in columns if column}
+    missing = [column for column in COLUMNS if column.required and column.field not in found]
+    if missing:
+        raise ImportFileError(
+            _("The first row is not a recognisable header: the columns %(missing)s are missing. Download the template.")
+            % {"missing": ", ".join(column.header for column in missing)}
+        )
+    ignored = [name for name, column in zip(header, columns, strict=False) if column is None and name.strip()]
+    rows = []
+    seen: dict[tuple, int] = {}
+    for offset, values in enumerate(cells[1:], start=2):
+        raw = {column.field: values[i] if i < len(values) else "" for i, column in enumerate(columns) if column}
+        row = ParsedRow(line=offset, raw=raw)
+        _validate_row(row)
+        if row.is_valid:
+            for key in _identity_keys(row.values):
+                if key in seen:
+                    row.duplicate_of_line = seen[key]
+                    break
+            for key in _identity_keys(row.values):
+                seen.setdefault(key, row.line)
+            row.duplicates = list(duplicate_lookup(row.values))
+        rows.append(row)
+    return ParsedTable(file_name=file_name, columns=[c for c in columns if c], ignored_headers=ignored, rows=rows)
+
+
+def _identity_keys(values: dict) -> list[tuple]:
+    keys = []
+    if values.get("email"):
+        keys.append(("email", values["email"]))
+    keys.append(("name", _key(values["first_name"]), _key(values["last_name"]), values["date_of_birth"]))
+    return keys
+
+
+def _validate_row(row: ParsedRow) -> None:
+    from .forms import CandidateImportRowForm
+
+    data = dict(row.raw)
+    data["benefit_type"] = _BENEFIT_WORDS.get(_key(data.get("benefit_type", "")), data.get("benefit_type", ""))
+    data["education_level"] = _EDUCATION_WORDS.get(
+        _key(data.get("education_level", "")), data.get("education_level", "")
+    )
+    status_holder = _key(data.get("is_status_holder", ""))
+    errors = []
+    reported: set[str] = set()
+    if status_holder in _YES:
+        data["is_status_holder"] = True
+    elif status_holder in _NO:
+        data["is_status_holder"] = False
+    else:
+        errors.append(_("Status holder: write “ja” or “nee”."))
+        data["is_status_holder"] = False
+    for skill in ("speaking_level", "listening_level", "reading_level", "writing_level"):
+        data[skill] = data.get(skill, "").strip().upper()
+    birth = data.get("date_of_birth", "").strip()
+    if birth:
+        parsed = _parse_date(birth)
+        if parsed is None:
+            errors.append(_("Date of birth: “%(value)s” is not a date such as 14-03-1988.") % {"value": birth})
+            reported.add("date_of_birth")
+            data["date_of_birth"] = ""
+        else:
+            data["date_of_birth"] = parsed.isoformat()
+    data["referral_source"] = ReferralSource.MUNICIPALITY
+    form = CandidateImportRowForm(data=data)
+    if form.is_valid():
+        row.values = form.cleaned_data
+    for name, messages in form.errors.items():
+        if name in reported:
+            continue
+        label = form.fields[name].label if name in form.fields else ""
+        errors.extend(f"{label}: {message}" if label else message for message in messages)
+    row.errors = errors
+    if errors:
+        row.values = {}
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
