@@ -1,0 +1,351 @@
+import re
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyTabularInline,
+    TransitionActionForm,
+    adopt,
+    model_field_names,
+    posted_action_value,
+    refusal_of,
+    transition_action,
+)
+from pilots.models import CohortClass
+
+from .models import (
+    ENROLMENT_LIFECYCLE,
+    Candidate,
+    CandidateBarrier,
+    DropoutReason,
+    Enrolment,
+    EnrolmentStatus,
+    EnrolmentTransition,
+    Outcome,
+    Weekday,
+)
+from .services import enrolment_create, enrolment_transition, outcome_record
+
+# What an administrator may record about an outcome; the rest is written by outcome_record.
+OUTCOME_FIELDS = (
+    "kind",
+    "employer",
+    "employer_name",
+    "contract_type",
+    "education_level",
+    "start_date",
+    "hours_per_week",
+    "next_step",
+)
+
+_COMPACT_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
+
+
+def _outcome_details(cleaned_data: dict) -> dict:
+    return {name: cleaned_data[name] for name in OUTCOME_FIELDS if name in cleaned_data}
+
+
+def _outcome_may_be_recorded(enrolment: Enrolment) -> bool:
+    # An outcome goes with outflow: for a track that can flow out now, or already did.
+    return enrolment.status == EnrolmentStatus.OUTFLOW or ENROLMENT_LIFECYCLE.is_allowed(
+        enrolment.status, EnrolmentStatus.OUTFLOW
+    )
+
+
+class CandidateBarrierInline(admin.TabularInline):
+    model = CandidateBarrier
+    extra = 0
+    fields = ("kind", "note", "resolved")
+
+
+class CandidateEnrolmentInline(ReadOnlyTabularInline):
+    """The candidate's enrolments at a glance; each one changes only on its own page, step by step."""
+
+    model = Enrolment
+    fields = ("cohort", "status", "status_changed_at", "started_on", "ended_on")
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("cohort__pilot")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "email", "phone", "postcode", "city", "referral_source", "adviser", "has_consent")
+    list_filter = ("referral_source", "benefit_type", "is_status_holder", "consent_given_at", "referring_organisation")
+    list_select_related = ("adviser",)
+    search_fields = ("first_name", "last_name_prefix", "last_name", "email", "phone", "postcode")
+    search_help_text = _("Search by name, e-mail, phone or postcode.")
+    autocomplete_fields = ("referring_organisation", "adviser")
+    readonly_fields = ("consent_recorded_by", "created_at", "updated_at")
+    date_hierarchy = "created_at"
+    inlines = (CandidateBarrierInline, CandidateEnrolmentInline)
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: Candidate) -> str:
+        return obj.full_name
+
+    @admin.display(description=_("consent"), boolean=True)
+    def has_consent(self, obj: Candidate) -> bool:
+        return obj.has_consent
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Weekdays as tick boxes rather than a JSON text box.
+        if db_field.name == "available_days":
+            return forms.MultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=Weekday.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Postcodes are stored with or without the space; find both whichever way they are typed.
+        compact = search_term.replace(" ", "").upper()
+        if _COMPACT_POSTCODE.fullmatch(compact):
+            results |= queryset.filter(postcode__in=[compact, f"{compact[:4]} {compact[4:]}"])
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        # Whoever records or withdraws the consent is accountable for it.
+        if {"consent_given_at", "consent_purpose"} & set(form.changed_data):
+            obj.consent_recorded_by = request.user if obj.consent_given_at else None
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CandidateBarrier)
+class CandidateBarrierAdmin(admin.ModelAdmin):
+    list_display = ("kind", "candidate", "resolved", "note")
+    list_filter = ("kind", "resolved")
+    list_select_related = ("candidate",)
+    search_fields = ("candidate__first_name", "candidate__last_name", "note")
+    autocomplete_fields = ("candidate",)
+
+
+class EnrolmentActionForm(TransitionActionForm):
+    dropout_reason = forms.ChoiceField(
+        label=_("Dropout reason"), choices=BLANK_CHOICE_DASH + DropoutReason.choices, required=False
+    )
+
+
+class EnrolmentAddForm(forms.ModelForm):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Enrolment
+        fields = ("candidate", "cohort")
+
+
+class EnrolmentChangeForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ("cohort_class",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "cohort_class" in self.fields:
+            self.fields["cohort_class"].queryset = CohortClass.objects.filter(cohort_id=self.instance.cohort_id)
+
+
+class EnrolmentTransitionInline(ReadOnlyTabularInline):
+    model = EnrolmentTransition
+    fields = ("at", "from_status", "to_status", "by_user", "reason")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by_user")
+
+
+class OutcomeInlineFormSet(BaseInlineFormSet):
+    by_user = None  # the person saving; set per request by OutcomeInline.get_formset
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if form.has_changed() and not form.errors:
+                refusal = refusal_of(
+                    outcome_record, enrolment=self.instance, by_user=self.by_user, **_outcome_details(form.cleaned_data)
+                )
+                if refusal:
+                    raise ValidationError(str(refusal))
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    formset = OutcomeInlineFormSet
+    fields = (*OUTCOME_FIELDS, "recorded_by")
+    readonly_fields = ("recorded_by",)
+    autocomplete_fields = ("employer",)
+    max_num = 1
+    can_delete = False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by_user = request.user  # a fresh class per request, so this stays with this request
+        return formset
+
+
+def _move_enrolment(enrolment: Enrolment, status: str, request) -> None:
+    enrolment_transition(
+        enrolment=enrolment,
+        to_status=status,
+        by_user=request.user,
+        reason=posted_action_value(request, "reason"),
+        dropout_reason=posted_action_value(request, "dropout_reason") if status == EnrolmentStatus.DROPPED_OUT else "",
+    )
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    """Enrolments are added through enrolment_create and move only through enrolment_transition.
+
+    On the change page only the class is editable; the life-cycle fields change with the actions.
+    """
+
+    list_display = ("candidate", "cohort", "status", "status_changed_at", "started_on", "ended_on")
+    list_filter = ("status", "cohort__pilot", "dropout_reason")
+    list_select_related = ("candidate", "cohort__pilot")
+    search_fields = (
+        "candidate__first_name",
+        "candidate__last_name",
+        "candidate__email",
+        "cohort__name",
+        "cohort__pilot__name",
+    )
+    autocomplete_fields = ("candidate", "cohort")
+    date_hierarchy = "status_changed_at"
+    action_form = EnrolmentActionForm
+    actions = (
+        transition_action(EnrolmentStatus.SCREENING_PLANNED, _("Plan screening"), _move_enrolment),
+        transition_action(EnrolmentStatus.SCREENED, _("Mark as screened"), _move_enrolment),
+        transition_action(EnrolmentStatus.SELECTED, _("Select"), _move_enrolment),
+        transition_action(EnrolmentStatus.RESERVE, _("Put on the reserve list"), _move_enrolment),
+        transition_action(EnrolmentStatus.NOT_SELECTED, _("Do not select (give a reason)"), _move_enrolment),
+        transition_action(EnrolmentStatus.STARTED, _("Mark as started"), _move_enrolment),
+        transition_action(EnrolmentStatus.COMPLETED, _("Mark as completed"), _move_enrolment),
+        transition_action(
+            EnrolmentStatus.DROPPED_OUT, _("Mark as dropped out (choose a dropout reason)"), _move_enrolment
+        ),
+    )
+    editable_on_change = ("cohort_class",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = EnrolmentChangeForm if obj is not None else EnrolmentAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["candidate", "cohort", "reason"]
+        return [*model_field_names(self.model), "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        # Everything but the class is read-only, including life-cycle fields added later.
+        return [name for name in self.get_fields(request, obj) if name not in self.editable_on_change]
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return ()  # a new enrolment has no history yet
+        if _outcome_may_be_recorded(obj):
+            return (EnrolmentTransitionInline, OutcomeInline)
+        return (EnrolmentTransitionInline,)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        enrolment = enrolment_create(
+            candidate=obj.candidate, cohort=obj.cohort, by_user=request.user, reason=form.cleaned_data["reason"]
+        )
+        adopt(obj, enrolment)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Outcome:
+            super().save_formset(request, form, formset, change)
+            return
+        # Through the service, which also takes the enrolment to outflow; the change message reads these lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for outcome_form in formset.forms:
+            if not outcome_form.has_changed():
+                continue
+            is_new = outcome_form.instance.pk is None
+            outcome = outcome_record(
+                enrolment=form.instance, by_user=request.user, **_outcome_details(outcome_form.cleaned_data)
+            )
+            if is_new:
+                formset.new_objects.append(outcome)
+            else:
+                formset.changed_objects.append((outcome, outcome_form.changed_data))
+
+
+@admin.register(EnrolmentTransition)
+class EnrolmentTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("enrolment", "from_status", "to_status", "by_user", "at", "reason")
+    list_filter = ("to_status", "from_status")
+    list_select_related = ("enrolment__candidate", "enrolment__cohort__pilot", "by_user")
+    search_fields = ("enrolment__candidate__first_name", "enrolment__candidate__last_name", "reason")
+    date_hierarchy = "at"
+
+
+class OutcomeAdminForm(forms.ModelForm):
+    by_user = None  # the person saving; set per request by OutcomeAdmin.get_form
+
+    class Meta:
+        model = Outcome
+        fields = ("enrolment", *OUTCOME_FIELDS)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        # The enrolment is read-only, so not in the form, once the outcome exists.
+        enrolment = cleaned_data.get("enrolment") or self.instance.enrolment
+        refusal = refusal_of(
+            outcome_record, enrolment=enrolment, by_user=self.by_user, **_outcome_details(cleaned_data)
+        )
+        if refusal:
+            raise ValidationError(str(refusal))
+        return cleaned_data
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    """Outcomes are written through outcome_record, which also takes the enrolment to outflow."""
+
+    form = OutcomeAdminForm
+    list_display = ("enrolment", "kind", "employer_or_school", "contract_type", "start_date", "recorded_by")
+    list_filter = ("kind", "contract_type")
+    list_select_related = ("enrolment__candidate", "enrolment__cohort__pilot", "employer__organisation", "recorded_by")
+    search_fields = (
+        "enrolment__candidate__first_name",
+        "enrolment__candidate__last_name",
+        "employer__organisation__name",
+        "employer_name",
+        "next_step",
+    )
+    autocomplete_fields = ("enrolment", "employer")
+    date_hierarchy = "start_date"
+
+    @admin.display(description=_("employer or school"))
+    def employer_or_school(self, obj: Outcome) -> str:
+        return str(obj.employer) if obj.employer else obj.employer_name
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.by_user = request.user  # a fresh class per request, so this stays with this request
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("enrolment", "recorded_by") if obj is not None else ("recorded_by",)
+
+    def save_model(self, request, obj, form, change):
+        adopt(obj, outcome_record(enrolment=obj.enrolment, by_user=request.user, **_outcome_details(form.cleaned_data)))

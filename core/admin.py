@@ -1,0 +1,183 @@
+"""The admin site itself, the user admin, and the pieces the apps' admins share.
+
+The admin is a tool for administrators, not a way around the rules: history rows are read-only
+and every life-cycle step goes through the same services the portal uses.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import IntegrityError, transaction
+from django.db.models import Model, TextChoices
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import User, WorkerPing
+from .roles import Role
+from .statemachine import TransitionNotAllowed
+
+admin.site.site_header = _("Opstap administration")
+admin.site.site_title = _("Opstap administration")
+admin.site.index_title = _("Administration")
+
+
+class ReadOnlyAdminMixin:
+    """For rows written only by services or the worker: visible, never added, edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+
+def adopt(instance: Model, saved: Model) -> None:
+    """Turn the admin's unsaved instance into the row a service saved.
+
+    The admin goes on to log, save inlines and redirect with the instance it built from the
+    form, so that instance has to become the saved row.
+    """
+    instance.pk = saved.pk
+    instance.refresh_from_db()
+
+
+def model_field_names(model: type[Model]) -> list[str]:
+    """The model's own fields in declaration order, without the id and the timestamps."""
+    return [field.name for field in model._meta.fields if field.name not in ("id", "created_at", "updated_at")]
+
+
+def refusal_of(service: Callable[..., object], /, **kwargs) -> TransitionNotAllowed | None:
+    """Ask a service whether it would accept a write, without keeping anything it writes.
+
+    The service stays the only place that knows its rules; running it in a savepoint that is
+    always rolled back lets a form show a refusal as a form error before the real call.
+    """
+    try:
+        with transaction.atomic():
+            service(**kwargs)
+            transaction.set_rollback(True)
+    except TransitionNotAllowed as refusal:
+        return refusal
+    except IntegrityError:
+        # A broken model constraint is reported by the model validation that follows clean().
+        return None
+    return None
+
+
+class TransitionActionForm(helpers.ActionForm):
+    """The action menu, with a reason for the steps that need one."""
+
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+def posted_action_value(request: HttpRequest, name: str) -> str:
+    """A field of the action form, posted from the change list or (prefixed) from a change form."""
+    change_form_prefix = f"{admin.ActionLocation.CHANGE_FORM.value}-"
+    prefix = change_form_prefix if f"{change_form_prefix}action" in request.POST else ""
+    return request.POST.get(f"{prefix}{name}", "").strip()
+
+
+def transition_action(
+    status: TextChoices, description: str, move: Callable[[Model, str, HttpRequest], object]
+) -> Callable:
+    """An admin action that takes each selected row one step through its service.
+
+    `move(obj, status, request)` calls the service; a refusal becomes an error message for that
+    row, so one refused row neither stops the others nor ends in a server error.
+    """
+
+    @admin.action(
+        description=description,
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+        moved = 0
+        for obj in queryset:
+            try:
+                move(obj, status, request)
+            except TransitionNotAllowed as refusal:
+                modeladmin.message_user(
+                    request, _("%(object)s: %(refusal)s") % {"object": obj, "refusal": refusal}, level=messages.ERROR
+                )
+            else:
+                moved += 1
+        if moved:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d %(name)s moved to “%(status)s”.",
+                    "%(count)d %(name_plural)s moved to “%(status)s”.",
+                    moved,
+                )
+                % {
+                    "count": moved,
+                    "name": modeladmin.opts.verbose_name,
+                    "name_plural": modeladmin.opts.verbose_name_plural,
+                    "status": status.label,
+                },
+                level=messages.SUCCESS,
+            )
+
+    # The admin tells actions apart by their function name.
+    action.__name__ = f"move_to_{status.value}"
+    return action
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Organisation"), {"fields": ("organisation", "job_title")}),
+        (
+            _("Roles and permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "organisation", "job_title")}),
+    )
+    list_display = ("username", "full_name", "email", "organisation", "job_title", "roles", "is_staff", "is_active")
+    list_filter = ("groups", "is_staff", "is_superuser", "is_active", "organisation")
+    list_select_related = ("organisation",)
+    search_fields = ("username", "first_name", "last_name", "email", "phone", "organisation__name")
+    autocomplete_fields = ("organisation",)
+    ordering = ("last_name", "first_name", "username")
+    date_hierarchy = "date_joined"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj: User) -> str:
+        # Role groups carry stable codes as names; people read the translated labels.
+        labels = {role.value: role.label for role in Role}
+        return ", ".join(str(labels.get(group.name, group.name)) for group in obj.groups.all())
+
+
+@admin.register(WorkerPing)
+class WorkerPingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("token", "created_at", "answered_at", "answered_by")
+    list_filter = ("answered_at",)
+    search_fields = ("token", "answered_by")
+    date_hierarchy = "created_at"
+    readonly_fields = ("token", "created_at", "answered_at", "answered_by")

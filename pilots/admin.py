@@ -1,0 +1,123 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import SEAT_HOLDING_STATUSES
+from employers.models import SeatOffer
+
+from .models import Cohort, CohortClass, Module, Organisation, Pilot, PilotPartner, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region", "city")
+    list_filter = ("kind", "region")
+    list_select_related = ("region",)
+    search_fields = ("name", "city")
+    autocomplete_fields = ("region",)
+
+
+class PilotPartnerInline(admin.TabularInline):
+    model = PilotPartner
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    extra = 0
+    fields = ("position", "name", "kind", "provider", "planned_hours", "start_week", "end_week", "certificate_name")
+    autocomplete_fields = ("provider",)
+
+
+class CohortInline(admin.TabularInline):
+    """The pilot's cohorts as links: a cohort has its own page with its classes and seat offers."""
+
+    model = Cohort
+    extra = 0
+    fields = ("name", "start_date", "end_date", "seats")
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Pilot)
+class PilotAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "lead_organisation", "sector", "track_kind", "duration_weeks", "status")
+    list_filter = ("status", "sector", "track_kind", "region")
+    list_select_related = ("region", "lead_organisation")
+    search_fields = ("name", "slug", "target_qualification", "lead_organisation__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("region", "lead_organisation")
+    inlines = (PilotPartnerInline, ModuleInline, CohortInline)
+
+
+@admin.register(PilotPartner)
+class PilotPartnerAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "pilot", "role", "contribution")
+    list_filter = ("role", "pilot")
+    list_select_related = ("organisation", "pilot")
+    search_fields = ("organisation__name", "pilot__name", "contribution")
+    autocomplete_fields = ("pilot", "organisation")
+
+
+class CohortClassInline(admin.TabularInline):
+    model = CohortClass
+    extra = 0
+
+
+class CohortSeatOfferInline(admin.TabularInline):
+    model = SeatOffer
+    extra = 0
+    fields = ("employer", "location", "places")
+    autocomplete_fields = ("employer", "location")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "pilot", "start_date", "end_date", "seats", "seats_taken")
+    list_filter = ("pilot__status", "pilot")
+    list_select_related = ("pilot",)
+    search_fields = ("name", "pilot__name")
+    autocomplete_fields = ("pilot",)
+    date_hierarchy = "start_date"
+    inlines = (CohortClassInline, CohortSeatOfferInline)
+
+    def get_queryset(self, request):
+        # Counted in the same query as the rows, so the list runs no query per cohort.
+        taken = Count("enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING_STATUSES))
+        return super().get_queryset(request).annotate(seats_taken_count=taken)
+
+    @admin.display(description=_("seats taken"), ordering="seats_taken_count")
+    def seats_taken(self, obj: Cohort) -> int:
+        return obj.seats_taken_count
+
+
+@admin.register(CohortClass)
+class CohortClassAdmin(admin.ModelAdmin):
+    list_display = ("name", "cohort")
+    list_filter = ("cohort__pilot",)
+    list_select_related = ("cohort__pilot",)
+    search_fields = ("name", "cohort__name", "cohort__pilot__name")
+    autocomplete_fields = ("cohort",)
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "pilot", "kind", "provider", "planned_hours", "start_week", "end_week", "certificate_name")
+    list_filter = ("kind", "pilot")
+    list_select_related = ("pilot", "provider")
+    search_fields = ("name", "certificate_name", "pilot__name", "provider__name")
+    autocomplete_fields = ("pilot", "provider")
