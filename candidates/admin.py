@@ -22,13 +22,18 @@ from pilots.models import CohortClass
 
 from .models import (
     ENROLMENT_LIFECYCLE,
+    AdviserChange,
     Candidate,
     CandidateBarrier,
+    CandidateImport,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    Note,
     Outcome,
+    Screening,
+    ScreeningAppointment,
     Weekday,
 )
 from .services import enrolment_create, enrolment_transition, outcome_record
@@ -349,3 +354,52 @@ class OutcomeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         adopt(obj, outcome_record(enrolment=obj.enrolment, by_user=request.user, **_outcome_details(form.cleaned_data)))
+
+
+@admin.register(ScreeningAppointment)
+class ScreeningAppointmentAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "starts_at", "location", "adviser", "status"]
+    list_filter = ["status", "enrolment__cohort__pilot"]
+    list_select_related = ["enrolment__candidate", "enrolment__cohort__pilot", "adviser"]
+    search_fields = ["enrolment__candidate__first_name", "enrolment__candidate__last_name", "location"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["enrolment"]
+    autocomplete_fields = ["adviser"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(Screening)
+class ScreeningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Screenings are recorded by advisers in the portal; the administration only reads them."""
+
+    list_display = ["enrolment", "screened_on", "adviser", "total_score", "recommendation"]
+    list_filter = ["recommendation", "enrolment__cohort__pilot"]
+    list_select_related = ["enrolment__candidate", "enrolment__cohort__pilot", "adviser"]
+    search_fields = ["enrolment__candidate__first_name", "enrolment__candidate__last_name"]
+    date_hierarchy = "screened_on"
+
+
+@admin.register(Note)
+class NoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["candidate", "author", "created_at"]
+    list_select_related = ["candidate", "author"]
+    search_fields = ["candidate__first_name", "candidate__last_name", "text"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(AdviserChange)
+class AdviserChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["candidate", "from_adviser", "to_adviser", "by_user", "at"]
+    list_select_related = ["candidate", "from_adviser", "to_adviser", "by_user"]
+    search_fields = ["candidate__first_name", "candidate__last_name"]
+    date_hierarchy = "at"
+
+
+@admin.register(CandidateImport)
+class CandidateImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["file_name", "cohort", "uploaded_by", "at", "rows_total", "rows_imported", "rows_skipped"]
+    list_select_related = ["cohort__pilot", "uploaded_by"]
+    list_filter = ["cohort__pilot"]
+    search_fields = ["file_name"]
+    date_hierarchy = "at"
+    exclude = ["candidates"]

@@ -7,18 +7,32 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.models import (
+    AdviserChange,
     BarrierKind,
     Candidate,
+    CandidateImport,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    Note,
     Outcome,
     OutcomeKind,
+    Recommendation,
+    Screening,
 )
-from candidates.services import enrolment_create, enrolment_transition, outcome_record
+from candidates.services import (
+    caseload_reassign,
+    enrolment_create,
+    enrolment_transition,
+    note_add,
+    outcome_record,
+    screening_plan,
+    screening_record,
+)
 from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory
 from core.models import WorkerPing
 from core.roles import Role
@@ -43,7 +57,7 @@ from reports.models import ReportJob
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 HISTORY_MODELS = [EnrolmentTransition, PlacementTransition]
 # Rows that only services or the worker write: the admin shows them but adds none.
-NOT_ADDABLE = {*HISTORY_MODELS, WorkerPing, ReportJob}
+NOT_ADDABLE = {*HISTORY_MODELS, WorkerPing, ReportJob, Screening, Note, AdviserChange, CandidateImport}
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -120,6 +134,41 @@ def populated(administrator):
     confirmed = placement_propose(enrolment=selected, employer=employers[0], by_user=by, motivation="Past goed")
     placement_transition(placement=confirmed, to_status=PlacementStatus.CONFIRMED, by_user=by)
     placement_propose(enrolment=selected, employer=employers[1], by_user=by)
+
+    intake_cohort = CohortFactory(pilot=pilots[0])
+    newcomers = CandidateFactory.create_batch(2, adviser=by)
+    for candidate in newcomers:
+        enrolment = enrolment_create(candidate=candidate, cohort=intake_cohort, by_user=by)
+        screening_plan(
+            enrolment=enrolment,
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+            location="WSP Utrecht",
+            adviser=by,
+            by_user=by,
+        )
+        screening_record(
+            enrolment=enrolment,
+            by_user=by,
+            screened_on=datetime.date(2026, 8, 20),
+            interest_score=4,
+            motivation_score=5,
+            language_score=3,
+            availability_score=4,
+            recommendation=Recommendation.SELECT,
+        )
+        note_add(candidate=candidate, by_user=by, text="Belt liever na 10 uur")
+    caseload_reassign(candidates=newcomers, to_adviser=UserFactory(role=Role.ADVISER), by_user=by)
+    for name in ("verwijzing-ronde-1.csv", "verwijzing-ronde-2.xlsx"):
+        record = CandidateImport.objects.create(
+            uploaded_by=by,
+            at=timezone.now(),
+            file_name=name,
+            cohort=intake_cohort,
+            rows_total=2,
+            rows_imported=2,
+            rows_skipped=0,
+        )
+        record.candidates.set(newcomers)
 
     for pilot in pilots:
         job = ReportJob.objects.create(
