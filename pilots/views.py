@@ -1,3 +1,4 @@
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -11,10 +12,11 @@ PILOT_READERS = (Role.COORDINATOR, Role.ADVISER, Role.TRAINING_PARTNER, Role.ADM
 
 @role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
 def coordinator_start(request: HttpRequest) -> HttpResponse:
+    pilots = pilot_list(user=request.user).annotate(cohort_count=Count("cohorts", distinct=True))
     return render(
         request,
         "pilots/coordinator_start.html",
-        {"pilots": pilot_list(user=request.user), "cohorts": cohort_list(user=request.user)},
+        {"pilots": pilots, "cohorts": cohort_list(user=request.user)},
     )
 
 

@@ -23,3 +23,12 @@ def test_home_sends_each_role_to_its_start_page(client, user_for_role, role):
     assert response.status_code == 302
     assert response.url == reverse(START_PAGES[role])
     assert client.get(response.url).status_code == 200
+
+
+def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="nl"' in response.text
+
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="nl-NL")
+    assert 'lang="en"' in response.text
