@@ -14,3 +14,6 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="opstap-media-"))  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="opstap-static-"))  # noqa: F405
 # The manifest needs collectstatic; tests render templates without it.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Tasks run in-process even when CI sets REDIS_URL, so a test sees at once what a task did. The broker stays
+# REDIS_URL's: the tests of the trip through Redis to a real worker switch this off for themselves.
+CELERY_TASK_ALWAYS_EAGER = True
