@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import candidates, start
 
 app_name = "candidates"
 urlpatterns = [
-    path("start/", views.adviser_start, name="adviser-start"),
-    path("<int:pk>/", views.candidate_detail, name="candidate-detail"),
+    # start
+    path("start/", start.adviser_start, name="adviser-start"),
+    # candidates: list, export, registration, the candidate page, notes, caseload
+    path("<int:pk>/", candidates.candidate_detail, name="candidate-detail"),
+    # imports
+    # screening
+    # selection
+    # board
 ]

@@ -1,14 +1,14 @@
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from core.permissions import role_required
 from core.roles import Role
 from pilots.selectors import cohort_list
 
-from .models import EnrolmentStatus
-from .selectors import candidate_list, enrolment_list
+from ..models import EnrolmentStatus
+from ..selectors import candidate_list, enrolment_list
 
 
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
@@ -28,15 +28,4 @@ def adviser_start(request: HttpRequest) -> HttpResponse:
             "enrolment_count": sum(counts.values()),
             "recruiting_cohorts": recruiting,
         },
-    )
-
-
-@role_required(Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = get_object_or_404(candidate_list(user=request.user), pk=pk)
-    enrolments = enrolment_list(user=request.user).filter(candidate=candidate).prefetch_related("transitions__by_user")
-    return render(
-        request,
-        "candidates/candidate_detail.html",
-        {"candidate": candidate, "enrolments": enrolments, "barriers": candidate.barriers.all()},
     )

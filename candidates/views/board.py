@@ -1,0 +1,1 @@
+"""board views of the intake workspace."""

@@ -1,0 +1,1 @@
+"""imports views of the intake workspace."""

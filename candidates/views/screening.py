@@ -1,0 +1,1 @@
+"""screening views of the intake workspace."""

@@ -1,0 +1,1 @@
+"""selection views of the intake workspace."""
