@@ -1,0 +1,807 @@
+"""Loads the demo data of `data.py` into the database, the same way every run.
+
+The fixed part (regions, organisations, pilots, partners, modules, employers, seat offers, users) is matched on
+natural keys with update_or_create. The people of a cohort are created only when the cohort has no enrolments
+yet, so a second run adds nothing; each person is walked through the life cycle with the services, so every
+enrolment and placement has its real history.
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from faker import Faker
+
+from candidates.models import (
+    WORK_OUTCOMES,
+    BarrierKind,
+    BenefitType,
+    Candidate,
+    CandidateBarrier,
+    DropoutReason,
+    EducationLevel,
+    Enrolment,
+    EnrolmentStatus,
+    EnrolmentTransition,
+    LanguageLevel,
+    Outcome,
+    Recommendation,
+    ReferralSource,
+    Weekday,
+)
+from candidates.services import (
+    enrolment_create,
+    enrolment_transition,
+    enrolments_carry_over,
+    outcome_record,
+    screening_plan,
+    screening_record,
+)
+from core.roles import Role, assign_role, sync_role_groups
+from employers.models import Employer, EmployerLocation, Placement, PlacementStatus, PlacementTransition, SeatOffer
+from employers.services import placement_propose, placement_transition
+from pilots.models import Cohort, CohortClass, Module, Organisation, OrganisationKind, Pilot, PilotPartner, Region
+
+from . import DEMO_PASSWORD, data
+
+S = EnrolmentStatus
+STARTED_OR_LATER = frozenset({S.STARTED, S.COMPLETED, S.DROPPED_OUT})
+POSTCODE_LETTERS = "ABCEGHJKLMNPRTVWXZ"
+WORKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
+NAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "te", "ten", "in", "op", "la", "le", "du"})
+
+# A dropout for one of these reasons goes with a barrier that was never solved.
+BARRIER_FOR_DROPOUT = {
+    DropoutReason.CARE_FOR_FAMILY: BarrierKind.CHILDCARE,
+    DropoutReason.TRANSPORT: BarrierKind.TRANSPORT,
+    DropoutReason.MONEY: BarrierKind.POVERTY_TRAP,
+    DropoutReason.HEALTH: BarrierKind.HEALTH,
+}
+BARRIER_NOTES = {
+    BarrierKind.CHILDCARE: ("Opvang voor de kinderen op de stagedagen nodig", "Oppas door familie is onzeker"),
+    BarrierKind.TRANSPORT: ("Geen rijbewijs; afhankelijk van het ov", "Reistijd naar de stagelocatie ruim een uur"),
+    BarrierKind.POVERTY_TRAP: (
+        "Toeslagen dalen bij werk; berekening met de inkomensconsulent",
+        "Bang om de uitkering kwijt te raken",
+    ),
+    BarrierKind.HEALTH: ("Rugklachten; let op tilwerk", "Onder behandeling bij de huisarts"),
+    BarrierKind.DEBTS: ("Schuldhulpverlening loopt", "Betalingsregeling met de Belastingdienst"),
+    BarrierKind.HOUSING: ("Woont tijdelijk bij familie; wacht op een woning", "Verhuist binnenkort"),
+}
+MOTIVATIONS = (
+    "Woont dicht bij de locatie en is beschikbaar op de gevraagde dagen",
+    "Past goed bij het team; rustig en betrouwbaar in het gesprek",
+    "Heeft ervaring als vrijwilliger en wil graag in deze sector werken",
+)
+# The screening's advice that goes with each decision after it.
+RECOMMENDATION_FOR_DECISION = {
+    S.SELECTED: Recommendation.SELECT,
+    S.RESERVE: Recommendation.RESERVE,
+    S.NOT_SELECTED: Recommendation.NOT_SUITABLE,
+}
+# Interest and motivation scores (from 1 to 5) of people with each recommendation.
+SCORES_FOR_RECOMMENDATION = {
+    Recommendation.SELECT: (4, 5),
+    Recommendation.RESERVE: (3, 4),
+    Recommendation.NOT_SUITABLE: (1, 3),
+}
+MOTIVATION_NOTES = {
+    Recommendation.SELECT: (
+        "Zeer gemotiveerd; weet wat het werk inhoudt",
+        "Enthousiast en heeft ervaring als vrijwilliger",
+    ),
+    Recommendation.RESERVE: (
+        "Gemotiveerd, maar twijfelt over de werktijden",
+        "Wil graag, moet de thuissituatie regelen",
+    ),
+    Recommendation.NOT_SUITABLE: ("Weinig beeld bij het werk", "Kiest vooral voor de uitkering naast het werk"),
+}
+STATUS_HOLDER_EDUCATION = (EducationLevel.FOREIGN_UNKNOWN, EducationLevel.FOREIGN_UNKNOWN, EducationLevel.PRIMARY)
+DECLINE_REASONS = (
+    "Geen klik in het kennismakingsgesprek",
+    "De reistijd naar de locatie is te lang",
+    "Past nu niet bij de samenstelling van het team",
+)
+
+
+@dataclass
+class PilotFigures:
+    name: str
+    cohorts: int
+    enrolments: int
+    started: int
+    to_work: int
+
+
+@transaction.atomic
+def load_demo(*, today: date | None = None) -> list[PilotFigures]:
+    """Load (or complete) the demo data and return the figures per pilot."""
+    today = today or timezone.localdate()
+    # The role groups come with migrate; a flushed database has none, and assign_role needs them.
+    sync_role_groups()
+    regions = {
+        spec.slug: Region.objects.update_or_create(slug=spec.slug, defaults={"name": spec.name})[0]
+        for spec in data.REGIONS
+    }
+    organisations = {
+        spec.name: Organisation.objects.update_or_create(
+            name=spec.name,
+            defaults={
+                "kind": spec.kind,
+                "region": regions.get(spec.region) if spec.region else None,
+                "city": spec.city,
+                "website": spec.website,
+            },
+        )[0]
+        for spec in data.ORGANISATIONS
+    }
+    hosts = _load_employers(regions, organisations)
+    users = _load_users(organisations)
+    advisers = {spec.adviser_for_region: users[spec.username] for spec in data.USERS if spec.adviser_for_region}
+    contacts = {
+        users[spec.username].organisation_id: users[spec.username]
+        for spec in data.USERS
+        if spec.role == Role.EMPLOYER_CONTACT
+    }
+
+    emails: set[str] = set(Candidate.objects.filter(email__endswith="@example.org").values_list("email", flat=True))
+    figures = []
+    for pilot_spec in data.pilot_specs(today):
+        pilot = _load_pilot(pilot_spec, regions, organisations)
+        for cohort_spec in pilot_spec.cohorts:
+            cohort = _load_cohort(pilot, cohort_spec, hosts)
+            if not cohort.enrolments.exists():
+                _CohortPeople(
+                    pilot=pilot,
+                    cohort=cohort,
+                    spec=cohort_spec,
+                    adviser=advisers[pilot_spec.region],
+                    hosts=hosts,
+                    contacts=contacts,
+                    organisations=organisations,
+                    last_day=today - timedelta(days=1),
+                    emails=emails,
+                ).load()
+        figures.append(_figures(pilot))
+    return figures
+
+
+@dataclass(frozen=True)
+class _Host:
+    employer: Employer
+    locations: tuple[EmployerLocation, ...]
+
+
+def _load_employers(regions: dict[str, Region], organisations: dict[str, Organisation]) -> dict[str, _Host]:
+    hosts = {}
+    for spec in data.EMPLOYERS:
+        organisation, _created = Organisation.objects.update_or_create(
+            name=spec.name,
+            defaults={"kind": OrganisationKind.HOST_EMPLOYER, "region": regions[spec.region], "city": spec.city},
+        )
+        organisations[spec.name] = organisation
+        employer, _created = Employer.objects.update_or_create(
+            organisation=organisation, defaults={"kvk_number": spec.kvk_number, "sector": spec.sector}
+        )
+        locations = tuple(
+            EmployerLocation.objects.update_or_create(
+                employer=employer,
+                name=location.name,
+                defaults={"street": location.street, "postcode": location.postcode, "city": location.city},
+            )[0]
+            for location in spec.locations
+        )
+        hosts[spec.name] = _Host(employer, locations)
+    return hosts
+
+
+def _load_users(organisations: dict[str, Organisation]) -> dict[str, object]:
+    user_model = get_user_model()
+    # One hash for all demo users: hashing is deliberately slow and they share the password anyway.
+    password = make_password(DEMO_PASSWORD)
+    users = {}
+    for spec in data.USERS:
+        user, _created = user_model.objects.update_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@example.org",
+                "organisation": organisations[spec.organisation],
+                "job_title": spec.job_title,
+                "is_active": True,
+                "is_superuser": spec.role == Role.ADMINISTRATOR,
+                "password": password,
+            },
+        )
+        assign_role(user, spec.role)
+        users[spec.username] = user
+    return users
+
+
+def _load_pilot(spec: data.PilotSpec, regions: dict[str, Region], organisations: dict[str, Organisation]) -> Pilot:
+    pilot, _created = Pilot.objects.update_or_create(
+        slug=spec.slug,
+        defaults={
+            "name": spec.name,
+            "region": regions[spec.region],
+            "lead_organisation": organisations[spec.lead],
+            "sector": spec.sector,
+            "track_kind": spec.track_kind,
+            "target_qualification": spec.target_qualification,
+            "description": spec.description,
+            "duration_weeks": spec.duration_weeks,
+            "internship_days_per_week": spec.internship_days_per_week,
+            "school_days_per_week": spec.school_days_per_week,
+            "target_outflow_percentage": spec.target_outflow_percentage,
+            "status": spec.status,
+        },
+    )
+    for partner in spec.partners:
+        PilotPartner.objects.update_or_create(
+            pilot=pilot,
+            organisation=organisations[partner.organisation],
+            role=partner.role,
+            defaults={"contribution": partner.contribution},
+        )
+    for position, module in enumerate(spec.modules, start=1):
+        Module.objects.update_or_create(
+            pilot=pilot,
+            name=module.name,
+            defaults={
+                "kind": module.kind,
+                "provider": organisations[module.provider],
+                "planned_hours": module.planned_hours,
+                "start_week": module.start_week,
+                "end_week": module.end_week,
+                "certificate_name": module.certificate_name,
+                "position": position,
+            },
+        )
+    return pilot
+
+
+def _load_cohort(pilot: Pilot, spec: data.CohortSpec, hosts: dict[str, _Host]) -> Cohort:
+    # Created once and then left alone: the people's history hangs on these dates, and the dates of the
+    # running pilot are relative to the day of the first run.
+    cohort, _created = Cohort.objects.get_or_create(
+        pilot=pilot,
+        name=spec.name,
+        defaults={"start_date": spec.start_date, "end_date": spec.end_date, "seats": spec.seats},
+    )
+    for name in spec.classes:
+        CohortClass.objects.get_or_create(cohort=cohort, name=name)
+    for employer_name, places in spec.seat_offers:
+        host = hosts[employer_name]
+        for location, location_places in zip(host.locations, _split(places, len(host.locations)), strict=True):
+            if location_places:
+                SeatOffer.objects.update_or_create(
+                    employer=host.employer, cohort=cohort, location=location, defaults={"places": location_places}
+                )
+    return cohort
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """Spread places over locations: 5 over 2 is [3, 2]."""
+    return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
+
+
+def _figures(pilot: Pilot) -> PilotFigures:
+    enrolments = Enrolment.objects.filter(cohort__pilot=pilot)
+    return PilotFigures(
+        name=pilot.name,
+        cohorts=pilot.cohorts.count(),
+        enrolments=enrolments.count(),
+        started=enrolments.filter(started_on__isnull=False).count(),
+        to_work=Outcome.objects.filter(enrolment__cohort__pilot=pilot, kind__in=WORK_OUTCOMES).count(),
+    )
+
+
+# --- People ------------------------------------------------------------------------------------------------------
+
+
+class _Clock:
+    """Timestamps for one person's history: on the planned day, always after the previous step."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.last: datetime | None = None
+
+    def at(self, day: date) -> datetime:
+        moment = timezone.make_aware(datetime.combine(day, time(9, 0)) + timedelta(minutes=self.rng.randint(0, 420)))
+        if self.last is not None and moment <= self.last:
+            moment = self.last + timedelta(minutes=7)
+        self.last = moment
+        return moment
+
+
+@dataclass
+class _History:
+    """When each history row really happened.
+
+    The services stamp every status change with the current time; the demo replays pilots of past years, so the
+    rows they wrote are moved to the planned moments afterwards, in the order they were written.
+    """
+
+    enrolments: dict[int, list[datetime]] = field(default_factory=dict)
+    placements: dict[int, list[datetime]] = field(default_factory=dict)
+    candidates: dict[int, datetime] = field(default_factory=dict)
+
+    def apply(self) -> None:
+        self._move(EnrolmentTransition, "enrolment_id", self.enrolments, Enrolment)
+        self._move(PlacementTransition, "placement_id", self.placements, Placement)
+        candidates = list(Candidate.objects.filter(pk__in=self.candidates))
+        for candidate in candidates:
+            candidate.created_at = self.candidates[candidate.pk]
+        Candidate.objects.bulk_update(candidates, ["created_at"], batch_size=500)
+
+    @staticmethod
+    def _move(transition_model, owner_field: str, moments: dict[int, list[datetime]], owner_model) -> None:
+        rows = list(transition_model.objects.filter(**{f"{owner_field}__in": moments}).order_by(owner_field, "pk"))
+        written: dict[int, int] = defaultdict(int)
+        for row in rows:
+            owner_id = getattr(row, owner_field)
+            row.at = moments[owner_id][written[owner_id]]
+            written[owner_id] += 1
+        if any(written[owner_id] != len(planned) for owner_id, planned in moments.items()):
+            raise RuntimeError("The demo history and the rows the services wrote do not match.")
+        transition_model.objects.bulk_update(rows, ["at"], batch_size=500)
+        owners = list(owner_model.objects.filter(pk__in=moments))
+        for owner in owners:
+            owner.status_changed_at = moments[owner.pk][-1]
+        owner_model.objects.bulk_update(owners, ["status_changed_at"], batch_size=500)
+
+
+@dataclass
+class _Person:
+    candidate: Candidate
+    journey: data.Journey
+    registered_on: date
+    screened_on: date
+    registration_reason: str
+    reason: str
+    declines: bool
+    carried_from: Enrolment | None = None  # the reserve enrolment of an earlier cohort this person comes from
+    slot: tuple[_Host, EmployerLocation] | None = None
+
+
+class _CohortPeople:
+    """Creates the people of one cohort and walks each one through the life cycle."""
+
+    def __init__(
+        self,
+        *,
+        pilot: Pilot,
+        cohort: Cohort,
+        spec: data.CohortSpec,
+        adviser,
+        hosts: dict[str, _Host],
+        contacts: dict[int, object],
+        organisations: dict[str, Organisation],
+        last_day: date,
+        emails: set[str],
+    ) -> None:
+        self.pilot = pilot
+        self.cohort = cohort
+        self.spec = spec
+        self.adviser = adviser
+        self.contacts = contacts
+        self.organisations = organisations
+        self.last_day = last_day
+        self.emails = emails
+        self.hosts = [hosts[name] for name, _places in spec.seat_offers]
+        self.history = _History()
+        # Seeded per cohort, so each cohort gets the same people whatever the others do.
+        seed = f"{pilot.slug}/{spec.name}"
+        self.rng = random.Random(seed)
+        self.fake = Faker("nl_NL")
+        self.fake.seed_instance(seed)
+        self.supervisors: dict[int, str] = {}
+        lead = pilot.lead_organisation
+        self.screening_location = spec.screening_location or ", ".join(part for part in (lead.name, lead.city) if part)
+
+    def load(self) -> None:
+        people = self._people()
+        self._allocate_slots(people)
+        for person in people:
+            self._walk(person)
+        self._assign_classes()
+        self.history.apply()
+
+    # Creating the people.
+
+    def _people(self) -> list[_Person]:
+        spec = self.spec
+        size = spec.size
+        registration_order = self.rng.sample(range(size), size)
+        screening_order = self.rng.sample(range(size), size)
+        people: list[_Person] = []
+        new_candidates: list[Candidate] = []
+        barriers: list[tuple[int, data.Journey]] = []
+        reserve_lists: dict[str, list[Enrolment]] = {}
+        for journey in spec.journeys:
+            source = journey.from_reserve_of
+            if source and source not in reserve_lists:
+                reserve_lists[source] = self._reserves(source)
+            for index in range(journey.count):
+                position = len(people)
+                registered_on = self._spread(spec.registration, registration_order[position], size)
+                screened_on = max(
+                    self._spread(spec.screening, screening_order[position], size),
+                    registered_on + timedelta(days=3),
+                )
+                carried_from = None
+                if source:
+                    if not reserve_lists[source]:
+                        raise RuntimeError(f"{source} has too few reserves for {self.cohort}.")
+                    carried_from = reserve_lists[source].pop(0)
+                    candidate = carried_from.candidate
+                    registration_reason = ""
+                else:
+                    candidate = self._new_candidate(registered_on)
+                    new_candidates.append(candidate)
+                    barriers.append((len(people), journey))
+                    registration_reason = self._registration_reason(candidate)
+                people.append(
+                    _Person(
+                        candidate=candidate,
+                        journey=journey,
+                        registered_on=registered_on,
+                        screened_on=screened_on,
+                        registration_reason=registration_reason,
+                        reason=journey.reasons[index % len(journey.reasons)] if journey.reasons else "",
+                        declines=index < journey.declines,
+                        carried_from=carried_from,
+                    )
+                )
+        # In bulk rather than through candidate_register: that service stamps the consent with the current time
+        # and takes barriers without notes, and the leerlingpoule alone has 332 applicants. From here on every
+        # step goes through the services.
+        Candidate.objects.bulk_create(new_candidates)
+        CandidateBarrier.objects.bulk_create(
+            barrier for position, journey in barriers for barrier in self._barriers(people[position], journey)
+        )
+        return people
+
+    def _reserves(self, cohort_name: str) -> list[Enrolment]:
+        """The reserve list of an earlier cohort of the pilot, in its order."""
+        enrolments = Enrolment.objects.filter(cohort__pilot=self.pilot, cohort__name=cohort_name, status=S.RESERVE)
+        return list(enrolments.select_related("candidate", "cohort").order_by("reserve_position", "pk"))
+
+    def _new_candidate(self, registered_on: date) -> Candidate:
+        rng, profile = self.rng, self.spec.profile
+        is_status_holder = rng.random() < profile.status_holder_share
+        prefix = ""
+        if is_status_holder:
+            first_name = rng.choice(data.STATUS_HOLDER_FIRST_NAMES)
+            last_name = rng.choice(data.STATUS_HOLDER_LAST_NAMES)
+        elif rng.random() < profile.migration_share:
+            first_name = rng.choice(data.MIGRANT_FIRST_NAMES)
+            last_name = rng.choice(data.MIGRANT_LAST_NAMES)
+        else:
+            first_name = self.fake.first_name()
+            prefix, last_name = _split_prefix(self.fake.last_name())
+        city, lowest, highest = rng.choice(profile.cities)
+        levels = LanguageLevel.values
+        low, high = levels.index(profile.language[0]), levels.index(profile.language[1])
+        source, referrer, *_weight = rng.choices(profile.referrals, weights=[r[2] for r in profile.referrals])[0]
+        benefit = rng.choices([b[0] for b in profile.benefits], weights=[b[1] for b in profile.benefits])[0]
+        education = rng.choices([e[0] for e in profile.education], weights=[e[1] for e in profile.education])[0]
+        age = rng.randint(*profile.ages)
+        hours_low, hours_high = profile.hours
+        return Candidate(
+            first_name=first_name,
+            last_name_prefix=prefix,
+            last_name=last_name,
+            date_of_birth=self.spec.start_date - timedelta(days=age * 365 + rng.randint(0, 364)),
+            email=self._email(first_name, prefix, last_name),
+            phone=f"06-{rng.randint(10_000_000, 99_999_999)}",
+            postcode=f"{rng.randint(lowest, highest)} {rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}",
+            city=city,
+            referral_source=source,
+            referring_organisation=self.organisations[referrer] if referrer else None,
+            adviser=self.adviser,
+            speaking_level=levels[rng.randint(low, high)],
+            listening_level=levels[rng.randint(low, high)],
+            reading_level=levels[rng.randint(low, high)],
+            writing_level=levels[rng.randint(low, max(low, high - 1))],
+            # Status holders live on social assistance while they integrate.
+            benefit_type=BenefitType.SOCIAL_ASSISTANCE if is_status_holder else benefit,
+            is_status_holder=is_status_holder,
+            education_level=rng.choice(STATUS_HOLDER_EDUCATION) if is_status_holder else education,
+            available_days=sorted(rng.sample(WORKDAYS, rng.randint(3, 5)), key=WORKDAYS.index),
+            available_from=registered_on + timedelta(days=rng.randint(0, 30)),
+            hours_per_week=rng.randrange(hours_low, hours_high + 1, 4),
+            consent_given_at=timezone.make_aware(datetime.combine(registered_on, time(9, 0))),
+            consent_purpose=self.spec.profile.consent_purpose,
+            consent_recorded_by=self.adviser,
+        )
+
+    def _email(self, first_name: str, prefix: str, last_name: str) -> str:
+        local = ".".join(part for part in (slugify(first_name), slugify(f"{prefix} {last_name}")) if part)
+        email, number = f"{local}@example.org", 1
+        while email in self.emails:
+            number += 1
+            email = f"{local}.{number}@example.org"
+        self.emails.add(email)
+        return email
+
+    def _registration_reason(self, candidate: Candidate) -> str:
+        if candidate.referral_source == ReferralSource.SELF:
+            return "Zelf aangemeld"
+        return f"Aangemeld door {candidate.referring_organisation}"
+
+    def _barriers(self, person: _Person, journey: data.Journey) -> list[CandidateBarrier]:
+        rng = self.rng
+        kinds = [kind for kind, share in self.spec.profile.barriers if rng.random() < share][:2]
+        unsolved = BARRIER_FOR_DROPOUT.get(journey.dropout_reason)
+        if unsolved and unsolved not in kinds:
+            kinds.append(unsolved)
+        started = journey.end in STARTED_OR_LATER
+        return [
+            CandidateBarrier(
+                candidate=person.candidate,
+                kind=kind,
+                note=rng.choice(BARRIER_NOTES[kind]),
+                # Most barriers of people who started were solved; the one that made someone leave was not.
+                resolved=started and kind != unsolved and rng.random() < 0.7,
+            )
+            for kind in kinds
+        ]
+
+    # Hosts.
+
+    def _allocate_slots(self, people: Sequence[_Person]) -> None:
+        """Give everyone who gets a placement one of the offered places, in the order of the journeys."""
+        slots = [
+            (host, location)
+            for host, (_name, places) in zip(self.hosts, self.spec.seat_offers, strict=True)
+            for location, count in zip(host.locations, _split(places, len(host.locations)), strict=True)
+            for _place in range(count)
+        ]
+        placed = [person for person in people if self._placement_plan(person.journey) != data.NO_PLACEMENT]
+        if len(placed) > len(slots):
+            raise RuntimeError(f"{self.cohort} needs {len(placed)} places and its hosts offer {len(slots)}.")
+        for person, slot in zip(placed, slots, strict=False):
+            person.slot = slot
+
+    @staticmethod
+    def _placement_plan(journey: data.Journey) -> str:
+        if journey.placement is not None:
+            return journey.placement
+        return data.FULL if journey.end in STARTED_OR_LATER else data.NO_PLACEMENT
+
+    def _other_host(self, host: _Host) -> _Host:
+        index = self.hosts.index(host)
+        return self.hosts[(index + 1) % len(self.hosts)]
+
+    def _contact(self, host: _Host):
+        """Employers answer proposals themselves; for hosts without a demo login the adviser records it."""
+        return self.contacts.get(host.employer.organisation_id, self.adviser)
+
+    def _supervisor(self, location: EmployerLocation) -> str:
+        if location.pk not in self.supervisors:
+            self.supervisors[location.pk] = self.fake.name()
+        return self.supervisors[location.pk]
+
+    # Walking the life cycle.
+
+    def _walk(self, person: _Person) -> None:
+        journey, spec = person.journey, self.spec
+        clock = _Clock(self.rng)
+        if person.carried_from is not None:
+            [enrolment] = enrolments_carry_over(
+                enrolments=[person.carried_from], to_cohort=self.cohort, by_user=self.adviser
+            )
+        else:
+            enrolment = enrolment_create(
+                candidate=person.candidate, cohort=self.cohort, by_user=self.adviser, reason=person.registration_reason
+            )
+        moments = [clock.at(self._day(person.registered_on))]
+        self.history.enrolments[enrolment.pk] = moments
+        if person.carried_from is None:
+            self.history.candidates[person.candidate.pk] = moments[0]
+
+        def step(to_status: str, day: date, reason: str = "", dropout_reason: str = "") -> None:
+            nonlocal enrolment
+            day = self._day(day)
+            enrolment = enrolment_transition(
+                enrolment=enrolment,
+                to_status=to_status,
+                by_user=self.adviser,
+                reason=reason,
+                dropout_reason=dropout_reason,
+                on_date=day,
+            )
+            moments.append(clock.at(day))
+
+        if journey.end == S.REGISTERED:
+            return
+        if not journey.screened:
+            step(S.NOT_SELECTED, person.registered_on + timedelta(days=10), person.reason)
+            return
+        planned_on = self._day(min(person.registered_on + timedelta(days=self.rng.randint(2, 5)), person.screened_on))
+        # The appointment of someone still waiting for it lies in the coming weeks.
+        meets_on = person.screened_on if journey.end != S.SCREENING_PLANNED else self.last_day + timedelta(days=3)
+        screening_plan(
+            enrolment=enrolment,
+            starts_at=timezone.make_aware(datetime.combine(_next_workday(meets_on), time(self.rng.randint(9, 15)))),
+            location=self.screening_location,
+            adviser=self.adviser,
+            by_user=self.adviser,
+        )
+        moments.append(clock.at(planned_on))
+        if journey.end == S.SCREENING_PLANNED:
+            return
+        screening_record(
+            enrolment=enrolment,
+            by_user=self.adviser,
+            barriers_met=list(person.candidate.barriers.values_list("kind", flat=True)),
+            **self._screening(person),
+        )
+        moments.append(clock.at(self._day(person.screened_on)))
+        enrolment.refresh_from_db()
+        if journey.end == S.SCREENED:
+            return
+        decided_on = max(spec.selection_on, person.screened_on)
+        if journey.end in (S.RESERVE, S.NOT_SELECTED):
+            step(journey.end, decided_on, person.reason)
+            return
+        step(S.SELECTED, decided_on, f"Geselecteerd voor {self.cohort.name}")
+        placement = self._propose(person, enrolment, clock, decided_on)
+        if journey.end == S.SELECTED:
+            return
+
+        step(S.STARTED, spec.start_date)
+        if placement is not None:
+            self._move_placement(placement, clock, PlacementStatus.ACTIVE, spec.start_date)
+        if journey.end == S.DROPPED_OUT:
+            ended_on = _workday(spec.start_date + timedelta(weeks=journey.dropout_week, days=1))
+            step(S.DROPPED_OUT, ended_on, person.reason, journey.dropout_reason)
+            ending = "Deelnemer is voortijdig gestopt"
+        else:
+            ended_on = spec.end_date
+            step(S.COMPLETED, ended_on, "Traject afgerond")
+            ending = "Traject afgerond"
+        if placement is not None:
+            self._move_placement(placement, clock, PlacementStatus.ENDED, ended_on, ending)
+        if journey.outcome is not None:
+            outflow_on = self._day(_workday(ended_on + timedelta(days=journey.outcome.days_after_end)))
+            outcome_record(
+                enrolment=enrolment, by_user=self.adviser, **self._outcome_fields(journey.outcome, person, outflow_on)
+            )
+            moments.append(clock.at(outflow_on))
+
+    def _screening(self, person: _Person) -> dict:
+        """Scores that fit the decision that follows: interest, motivation, language level and availability."""
+        rng, candidate, journey = self.rng, person.candidate, person.journey
+        decision = S.SELECTED if journey.end in STARTED_OR_LATER else journey.end
+        recommendation = journey.recommendation or RECOMMENDATION_FOR_DECISION.get(
+            decision, rng.choice([Recommendation.SELECT, Recommendation.RESERVE])
+        )
+        low, high = SCORES_FOR_RECOMMENDATION[recommendation]
+        # The language score follows the spoken level (A1 about 1, B2 about 4), whatever the advice.
+        level = LanguageLevel.values.index(candidate.speaking_level or LanguageLevel.A2)
+        days = len(candidate.available_days)
+        return {
+            "screened_on": person.screened_on,
+            "interest_score": rng.randint(low, high),
+            "motivation_score": rng.randint(low, high),
+            "motivation_note": rng.choice(MOTIVATION_NOTES[recommendation]),
+            "language_score": max(1, min(5, level + rng.randint(0, 1))),
+            "language_note": f"Spreken {candidate.speaking_level}, schrijven {candidate.writing_level}",
+            "availability_score": min(5, days),
+            "availability_note": f"Beschikbaar op {days} dagen, {candidate.hours_per_week} uur per week",
+            "recommendation": recommendation,
+        }
+
+    def _propose(self, person: _Person, enrolment: Enrolment, clock: _Clock, selected_on: date) -> Placement | None:
+        plan = self._placement_plan(person.journey)
+        if plan == data.NO_PLACEMENT or person.slot is None:
+            return None
+        host, location = person.slot
+        day = _next_workday(selected_on + timedelta(days=3))
+        if person.declines:
+            other = self._other_host(host)
+            declined = self._new_placement(enrolment, other, other.locations[0], clock, day)
+            day = _next_workday(day + timedelta(days=3))
+            self._move_placement(declined, clock, PlacementStatus.DECLINED, day, self.rng.choice(DECLINE_REASONS))
+            day = _next_workday(day + timedelta(days=1))
+        placement = self._new_placement(enrolment, host, location, clock, day)
+        if plan != data.PROPOSED:
+            confirmed_on = _next_workday(day + timedelta(days=3))
+            self._move_placement(placement, clock, PlacementStatus.CONFIRMED, confirmed_on)
+        return placement if plan == data.FULL else None
+
+    def _new_placement(
+        self, enrolment: Enrolment, host: _Host, location: EmployerLocation, clock: _Clock, day: date
+    ) -> Placement:
+        placement = placement_propose(
+            enrolment=enrolment,
+            employer=host.employer,
+            by_user=self.adviser,
+            location=location,
+            kind=self.spec.placement_kind,
+            days_per_week=self.spec.placement_days,
+            start_date=self.spec.start_date,
+            end_date=self.spec.end_date,
+            supervisor_name=self._supervisor(location),
+            motivation=self.rng.choice(MOTIVATIONS),
+        )
+        self.history.placements[placement.pk] = [clock.at(self._day(day))]
+        return placement
+
+    def _move_placement(self, placement: Placement, clock: _Clock, to_status: str, day: date, reason: str = "") -> None:
+        host = next(host for host in self.hosts if host.employer.pk == placement.employer_id)
+        # The host confirms or declines; the adviser records the start and the end.
+        answers = to_status in (PlacementStatus.CONFIRMED, PlacementStatus.DECLINED)
+        by_user = self._contact(host) if answers else self.adviser
+        placement_transition(placement=placement, to_status=to_status, by_user=by_user, reason=reason)
+        self.history.placements[placement.pk].append(clock.at(self._day(day)))
+
+    def _outcome_fields(self, plan: data.OutcomePlan, person: _Person, outflow_on: date) -> dict:
+        employer = None
+        if plan.employer and person.slot is not None:
+            host = person.slot[0]
+            employer = (host if plan.employer == data.AT_HOST else self._other_host(host)).employer
+        return {
+            "kind": plan.kind,
+            "employer": employer,
+            "employer_name": plan.employer_name,
+            "contract_type": plan.contract_type,
+            "education_level": plan.education_level,
+            "start_date": outflow_on,
+            "hours_per_week": plan.hours_per_week,
+            "next_step": plan.next_step,
+        }
+
+    def _assign_classes(self) -> None:
+        """Spread the starters over the cohort's classes in equal groups (52 over three: 18, 17, 17)."""
+        if not self.spec.classes:
+            return
+        classes = list(self.cohort.classes.order_by("name"))
+        starters = list(
+            self.cohort.enrolments.filter(started_on__isnull=False).order_by("pk").values_list("pk", flat=True)
+        )
+        first = 0
+        for cohort_class, size in zip(classes, _split(len(starters), len(classes)), strict=True):
+            # There is no service for the class yet; it is a plain attribute of the enrolment.
+            Enrolment.objects.filter(pk__in=starters[first : first + size]).update(cohort_class=cohort_class)
+            first += size
+
+    # Dates.
+
+    def _spread(self, window: tuple[date, date], position: int, count: int) -> date:
+        first, last = window
+        offset = round((last - first).days * position / max(count - 1, 1))
+        return _workday(first + timedelta(days=offset))
+
+    def _day(self, day: date) -> date:
+        """History never lies in the future: the running cohort's steps stop at yesterday."""
+        return min(day, self.last_day)
+
+
+def _workday(day: date) -> date:
+    """Move a Saturday or Sunday back to the Friday before."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def _next_workday(day: date) -> date:
+    """Move a Saturday or Sunday on to the Monday after."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0)
+
+
+def _split_prefix(last_name: str) -> tuple[str, str]:
+    """Faker gives "van der Meer"; the candidate keeps "van der" as the prefix and "Meer" as the last name."""
+    words = last_name.split()
+    prefix_words = []
+    while len(words) > 1 and words[0].lower() in NAME_PREFIXES:
+        prefix_words.append(words.pop(0))
+    return " ".join(prefix_words), " ".join(words)
