@@ -118,14 +118,13 @@ def transition_action(
             modeladmin.message_user(
                 request,
                 ngettext(
-                    "%(count)d %(name)s moved to “%(status)s”.",
-                    "%(count)d %(name_plural)s moved to “%(status)s”.",
+                    "%(count)d %(items)s moved to “%(status)s”.",
+                    "%(count)d %(items)s moved to “%(status)s”.",
                     moved,
                 )
                 % {
                     "count": moved,
-                    "name": modeladmin.opts.verbose_name,
-                    "name_plural": modeladmin.opts.verbose_name_plural,
+                    "items": modeladmin.opts.verbose_name if moved == 1 else modeladmin.opts.verbose_name_plural,
                     "status": status.label,
                 },
                 level=messages.SUCCESS,

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.models import TimeStampedModel
 
@@ -136,10 +137,13 @@ class Pilot(TimeStampedModel):
 
     @property
     def weekly_rhythm(self) -> str:
-        return _("%(internship)s internship and %(school)s school days a week") % {
-            "internship": self.internship_days_per_week,
-            "school": self.school_days_per_week,
+        internship = ngettext(
+            "%(count)s internship day", "%(count)s internship days", self.internship_days_per_week
+        ) % {"count": self.internship_days_per_week}
+        school = ngettext("%(count)s school day", "%(count)s school days", self.school_days_per_week) % {
+            "count": self.school_days_per_week
         }
+        return _("%(internship)s and %(school)s a week") % {"internship": internship, "school": school}
 
 
 class PartnerRole(models.TextChoices):
