@@ -8,7 +8,9 @@ candidates and within the file, so the preview can say per row what is wrong.
 import csv
 import io
 import re
+import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,6 +21,12 @@ from django.utils.translation import gettext_lazy
 from .models import BenefitType, EducationLevel, ReferralSource
 
 MAX_ROWS = 5000
+# An XLSX is a zip; its unpacked size is capped so that a small upload cannot unpack without limit.
+MAX_XLSX_EXPANSION = 20
+# Files picked by mistake that could otherwise pass for text.
+_NOT_A_TABLE = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
+_DROPPED_ZERO = re.compile(r"[1-9][0-9]{8}")
+_DROPPED_DOUBLE_ZERO = re.compile(r"31[1-9][0-9]{8}")
 
 
 class ImportFileError(Exception):
@@ -149,30 +157,52 @@ def max_import_bytes() -> int:
     return getattr(settings, "CANDIDATE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 
-def read_cells(*, content: bytes) -> list[list[str]]:
-    """The file as rows of text cells. XLSX is recognised by its content, everything else must be text."""
+def read_cells(*, content: bytes) -> list[tuple[int, list[str]]]:
+    """The rows that hold any text, each with its line number as a spreadsheet shows it.
+
+    XLSX is recognised by its content, everything else must be text.
+    """
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    return _read_csv(content)
+        return _filled_rows(_read_xlsx(content))
+    if content.startswith(_NOT_A_TABLE):
+        raise ImportFileError(_("This is not a table: upload a CSV or XLSX file."))
+    return _filled_rows(_read_csv(content))
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+def _filled_rows(rows: Iterable[list[str]]) -> list[tuple[int, list[str]]]:
+    # Empty rows keep their place in the numbering but do not count towards the limit.
+    filled = []
+    for line, cells in enumerate(rows, start=1):
+        if any(cell.strip() for cell in cells):
+            filled.append((line, cells))
+            if len(filled) > MAX_ROWS + 1:  # the header and MAX_ROWS people
+                raise ImportFileError(_("The file has more than %(max)s rows; split it up.") % {"max": MAX_ROWS})
+    return filled
+
+
+def _read_xlsx(content: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_EXPANSION * max_import_bytes():
+            raise ImportFileError(_("The spreadsheet is too large once unpacked; split it up."))
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        sheet = workbook.worksheets[0]
+        # Some programs write a wrong used range; trusting it would silently drop rows.
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values]
+        workbook.close()
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        # openpyxl reads the parts of the zip as it goes and fails in many ways on a damaged or foreign
+        # file (XML, zip, index and value errors); for the user each means the same thing.
         raise ImportFileError(_("The file looks like a spreadsheet but cannot be opened.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        if len(rows) > MAX_ROWS + 1:
-            raise ImportFileError(_("The file has more than %(max)s rows; split it up.") % {"max": MAX_ROWS})
-        rows.append([_cell_text(value) for value in values])
-    workbook.close()
-    return rows
 
 
 def _cell_text(value) -> str:
@@ -187,7 +217,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _read_csv(content: bytes) -> Iterator[list[str]]:
     if b"\x00" in content[:4096]:
         raise ImportFileError(_("This is not a table: upload a CSV or XLSX file."))
     try:
@@ -201,15 +231,11 @@ def _read_csv(content: bytes) -> list[list[str]]:
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
     try:
         for values in reader:
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError(_("The file has more than %(max)s rows; split it up.") % {"max": MAX_ROWS})
-            rows.append([value.strip() for value in values])
+            yield [value.strip() for value in values]
     except csv.Error as exc:
         raise ImportFileError(_("The file is not a readable CSV table.")) from exc
-    return rows
 
 
 def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTable:
@@ -218,11 +244,15 @@ def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTa
         raise ImportFileError(
             _("The file is larger than %(size)s MB.") % {"size": round(max_import_bytes() / 1024 / 1024, 1)}
         )
-    cells = [row for row in read_cells(content=content) if any(cell.strip() for cell in row)]
+    cells = read_cells(content=content)
     if not cells:
         raise ImportFileError(_("The file has no rows."))
-    header = cells[0]
-    columns: list[Column | None] = [_HEADER_LOOKUP.get(_key(name)) for name in header]
+    header = cells[0][1]
+    columns: list[Column | None] = []
+    for name in header:
+        column = _HEADER_LOOKUP.get(_key(name))
+        # Two columns for one field (telefoon and mobiel): the first counts, the other is reported as ignored.
+        columns.append(None if column in columns else column)
     found = {column.field for column in columns if column}
     missing = [column for column in COLUMNS if column.required and column.field not in found]
     if missing:
@@ -233,9 +263,9 @@ def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTa
     ignored = [name for name, column in zip(header, columns, strict=False) if column is None and name.strip()]
     rows = []
     seen: dict[tuple, int] = {}
-    for offset, values in enumerate(cells[1:], start=2):
+    for line, values in cells[1:]:
         raw = {column.field: values[i] if i < len(values) else "" for i, column in enumerate(columns) if column}
-        row = ParsedRow(line=offset, raw=raw)
+        row = ParsedRow(line=line, raw=raw)
         _validate_row(row)
         if row.is_valid:
             for key in _identity_keys(row.values):
@@ -253,8 +283,26 @@ def _identity_keys(values: dict) -> list[tuple]:
     keys = []
     if values.get("email"):
         keys.append(("email", values["email"]))
-    keys.append(("name", _key(values["first_name"]), _key(values["last_name"]), values["date_of_birth"]))
+    keys.append(("name", _name_key(values["first_name"]), _name_key(values["last_name"]), values["date_of_birth"]))
     return keys
+
+
+def _name_key(name: str) -> str:
+    # Case, accents, spaces and punctuation aside, in any script: _key would reduce a Cyrillic or Arabic
+    # name to nothing and make different people with one birth date look the same.
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+def _restore_leading_zeros(phone: str) -> str:
+    # A phone number kept as a number in a spreadsheet loses its leading zeros: 0612345678 becomes
+    # 612345678 and 0031612345678 becomes 31612345678.
+    text = phone.strip()
+    if _DROPPED_ZERO.fullmatch(text):
+        return "0" + text
+    if _DROPPED_DOUBLE_ZERO.fullmatch(text):
+        return "+" + text
+    return phone
 
 
 def _validate_row(row: ParsedRow) -> None:
@@ -265,6 +313,7 @@ def _validate_row(row: ParsedRow) -> None:
     data["education_level"] = _EDUCATION_WORDS.get(
         _key(data.get("education_level", "")), data.get("education_level", "")
     )
+    data["phone"] = _restore_leading_zeros(data.get("phone", ""))
     status_holder = _key(data.get("is_status_holder", ""))
     errors = []
     reported: set[str] = set()
@@ -307,4 +356,3 @@ def _parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
-

@@ -127,6 +127,13 @@ class Candidate(TimeStampedModel):
             models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
             models.Index(fields=["date_of_birth"], name="candidate_birth_idx"),
             models.Index(fields=["created_at"], name="candidate_created_idx"),
+            # The filters and the exact postcode search of the candidate list.
+            models.Index(fields=["postcode"], name="candidate_postcode_idx"),
+            models.Index(fields=["referral_source"], name="candidate_referral_idx"),
+            *[
+                models.Index(fields=[f"{skill}_level"], name=f"candidate_{skill}_idx")
+                for skill in ("speaking", "listening", "reading", "writing")
+            ],
         ]
         constraints = [
             models.CheckConstraint(
@@ -188,6 +195,8 @@ class CandidateBarrier(TimeStampedModel):
         verbose_name = _("barrier")
         verbose_name_plural = _("barriers")
         ordering = ["candidate", "kind"]
+        # The barrier filter of the candidate list looks up open barriers of one kind.
+        indexes = [models.Index(fields=["kind", "resolved"], name="candidatebarrier_kind_idx")]
         constraints = [
             models.UniqueConstraint(fields=["candidate", "kind"], name="candidatebarrier_unique_kind"),
             models.CheckConstraint(condition=Q(kind__in=BarrierKind.values), name="candidatebarrier_kind_valid"),
@@ -279,7 +288,12 @@ class Enrolment(TimeStampedModel):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["cohort", "candidate"]
-        indexes = [models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx")]
+        indexes = [
+            models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx"),
+            # The status filter without a cohort, and each candidate's latest enrolment in the list.
+            models.Index(fields=["status"], name="enrolment_status_idx"),
+            models.Index(fields=["candidate", "-created_at"], name="enrolment_candidate_latest_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["candidate", "cohort"], name="enrolment_unique_candidate_cohort"),
             models.CheckConstraint(condition=Q(status__in=EnrolmentStatus.values), name="enrolment_status_valid"),

@@ -30,6 +30,10 @@ from .models import (
 
 # Statuses that need a reason from the person making the change.
 REASON_REQUIRED = frozenset({EnrolmentStatus.NOT_SELECTED, EnrolmentStatus.DROPPED_OUT})
+# Statuses in which a screening can be planned and recorded.
+SCREENABLE_STATUSES = frozenset(
+    {EnrolmentStatus.REGISTERED, EnrolmentStatus.SCREENING_PLANNED, EnrolmentStatus.SCREENED}
+)
 
 
 class CohortFull(TransitionNotAllowed):
@@ -238,27 +242,28 @@ def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -
 @transaction.atomic
 def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, by_user, duration_minutes: int = 45):
     """Plan a screening conversation; a registered enrolment moves to 'screening planned'."""
+    # The status in the database decides, not that of a copy the caller may hold from before.
+    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if current.status not in SCREENABLE_STATUSES:
+        raise TransitionNotAllowed(_("Only candidates who are not yet selected can be screened."))
     appointment = ScreeningAppointment.objects.create(
-        enrolment=enrolment,
+        enrolment=current,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         location=location,
         adviser=adviser,
         created_by=by_user,
     )
-    if enrolment.status == EnrolmentStatus.REGISTERED:
-        enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.SCREENING_PLANNED, by_user=by_user)
+    if current.status == EnrolmentStatus.REGISTERED:
+        enrolment_transition(enrolment=current, to_status=EnrolmentStatus.SCREENING_PLANNED, by_user=by_user)
     return appointment
 
 
 @transaction.atomic
 def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores) -> Screening:
     """Record a screening; the enrolment becomes 'screened' and planned appointments 'held'."""
-    if enrolment.status not in (
-        EnrolmentStatus.REGISTERED,
-        EnrolmentStatus.SCREENING_PLANNED,
-        EnrolmentStatus.SCREENED,
-    ):
+    enrolment = Enrolment.objects.select_for_update().select_related("candidate").get(pk=enrolment.pk)
+    if enrolment.status not in SCREENABLE_STATUSES:
         raise TransitionNotAllowed(_("Only candidates who are not yet selected can be screened."))
     screening = Screening(enrolment=enrolment, adviser=by_user, barriers_met=sorted(set(barriers_met)), **scores)
     screening.full_clean(exclude=["enrolment", "adviser"])

@@ -1,15 +1,35 @@
 from django.urls import path
 
-from .views import candidates, start
+from .views import board, candidates, imports, screening, selection, start
 
 app_name = "candidates"
 urlpatterns = [
     # start
     path("start/", start.adviser_start, name="adviser-start"),
     # candidates: list, export, registration, the candidate page, notes, caseload
+    path("", candidates.candidate_index, name="candidate-list"),
+    path("export/<str:fmt>/", candidates.candidate_export, name="candidate-export"),
+    path("nieuw/", candidates.candidate_create, name="candidate-create"),
+    path("caseload/overdragen/", candidates.caseload_hand_over, name="caseload-reassign"),
     path("<int:pk>/", candidates.candidate_detail, name="candidate-detail"),
+    path("<int:pk>/wijzigen/", candidates.candidate_edit, name="candidate-edit"),
+    path("<int:pk>/notitie/", candidates.candidate_note_add, name="note-add"),
     # imports
+    path("import/", imports.import_upload, name="import-upload"),
+    path("import/geschiedenis/", imports.import_history, name="import-history"),
+    path("import/sjabloon.<str:fmt>", imports.import_template, name="import-template"),
+    path("import/<str:token>/", imports.import_preview, name="import-preview"),
     # screening
+    path("inschrijving/<int:pk>/screening-plannen/", screening.plan_screening, name="screening-plan"),
+    path("afspraak/<int:pk>.ics", screening.appointment_calendar, name="appointment-ics"),
+    path("afspraak/<int:pk>/annuleren/", screening.cancel_appointment, name="appointment-cancel"),
+    path("inschrijving/<int:pk>/screening/", screening.record_screening, name="screening-record"),
     # selection
+    path("inschrijving/<int:pk>/status/", selection.transition, name="enrolment-transition"),
+    path("inschrijving/<int:pk>/interesse/", selection.confirm_interest, name="interest-confirm"),
+    path("cohort/<int:pk>/selectie/", selection.cohort_selection, name="cohort-selection"),
+    path("cohort/<int:pk>/reserve-promoveren/", selection.promote_reserve, name="reserve-promote"),
+    path("cohort/<int:pk>/doorschuiven/", selection.carry_over, name="carry-over"),
     # board
+    path("bord/<slug:slug>/", board.pilot_board, name="board"),
 ]

@@ -14,6 +14,8 @@ _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")
 # These letter pairs are never issued in Dutch postcodes.
 _UNUSED_POSTCODE_LETTERS = {"SA", "SD", "SS"}
 _PHONE_NOISE = re.compile(r"[\s\-().]")
+# str.isdigit() also accepts superscripts and other scripts' digits; a phone number has 0-9 only.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def normalise_postcode(value: str) -> str:
@@ -32,13 +34,13 @@ def normalise_phone(value: str) -> str:
     if digits.startswith("+31"):
         digits = "0" + digits[3:].removeprefix("0")
     if digits.startswith("+"):
-        if not digits[1:].isdigit() or not 8 <= len(digits) - 1 <= 15:
+        if not _DIGITS.fullmatch(digits[1:]) or not 8 <= len(digits) - 1 <= 15:
             raise ValidationError(
                 _("Enter an international number with its country code, such as +32 470 12 34 56."),
                 code="invalid_phone",
             )
         return digits
-    if not digits.isdigit() or len(digits) != 10 or not digits.startswith("0"):
+    if not _DIGITS.fullmatch(digits) or len(digits) != 10 or not digits.startswith("0"):
         raise ValidationError(
             _("Enter a Dutch phone number of ten digits, such as 06 12345678 or 010 1234567."),
             code="invalid_phone",

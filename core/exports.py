@@ -13,8 +13,10 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -42,7 +44,8 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
     writer = csv.writer(response, delimiter=";")
     writer.writerow([neutralise(str(cell)) for cell in header])
     for row in rows:
-        writer.writerow(["" if cell is None else neutralise(_format_csv(cell)) for cell in row])
+        # Only text is neutralised: a negative number formatted as "-1,5" is a number, not a formula.
+        writer.writerow(["" if cell is None else _format_csv(neutralise(cell)) for cell in row])
     return response
 
 
@@ -59,18 +62,27 @@ def _format_csv(value: Cell) -> Cell:
     return value
 
 
+def _xlsx_value(value: Cell) -> Cell:
+    value = _plain(value)
+    if isinstance(value, str):
+        # The format refuses control characters (a line break pasted from Word is one); they go first,
+        # so that what is left is what gets neutralised.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralise(value)
+
+
 def xlsx_bytes(*, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
     """An XLSX workbook with one sheet per (title, header, rows); every text cell neutralised."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([neutralise(str(cell)) for cell in header])
+        sheet = workbook.create_sheet(title=INVALID_TITLE_REGEX.sub("-", title)[:31])
+        sheet.append([_xlsx_value(str(cell)) for cell in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(str(cell)) for cell in header]
         for row in rows:
-            values = [neutralise(_plain(cell)) for cell in row]
+            values = [_xlsx_value(cell) for cell in row]
             sheet.append(values)
             for index, value in enumerate(values):
                 widths[index] = max(widths[index], min(len(str(value or "")), 60))

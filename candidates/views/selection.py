@@ -1,1 +1,274 @@
-"""selection views of the intake workspace."""
+"""Selection views of the intake workspace: rank, select, keep a reserve list, carry candidates over."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from core.permissions import role_required
+from core.roles import Role
+from core.statemachine import TransitionNotAllowed
+from pilots.selectors import cohort_list
+
+from ..completeness import completeness_percentage, missing_requirements
+from ..forms import CarryOverForm, PromoteForm, TransitionForm
+from ..models import ENROLMENT_LIFECYCLE, Enrolment, EnrolmentStatus, Recommendation, Screening
+from ..selectors import (
+    enrolment_list,
+    selection_carry_over_enrolments,
+    selection_carry_over_targets,
+    selection_interest_is_stale,
+    selection_ranking,
+    selection_reserve_list,
+)
+from ..services import (
+    REASON_REQUIRED,
+    enrolment_transition,
+    enrolments_carry_over,
+    interest_confirm,
+    reserve_promote,
+    seats_taken,
+)
+
+# Coordinators decide with the advisers: they coordinate the selection with the partners and settle
+# who takes the last seat, so they may move enrolments too. Training partners and employers may not.
+DECIDERS = (Role.ADVISER, Role.COORDINATOR, Role.ADMINISTRATOR)
+# The three decisions of a selection, in the order the buttons show them, named as actions.
+DECISIONS = {
+    EnrolmentStatus.SELECTED: gettext_lazy("Select"),
+    EnrolmentStatus.RESERVE: gettext_lazy("Put on reserve"),
+    EnrolmentStatus.NOT_SELECTED: gettext_lazy("Not selected"),
+}
+
+
+@dataclass(frozen=True)
+class SelectionRow:
+    rank: int | None
+    enrolment: Enrolment
+    completeness: int
+    missing: list[str]
+    decisions: list[tuple[str, str]]
+    recommendation: str
+
+
+def _decisions(enrolment: Enrolment) -> list[tuple[str, str]]:
+    allowed = ENROLMENT_LIFECYCLE.allowed_targets(enrolment.status)
+    return [(status.value, str(label)) for status, label in DECISIONS.items() if status in allowed]
+
+
+def _recommendation_label(value: str | None) -> str:
+    return Recommendation(value).label if value in Recommendation.values else ""
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    """Back to the page the form was on, but only on this site."""
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+@role_required(*DECIDERS)
+def cohort_selection(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    rows = []
+    rank = 0
+    for enrolment in selection_ranking(user=request.user, cohort=cohort):
+        if enrolment.latest_score is not None:
+            rank += 1
+        rows.append(
+            SelectionRow(
+                rank=rank if enrolment.latest_score is not None else None,
+                enrolment=enrolment,
+                completeness=completeness_percentage(enrolment.candidate),
+                missing=[str(requirement.label) for requirement in missing_requirements(enrolment.candidate)],
+                decisions=_decisions(enrolment),
+                recommendation=_recommendation_label(enrolment.latest_recommendation),
+            )
+        )
+    reserves = [
+        (enrolment, selection_interest_is_stale(enrolment))
+        for enrolment in selection_reserve_list(user=request.user, cohort=cohort)
+    ]
+    taken = seats_taken(cohort=cohort)
+    first_reserve, first_is_stale = reserves[0] if reserves else (None, False)
+    return render(
+        request,
+        "candidates/selection_cohort.html",
+        {
+            "cohort": cohort,
+            "rows": rows,
+            "reserves": reserves,
+            "seats_taken": taken,
+            "seats_left": max(cohort.seats - taken, 0),
+            "max_score": Screening.MAX_SCORE,
+            "first_reserve": first_reserve,
+            "first_reserve_is_stale": first_is_stale,
+            "promote_form": PromoteForm(initial={"enrolment": first_reserve.pk}) if first_reserve else None,
+            "reconfirm_days": settings.RESERVE_RECONFIRM_DAYS,
+            "reason_required": sorted(REASON_REQUIRED),
+            "can_carry_over": selection_carry_over_enrolments(user=request.user, cohort=cohort).exists(),
+        },
+    )
+
+
+@require_POST
+@role_required(*DECIDERS)
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one door through which the selection view and the board move an enrolment."""
+    enrolment = get_object_or_404(enrolment_list(user=request.user), pk=pk)
+    next_url = _next_url(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The status of %(name)s was not changed: %(errors)s")
+            % {"name": enrolment.candidate, "errors": _form_errors(form)},
+        )
+        return redirect(next_url)
+    try:
+        moved = enrolment_transition(
+            enrolment=enrolment,
+            to_status=form.cleaned_data["to_status"],
+            by_user=request.user,
+            reason=form.cleaned_data["reason"],
+            dropout_reason=form.cleaned_data["dropout_reason"],
+        )
+    except TransitionNotAllowed as refusal:
+        messages.error(
+            request,
+            _("The status of %(name)s was not changed: %(reason)s") % {"name": enrolment.candidate, "reason": refusal},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now “%(status)s”.") % {"name": enrolment.candidate, "status": moved.get_status_display()},
+        )
+    return redirect(next_url)
+
+
+@require_POST
+@role_required(*DECIDERS)
+def confirm_interest(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(enrolment_list(user=request.user), pk=pk)
+    next_url = _next_url(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
+    if enrolment.status != EnrolmentStatus.RESERVE:
+        messages.error(request, _("Only candidates on the reserve list reconfirm their interest."))
+        return redirect(next_url)
+    confirmed = interest_confirm(enrolment=enrolment, by_user=request.user)
+    messages.success(
+        request,
+        _("The interest of %(name)s is reconfirmed on %(date)s.")
+        % {"name": enrolment.candidate, "date": date_format(confirmed.interest_confirmed_on, "DATE_FORMAT")},
+    )
+    return redirect(next_url)
+
+
+@require_POST
+@role_required(*DECIDERS)
+def promote_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    back = reverse("candidates:cohort-selection", kwargs={"pk": cohort.pk})
+    form = PromoteForm(request.POST)
+    first = selection_reserve_list(user=request.user, cohort=cohort).first()
+    if first is None:
+        messages.error(request, _("The reserve list of this cohort is empty."))
+        return redirect(back)
+    if not form.is_valid() or form.cleaned_data["enrolment"] != first.pk:
+        # Someone else promoted or reordered in the meantime: the adviser must look again.
+        messages.error(request, _("The reserve list has changed since the page was opened; check it again."))
+        return redirect(back)
+    reconfirmed = form.cleaned_data["interest_reconfirmed"]
+    if selection_interest_is_stale(first) and not reconfirmed:
+        last = first.interest_confirmed_on
+        messages.warning(
+            request,
+            _(
+                "Ask %(name)s first whether they still want to take part: their interest was last confirmed "
+                "%(when)s. Then tick “Interest reconfirmed today” and promote."
+            )
+            % {
+                "name": first.candidate,
+                "when": _("on %(date)s") % {"date": date_format(last, "DATE_FORMAT")} if last else _("never"),
+            },
+        )
+        return redirect(back)
+    try:
+        # A refused promotion (no free seat) leaves the reconfirmation unrecorded too: nothing changes.
+        with transaction.atomic():
+            if reconfirmed:
+                interest_confirm(enrolment=first, by_user=request.user)
+            promoted = reserve_promote(cohort=cohort, by_user=request.user)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is promoted from the reserve list and is now “%(status)s”.")
+            % {"name": first.candidate, "status": promoted.get_status_display()},
+        )
+    return redirect(back)
+
+
+@role_required(*DECIDERS)
+def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    form = CarryOverForm(
+        request.POST if request.method == "POST" else None,
+        enrolments=selection_carry_over_enrolments(user=request.user, cohort=cohort),
+        cohorts=selection_carry_over_targets(user=request.user, cohort=cohort),
+    )
+    if form.is_bound and form.is_valid():
+        chosen = list(form.cleaned_data["enrolments"])
+        target = form.cleaned_data["to_cohort"]
+        try:
+            carried = enrolments_carry_over(enrolments=chosen, to_cohort=target, by_user=request.user)
+        except TransitionNotAllowed as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s candidate is carried over to %(cohort)s as registered.",
+                    "%(count)s candidates are carried over to %(cohort)s as registered.",
+                    len(carried),
+                )
+                % {"count": len(carried), "cohort": target},
+            )
+            skipped = len(chosen) - len(carried)
+            if skipped:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)s candidate was already enrolled there and was skipped.",
+                        "%(count)s candidates were already enrolled there and were skipped.",
+                        skipped,
+                    )
+                    % {"count": skipped},
+                )
+            return redirect("candidates:cohort-selection", pk=cohort.pk)
+    return render(
+        request,
+        "candidates/selection_carry_over.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "has_candidates": form.fields["enrolments"].queryset.exists(),
+            "has_targets": form.fields["to_cohort"].queryset.exists(),
+        },
+    )

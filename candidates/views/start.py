@@ -1,31 +1,89 @@
-from django.db.models import Count
+"""The adviser's start page: what needs doing today, each block one query."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.permissions import role_required
 from core.roles import Role
-from pilots.selectors import cohort_list
 
-from ..models import EnrolmentStatus
-from ..selectors import candidate_list, enrolment_list
+from ..completeness import CHECKED_FIELDS, Requirement, missing_requirements
+from ..models import Candidate
+from ..selectors import (
+    adviser_caseload,
+    adviser_stage_counts,
+    adviser_stale_reserves,
+    adviser_starting_cohorts,
+    adviser_waiting_placements,
+    adviser_week_appointments,
+)
+
+RECORD_GAPS_SHOWN = 10
+
+
+def url_or_none(name: str, *args, query: dict | None = None) -> str | None:
+    """The URL of a page that may not exist in this version yet; without it the page shows text, not a dead link."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@dataclass(frozen=True)
+class RecordGaps:
+    candidate: Candidate
+    missing: list[Requirement]
+
+
+def record_gaps(candidates: Iterable[Candidate]) -> list[RecordGaps]:
+    """The candidates whose records lack what a selection needs, most gaps first.
+
+    The requirements are rules in Python, so the caseload is read once and checked here; the sort
+    is stable, so candidates with as many gaps keep the order of their names.
+    """
+    gaps = [RecordGaps(candidate, missing) for candidate in candidates if (missing := missing_requirements(candidate))]
+    return sorted(gaps, key=lambda gap: len(gap.missing), reverse=True)
 
 
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
 def adviser_start(request: HttpRequest) -> HttpResponse:
-    rows = enrolment_list(user=request.user).values("status").annotate(n=Count("pk")).order_by("status")
-    counts = {row["status"]: row["n"] for row in rows}
-    # Every status in the order of the life cycle, zeros included, so the list reads as a funnel.
-    status_counts = [(status.label, counts.get(status.value, 0)) for status in EnrolmentStatus]
-    # A cohort recruits until it starts.
-    recruiting = cohort_list(user=request.user).filter(start_date__gt=timezone.localdate())
+    user = request.user
+    today = timezone.localdate()
+
+    stages = [
+        (stage, url_or_none("candidates:candidate-list", query={"adviser": user.pk, "status": stage.status}))
+        for stage in adviser_stage_counts(user=user)
+    ]
+    appointments = [
+        (appointment, url_or_none("candidates:appointment-ics", appointment.pk))
+        for appointment in adviser_week_appointments(user=user, today=today)
+    ]
+    placements = [
+        (placement, (today - timezone.localdate(placement.waiting_since)).days)
+        for placement in adviser_waiting_placements(user=user)
+    ]
+    caseload = adviser_caseload(user=user).only("first_name", "last_name_prefix", "last_name", *CHECKED_FIELDS)
+    gaps = record_gaps(caseload)
     return render(
         request,
         "candidates/adviser_start.html",
         {
-            "my_candidate_count": candidate_list(user=request.user).filter(adviser=request.user).count(),
-            "status_counts": status_counts,
-            "enrolment_count": sum(counts.values()),
-            "recruiting_cohorts": recruiting,
+            "stages": stages,
+            "enrolment_count": sum(stage.count for stage, _url in stages),
+            "appointments": appointments,
+            "placements": placements,
+            "starting_cohorts": adviser_starting_cohorts(user=user, today=today),
+            "stale_reserves": adviser_stale_reserves(user=user, today=today),
+            "gaps": [
+                (gap, url_or_none("candidates:candidate-edit", gap.candidate.pk)) for gap in gaps[:RECORD_GAPS_SHOWN]
+            ],
+            "gap_count": len(gaps),
+            "gaps_not_shown": max(len(gaps) - RECORD_GAPS_SHOWN, 0),
         },
     )

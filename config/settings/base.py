@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
+    "django_tables2",
     "core",
     "pilots",
     "candidates",
@@ -125,6 +127,7 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # E-mail: EMAIL_URL such as smtp+tls://user:password@mail.example.org:587; the console by default.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,238 @@
+"""The filters of the candidate list, shared by the list page and its CSV and XLSX exports.
+
+Everything lives in the URL (GET), so a filtered list can be bookmarked and shared. The
+query stays the same size whatever the page size: the current cohort and status come from
+correlated subqueries, the adviser from a join, and the completeness from the row itself.
+"""
+
+import re
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Replace
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+from pilots.models import Cohort, Pilot
+from pilots.selectors import pilot_list
+
+from .completeness import CHECKED_FIELDS
+from .models import BarrierKind, Candidate, CandidateBarrier, EnrolmentStatus, LanguageLevel, ReferralSource
+from .selectors import candidate_list, enrolment_list
+
+LANGUAGE_SKILLS = (
+    ("speaking", _("Speaking")),
+    ("listening", _("Listening")),
+    ("reading", _("Reading")),
+    ("writing", _("Writing")),
+)
+
+# What the list and the export read of a candidate: the columns, and what the completeness check needs.
+ROW_FIELDS = sorted(
+    {
+        "first_name",
+        "last_name_prefix",
+        "last_name",
+        "date_of_birth",
+        "email",
+        "phone",
+        "postcode",
+        "city",
+        "referral_source",
+        "created_at",
+        "adviser",
+        "adviser__first_name",
+        "adviser__last_name",
+        "adviser__username",
+        *CHECKED_FIELDS,
+    }
+)
+
+_PHONE_NOISE = re.compile(r"[\s\-().]")
+_PHONE_QUERY = re.compile(r"^\+?[0-9]{3,}$")
+_FULL_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")
+_PARTIAL_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]?)$")
+
+
+def _phone_digits(text: str) -> str:
+    """The search text in the form phone numbers are stored in, without spaces: '+31 6-1234' → '061234'."""
+    digits = _PHONE_NOISE.sub("", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if digits.startswith("+31"):
+        digits = "0" + digits[3:].removeprefix("0")
+    return digits
+
+
+def search_condition(text: str) -> tuple[Q, bool]:
+    """Match on name, e-mail, phone or postcode, as an adviser would type them.
+
+    Returns the condition and whether it compares phone numbers without their spaces (the
+    queryset then needs the `phone_digits` alias).
+    """
+    text = " ".join(text.split())
+    condition = Q(email__icontains=text)
+    # Every word must occur in some part of the name, so "jan de vries" and "vries jan" both find Jan de Vries.
+    name = Q()
+    for word in text.split(" "):
+        name &= Q(first_name__icontains=word) | Q(last_name_prefix__icontains=word) | Q(last_name__icontains=word)
+    condition |= name
+
+    upper = text.upper()
+    if match := _FULL_POSTCODE.match(upper):
+        condition |= Q(postcode=f"{match.group(1)} {match.group(2)}")
+    elif match := _PARTIAL_POSTCODE.match(upper):
+        condition |= Q(postcode__startswith=f"{match.group(1)} {match.group(2)}".rstrip())
+
+    digits = _phone_digits(text)
+    uses_phone = bool(_PHONE_QUERY.match(digits))
+    if uses_phone:
+        condition |= Q(phone_digits__contains=digits)
+    return condition, uses_phone
+
+
+def adviser_choices(*, user) -> QuerySet:
+    """Advisers whose candidates the user may meet: those of organisations in the user's pilots."""
+    advisers = get_user_model().objects.filter(groups__name=Role.ADVISER)
+    if user.role != Role.ADMINISTRATOR:
+        pilots = pilot_list(user=user)
+        advisers = advisers.filter(
+            Q(organisation__led_pilots__in=pilots) | Q(organisation__partnerships__pilot__in=pilots)
+        )
+    return advisers.distinct().order_by("last_name", "first_name", "username")
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class CandidateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.SearchInput(attrs={"autofocus": True, "placeholder": _("Name, e-mail, phone or postcode")}),
+    )
+    pilot = django_filters.ModelChoiceFilter(
+        label=_("Pilot"), queryset=Pilot.objects.none(), method="filter_by_enrolment", empty_label=_("All pilots")
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        label=_("Cohort"), queryset=Cohort.objects.none(), method="filter_by_enrolment", empty_label=_("All cohorts")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=EnrolmentStatus.choices,
+        method="filter_by_enrolment",
+        empty_label=_("Any status"),
+    )
+    skill = django_filters.ChoiceFilter(
+        label=_("Language skill"),
+        choices=LANGUAGE_SKILLS,
+        method="filter_by_language",
+        empty_label=_("All four skills"),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Language level at least"),
+        choices=LanguageLevel.choices,
+        method="filter_by_language",
+        empty_label=_("Any level"),
+    )
+    barrier = django_filters.ChoiceFilter(
+        label=_("Open barrier"), choices=BarrierKind.choices, method="filter_barrier", empty_label=_("Any")
+    )
+    adviser = django_filters.ModelChoiceFilter(
+        label=_("Adviser"), queryset=get_user_model().objects.none(), empty_label=_("All advisers")
+    )
+    referral_source = django_filters.ChoiceFilter(
+        label=_("Referral source"), choices=ReferralSource.choices, empty_label=_("All sources")
+    )
+    registered_from = django_filters.DateFilter(
+        label=_("Registered from"), method="filter_registered_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    registered_until = django_filters.DateFilter(
+        label=_("Registered until"), method="filter_registered_until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Candidate
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, user, **kwargs) -> None:
+        # Always bound: the rows get their cohort and status columns from filter_queryset.
+        super().__init__(data if data is not None else QueryDict(), candidate_list(user=user), **kwargs)
+        self.user = user
+        self.filters["pilot"].queryset = pilot_list(user=user)
+        # The cohorts of cohort_list, without its seat counts: those add a scan of every enrolment to each page.
+        self.filters["cohort"].queryset = (
+            Cohort.objects.filter(pilot__in=pilot_list(user=user))
+            .select_related("pilot")
+            .order_by("start_date", "pilot__name", "name")
+        )
+        self.filters["adviser"].queryset = adviser_choices(user=user)
+
+    # The pilot, cohort and status filters describe one and the same enrolment; they are combined
+    # in filter_queryset, so a candidate who is "selected" in another cohort does not match.
+    def filter_by_enrolment(self, queryset, name, value):
+        return queryset
+
+    def filter_by_language(self, queryset, name, value):
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        condition, uses_phone = search_condition(value)
+        if uses_phone:
+            queryset = queryset.alias(phone_digits=Replace("phone", Value(" "), Value("")))
+        return queryset.filter(condition)
+
+    def filter_barrier(self, queryset, name, value):
+        open_barrier = CandidateBarrier.objects.filter(candidate=OuterRef("pk"), kind=value, resolved=False)
+        return queryset.filter(Exists(open_barrier))
+
+    def filter_registered_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def filter_registered_until(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_queryset(self, queryset):
+        # The scope query joins enrolments and needs DISTINCT; as a subquery it leaves the outer
+        # query plain, so sorting and counting stay simple and use the indexes.
+        queryset = Candidate.objects.filter(pk__in=queryset.values("pk"))
+        queryset = super().filter_queryset(queryset)
+        cleaned = self.form.cleaned_data
+
+        level = cleaned.get("level")
+        if level:
+            skills = [cleaned["skill"]] if cleaned.get("skill") else [code for code, _label in LANGUAGE_SKILLS]
+            # The CEFR codes sort in the order of the levels, and an empty level sorts before all of them.
+            queryset = queryset.filter(**{f"{skill}_level__gte": level for skill in skills})
+
+        match = {}
+        if cleaned.get("pilot"):
+            match["cohort__pilot"] = cleaned["pilot"]
+        if cleaned.get("cohort"):
+            match["cohort"] = cleaned["cohort"]
+        if cleaned.get("status"):
+            match["status"] = cleaned["status"]
+        enrolments = enrolment_list(user=self.user).filter(candidate=OuterRef("pk"), **match)
+        if match:
+            queryset = queryset.filter(Exists(enrolments))
+
+        # The row shows the latest enrolment the user may see; with an enrolment filter, the one that matched.
+        latest = enrolments.order_by("-created_at", "-pk")
+        return (
+            queryset.select_related("adviser")
+            .only(*ROW_FIELDS)
+            .annotate(
+                current_status=Subquery(latest.values("status")[:1]),
+                current_cohort_id=Subquery(latest.values("cohort_id")[:1]),
+                current_cohort_name=Subquery(latest.values("cohort__name")[:1]),
+                current_pilot_name=Subquery(latest.values("cohort__pilot__name")[:1]),
+            )
+        )
