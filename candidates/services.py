@@ -376,3 +376,25 @@ def note_add(*, candidate: Candidate, by_user, text: str) -> Note:
     if not text.strip():
         raise TransitionNotAllowed(_("A note cannot be empty."))
     return Note.objects.create(candidate=candidate, author=by_user, text=text.strip())
+
+
+@transaction.atomic
+def screening_cancel(*, appointment: ScreeningAppointment, by_user) -> ScreeningAppointment:
+    """Cancel a planned screening appointment; without another one planned, the enrolment is registered again."""
+    # The enrolment is locked before its appointments, in the order screening_record takes them, so a
+    # cancellation and a recording at the same moment wait for each other instead of deadlocking.
+    enrolment = Enrolment.objects.select_for_update().get(pk=appointment.enrolment_id)
+    locked = ScreeningAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if locked.status != AppointmentStatus.PLANNED:
+        raise TransitionNotAllowed(_("Only a planned appointment can be cancelled."))
+    locked.status = AppointmentStatus.CANCELLED
+    locked.save(update_fields=["status", "updated_at"])
+    still_planned = enrolment.appointments.filter(status=AppointmentStatus.PLANNED).exists()
+    if enrolment.status == EnrolmentStatus.SCREENING_PLANNED and not still_planned:
+        enrolment_transition(
+            enrolment=enrolment,
+            to_status=EnrolmentStatus.REGISTERED,
+            by_user=by_user,
+            reason=_("Screening appointment cancelled"),
+        )
+    return locked

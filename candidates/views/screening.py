@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +18,9 @@ from core.statemachine import TransitionNotAllowed
 
 from ..calendar import appointment_filename, appointment_ics
 from ..forms import AppointmentForm, ScreeningForm
-from ..models import AppointmentStatus, BarrierKind, Enrolment, EnrolmentStatus, Screening, ScreeningAppointment
+from ..models import BarrierKind, Enrolment, Screening, ScreeningAppointment
 from ..selectors import enrolment_list
-from ..services import SCREENABLE_STATUSES, enrolment_transition, screening_plan, screening_record
+from ..services import SCREENABLE_STATUSES, screening_cancel, screening_plan, screening_record
 
 # Screening is the adviser's work; coordinators read the outcome in the selection view.
 SCREENERS = (Role.ADVISER, Role.ADMINISTRATOR)
@@ -55,29 +54,6 @@ def _screening_advisers(user, enrolment: Enrolment) -> QuerySet:
             Q(organisation_id=pilot.lead_organisation_id) | Q(organisation__partnerships__pilot=pilot)
         )
     return advisers.distinct().order_by("first_name", "last_name", "username")
-
-
-@transaction.atomic
-def appointment_cancel(*, appointment: ScreeningAppointment, by_user) -> ScreeningAppointment:
-    """Cancel a planned appointment; without another one planned, the enrolment is back to registered.
-
-    Kept beside its one view until services.py grows an appointment section.
-    """
-    locked = ScreeningAppointment.objects.select_for_update().get(pk=appointment.pk)
-    if locked.status != AppointmentStatus.PLANNED:
-        raise TransitionNotAllowed(_("Only a planned appointment can be cancelled."))
-    locked.status = AppointmentStatus.CANCELLED
-    locked.save(update_fields=["status", "updated_at"])
-    enrolment = Enrolment.objects.get(pk=locked.enrolment_id)
-    still_planned = enrolment.appointments.filter(status=AppointmentStatus.PLANNED).exists()
-    if enrolment.status == EnrolmentStatus.SCREENING_PLANNED and not still_planned:
-        enrolment_transition(
-            enrolment=enrolment,
-            to_status=EnrolmentStatus.REGISTERED,
-            by_user=by_user,
-            reason=_("Screening appointment cancelled"),
-        )
-    return locked
 
 
 @role_required(*SCREENERS)
@@ -137,7 +113,7 @@ def appointment_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _scoped_appointment(request, pk)
     try:
-        appointment_cancel(appointment=appointment, by_user=request.user)
+        screening_cancel(appointment=appointment, by_user=request.user)
     except TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
