@@ -23,13 +23,22 @@ from pilots.models import CohortClass
 from .models import (
     ENROLMENT_LIFECYCLE,
     AdviserChange,
+    Attendance,
+    AttendanceSession,
     Candidate,
     CandidateBarrier,
     CandidateImport,
+    Certificate,
+    CoachingNote,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    Evaluation,
+    EvaluationGoal,
+    FollowUp,
+    FollowUpDigest,
+    ModuleResult,
     Note,
     Outcome,
     Screening,
@@ -403,3 +412,103 @@ class CandidateImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["file_name"]
     date_hierarchy = "at"
     exclude = ["candidates"]
+
+
+# --- During and after the track ---------------------------------------------------------------------------
+# Recorded in the portal through candidates.progress, which checks who may record what and when; the
+# administration reads them.
+
+_ENROLMENT_PATHS = ("enrolment__candidate", "enrolment__cohort__pilot")
+_CANDIDATE_SEARCH = ("enrolment__candidate__first_name", "enrolment__candidate__last_name")
+
+
+class AttendanceMarkInline(ReadOnlyTabularInline):
+    model = Attendance
+    fields = ("enrolment", "status", "recorded_by", "recorded_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*_ENROLMENT_PATHS, "recorded_by")
+
+
+@admin.register(AttendanceSession)
+class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Sessions come from the cohort's weekly rhythm (attendance_week_sessions) or a module's lesson days."""
+
+    list_display = ("date", "kind", "cohort", "cohort_module", "created_by")
+    list_filter = ("kind", "cohort__pilot")
+    list_select_related = ("cohort__pilot", "cohort_module", "created_by")
+    search_fields = ("cohort__name", "cohort__pilot__name", "cohort_module__name")
+    date_hierarchy = "date"
+    inlines = (AttendanceMarkInline,)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("enrolment", "session", "status", "recorded_by", "recorded_at")
+    list_filter = ("status", "session__kind", "session__cohort__pilot")
+    list_select_related = (*_ENROLMENT_PATHS, "session__cohort__pilot", "recorded_by")
+    search_fields = _CANDIDATE_SEARCH
+    date_hierarchy = "recorded_at"
+
+
+@admin.register(ModuleResult)
+class ModuleResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("enrolment", "cohort_module", "status", "date", "recorded_by")
+    list_filter = ("status", "enrolment__cohort__pilot")
+    list_select_related = (*_ENROLMENT_PATHS, "cohort_module", "recorded_by")
+    search_fields = (*_CANDIDATE_SEARCH, "cohort_module__name")
+    date_hierarchy = "date"
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "enrolment", "number", "issued_on", "expires_on", "recorded_by")
+    list_filter = ("enrolment__cohort__pilot",)
+    list_select_related = (*_ENROLMENT_PATHS, "recorded_by")
+    search_fields = (*_CANDIDATE_SEARCH, "name", "number")
+    date_hierarchy = "issued_on"
+
+
+@admin.register(CoachingNote)
+class CoachingNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("enrolment", "author", "coach_kind", "visibility", "created_at")
+    list_filter = ("coach_kind", "visibility", "enrolment__cohort__pilot")
+    list_select_related = (*_ENROLMENT_PATHS, "author")
+    search_fields = (*_CANDIDATE_SEARCH, "text")
+    date_hierarchy = "created_at"
+
+
+class EvaluationGoalInline(ReadOnlyTabularInline):
+    model = EvaluationGoal
+    fields = ("position", "goal", "score", "note")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("enrolment", "moment", "held_on", "advice", "by_user")
+    list_filter = ("moment", "advice", "enrolment__cohort__pilot")
+    list_select_related = (*_ENROLMENT_PATHS, "by_user")
+    search_fields = _CANDIDATE_SEARCH
+    date_hierarchy = "held_on"
+    inlines = (EvaluationGoalInline,)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("outcome", "candidate", "months", "due_on", "answered_on", "still_working", "same_employer")
+    list_filter = ("months", "still_working", "answered_on", "outcome__enrolment__cohort__pilot")
+    list_select_related = ("outcome__enrolment__candidate", "recorded_by")
+    search_fields = ("outcome__enrolment__candidate__first_name", "outcome__enrolment__candidate__last_name")
+    date_hierarchy = "due_on"
+
+    @admin.display(description=_("candidate"), ordering="outcome__enrolment__candidate__last_name")
+    def candidate(self, obj: FollowUp) -> str:
+        return str(obj.outcome.enrolment.candidate)
+
+
+@admin.register(FollowUpDigest)
+class FollowUpDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("adviser", "week_start", "sent_at", "followup_count")
+    list_select_related = ("adviser",)
+    search_fields = ("adviser__username", "adviser__first_name", "adviser__last_name")
+    date_hierarchy = "week_start"

@@ -615,3 +615,337 @@ class CandidateImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# --- During and after the track: attendance, results, certificates, coaching, evaluations, follow-up -------
+
+
+class AttendanceKind(models.TextChoices):
+    SCHOOL = "school", _("School day")
+    INTERNSHIP = "internship", _("Internship day")
+
+
+class AttendanceSession(TimeStampedModel):
+    """A day of a cohort (or a lesson of one of its modules) on which attendance is recorded."""
+
+    cohort = models.ForeignKey(
+        "pilots.Cohort", verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="attendance_sessions"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=AttendanceKind.choices)
+    cohort_module = models.ForeignKey(
+        "pilots.CohortModule",
+        verbose_name=_("module"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance_sessions",
+        help_text=_("Empty for the cohort's school or internship day as a whole."),
+    )
+    # Days made from the weekly rhythm follow it when it changes; a day added by hand stays.
+    from_rhythm = models.BooleanField(_("from the weekly rhythm"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendance session")
+        verbose_name_plural = _("attendance sessions")
+        ordering = ["cohort", "date", "kind", "pk"]
+        constraints = [
+            # Two partial constraints, because NULL modules are never equal to each other in a unique index.
+            models.UniqueConstraint(
+                fields=["cohort", "date", "kind", "cohort_module"],
+                condition=Q(cohort_module__isnull=False),
+                name="attendancesession_unique_module_day",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "date", "kind"],
+                condition=Q(cohort_module__isnull=True),
+                name="attendancesession_unique_day",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AttendanceKind.values), name="attendancesession_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} {self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT_WITH_NOTICE = "absent_with_notice", _("Absent with notice")
+    ABSENT_WITHOUT_NOTICE = "absent_without_notice", _("Absent without notice")
+    SICK = "sick", _("Sick")
+
+
+class Attendance(models.Model):
+    """Whether a candidate was there on one session; one mark per candidate and session, corrected in place."""
+
+    session = models.ForeignKey(
+        AttendanceSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="marks"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    status = models.CharField(_("attendance"), max_length=32, choices=AttendanceStatus.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["session", "enrolment"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_unique_mark"),
+            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.candidate}: {self.get_status_display()}"
+
+
+class ModuleResultStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    PASSED = "passed", _("Passed")
+    NOT_PASSED = "not_passed", _("Not passed")
+    EXEMPT = "exempt", _("Exempt")
+
+
+class ModuleResult(TimeStampedModel):
+    """Where a candidate stands in one module of the cohort's learning line."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="module_results"
+    )
+    cohort_module = models.ForeignKey(
+        "pilots.CohortModule", verbose_name=_("module"), on_delete=models.PROTECT, related_name="results"
+    )
+    status = models.CharField(_("result"), max_length=16, choices=ModuleResultStatus.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("module result")
+        verbose_name_plural = _("module results")
+        ordering = ["enrolment", "cohort_module"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "cohort_module"], name="moduleresult_unique_per_module"),
+            models.CheckConstraint(condition=Q(status__in=ModuleResultStatus.values), name="moduleresult_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ModuleResultStatus.IN_PROGRESS) | Q(date__isnull=False),
+                name="moduleresult_decided_has_date",
+                violation_error_message=_("A decided result needs its date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_module}: {self.get_status_display()}"
+
+
+class Certificate(TimeStampedModel):
+    """A certificate a candidate obtained, such as VCA; some expire."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    cohort_module = models.ForeignKey(
+        "pilots.CohortModule",
+        verbose_name=_("module"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    name = models.CharField(_("certificate"), max_length=100)
+    number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["enrolment", "issued_on", "name"]
+        indexes = [models.Index(fields=["expires_on"], name="certificate_expires_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                name="certificate_expires_after_issue",
+                violation_error_message=_("A certificate expires after the day it was issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoachKind(models.TextChoices):
+    JOB_COACH = "job_coach", _("Job coach (municipality)")
+    WORK_COACH = "work_coach", _("Work coach (employer)")
+    ADVISER = "adviser", _("Adviser")
+    TRAINER = "trainer", _("Trainer")
+
+
+class NoteVisibility(models.TextChoices):
+    COACHING_TEAM = "coaching_team", _("Coaching team only")
+    SHARED_WITH_ADVISER = "shared_with_adviser", _("Shared with the adviser")
+
+
+class CoachingNote(TimeStampedModel):
+    """A note of a coach or trainer on how a candidate is doing; host employers never read these."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="coaching_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    coach_kind = models.CharField(_("written as"), max_length=16, choices=CoachKind.choices)
+    visibility = models.CharField(
+        _("visible to"), max_length=32, choices=NoteVisibility.choices, default=NoteVisibility.COACHING_TEAM
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("coaching note")
+        verbose_name_plural = _("coaching notes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(coach_kind__in=CoachKind.values), name="coachingnote_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=NoteVisibility.values), name="coachingnote_visibility_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class EvaluationMoment(models.TextChoices):
+    MID_TERM = "mid_term", _("Mid-term evaluation")
+    END = "end", _("End evaluation")
+
+
+class EvaluationAdvice(models.TextChoices):
+    CONTINUE = "continue", _("Continue")
+    EXTRA_SUPPORT = "extra_support", _("Continue with extra support")
+    STOP = "stop", _("Stop")
+
+
+class Evaluation(TimeStampedModel):
+    """The mid-term or end evaluation of a candidate: progress on the goals, attendance and the advice."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    moment = models.CharField(_("moment"), max_length=16, choices=EvaluationMoment.choices)
+    held_on = models.DateField(_("held on"))
+    attendance_note = models.TextField(_("note on attendance"), blank=True)
+    advice = models.CharField(_("advice"), max_length=16, choices=EvaluationAdvice.choices)
+    next_step = models.TextField(_("next step"), blank=True)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["enrolment", "held_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "moment"], name="evaluation_unique_moment"),
+            models.CheckConstraint(condition=Q(moment__in=EvaluationMoment.values), name="evaluation_moment_valid"),
+            models.CheckConstraint(condition=Q(advice__in=EvaluationAdvice.values), name="evaluation_advice_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.candidate}: {self.get_moment_display()}"
+
+
+class EvaluationGoal(models.Model):
+    """One learning goal of an evaluation, scored from 1 (no progress) to 5 (reached)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="goals"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    goal = models.CharField(_("goal"), max_length=255)
+    score = models.PositiveSmallIntegerField(_("progress"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation goal")
+        verbose_name_plural = _("evaluation goals")
+        ordering = ["evaluation", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="evaluationgoal_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.goal
+
+
+class FollowUpMonths(models.IntegerChoices):
+    THREE = 3, _("3 months")
+    SIX = 6, _("6 months")
+    TWELVE = 12, _("12 months")
+
+
+class FollowUp(TimeStampedModel):
+    """The check, at 3, 6 or 12 months after outflow, of whether someone is still working, and where."""
+
+    outcome = models.ForeignKey(Outcome, verbose_name=_("outcome"), on_delete=models.CASCADE, related_name="followups")
+    months = models.PositiveSmallIntegerField(_("after"), choices=FollowUpMonths.choices)
+    due_on = models.DateField(_("due on"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    still_working = models.BooleanField(_("still working"), null=True, blank=True)
+    same_employer = models.BooleanField(_("same employer"), null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours a week"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["answered_on", "due_on"], name="followup_open_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "months"], name="followup_unique_moment"),
+            models.CheckConstraint(condition=Q(months__in=FollowUpMonths.values), name="followup_months_valid"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=1, hours_per_week__lte=60),
+                name="followup_hours_per_week_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome.enrolment.candidate}: {self.get_months_display()}"
+
+
+class FollowUpDigest(models.Model):
+    """The weekly e-mail of due follow-ups sent to one adviser; its row makes a second run that week send nothing."""
+
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("adviser"), on_delete=models.CASCADE, related_name="+"
+    )
+    week_start = models.DateField(_("week of"))
+    sent_at = models.DateTimeField(_("sent at"))
+    followup_count = models.PositiveSmallIntegerField(_("follow-ups listed"), default=0)
+
+    class Meta:
+        verbose_name = _("follow-up digest")
+        verbose_name_plural = _("follow-up digests")
+        ordering = ["-week_start", "adviser"]
+        constraints = [
+            models.UniqueConstraint(fields=["adviser", "week_start"], name="followupdigest_once_a_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adviser} {self.week_start:%G-W%V}"

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import postcode_validator
+from candidates.models import ContractType, EnrolmentStatus, postcode_validator
 from core.models import TimeStampedModel
 from core.statemachine import Lifecycle
 from pilots.models import Sector
@@ -106,6 +106,29 @@ class SeatOffer(TimeStampedModel):
         return f"{self.employer} – {self.cohort}: {self.places}"
 
 
+class SeatOfferChange(models.Model):
+    """One change of a seat offer's places (45 became 52): who, when, from and to. Never edited."""
+
+    seat_offer = models.ForeignKey(
+        SeatOffer, verbose_name=_("seat offer"), on_delete=models.CASCADE, related_name="changes"
+    )
+    # A new offer starts from zero places.
+    from_places = models.PositiveSmallIntegerField(_("from"))
+    to_places = models.PositiveSmallIntegerField(_("to"))
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("seat offer change")
+        verbose_name_plural = _("seat offer changes")
+        ordering = ["seat_offer", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_places} → {self.to_places}"
+
+
 class PlacementKind(models.TextChoices):
     INTERNSHIP = "internship", _("Internship")
     BBL_CONTRACT = "bbl_contract", _("BBL work-study contract")
@@ -131,9 +154,34 @@ PLACEMENT_LIFECYCLE = Lifecycle(
         P.ENDED: set(),
     },
 )
+
+
+class DeclineReason(models.TextChoices):
+    NO_SUPERVISOR = "no_supervisor", _("No supervisor available")
+    NO_FIT = "no_fit", _("Does not fit the team or the work")
+    LANGUAGE = "language", _("Language level too low for this workplace")
+    AVAILABILITY = "availability", _("Days or hours do not match")
+    DISTANCE = "distance", _("Travel distance")
+    PLACES_FILLED = "places_filled", _("No places left")
+    OTHER = "other", _("Other")
+
+
+class EndReason(models.TextChoices):
+    # A placement that runs to its planned end needs a reason too, so the report can tell it from an early end.
+    COMPLETED = "completed", _("Completed as planned")
+    NOT_A_FIT = "not_a_fit", _("Not a fit")
+    CANDIDATE_STOPPED = "candidate_stopped", _("The candidate stopped")
+    EMPLOYER_STOPPED = "employer_stopped", _("The employer stopped")
+    HEALTH = "health", _("Health")
+    FOUND_OTHER_WORK = "found_other_work", _("Found other work")
+    OTHER = "other", _("Other")
+
+
 # Placements that take one of the employer's offered places.
 PLACE_HOLDING_STATUSES = frozenset({P.CONFIRMED, P.ACTIVE})
 OPEN_STATUSES = frozenset({P.PROPOSED, P.CONFIRMED, P.ACTIVE})
+# A candidate can be proposed from selection on: werkfit and groepshulp look for a host before the start.
+PROPOSABLE_ENROLMENT_STATUSES = frozenset({EnrolmentStatus.SELECTED, EnrolmentStatus.STARTED})
 
 
 class Placement(TimeStampedModel):
@@ -171,6 +219,23 @@ class Placement(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    notified_at = models.DateTimeField(_("employer e-mailed at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=32, choices=DeclineReason.choices, blank=True
+    )
+    answer_note = models.TextField(_("note with the answer"), blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=32, choices=EndReason.choices, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("placement")
@@ -194,6 +259,23 @@ class Placement(TimeStampedModel):
                 fields=["enrolment", "employer"],
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
                 name="placement_one_open_per_employer",
+            ),
+            models.CheckConstraint(
+                condition=Q(decline_reason__in=["", *DeclineReason.values]), name="placement_decline_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", *EndReason.values]), name="placement_end_reason_valid"
+            ),
+            # The adviser's queue shows why a host said no, so a decline always carries a reason.
+            models.CheckConstraint(
+                condition=~Q(status=P.DECLINED) | ~Q(decline_reason=""),
+                name="placement_declined_has_reason",
+                violation_error_message=_("A declined placement needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=P.ENDED) | (~Q(end_reason="") & Q(ended_on__isnull=False)),
+                name="placement_ended_has_reason_and_date",
+                violation_error_message=_("An ended placement needs a reason and an end date."),
             ),
         ]
 
@@ -230,3 +312,169 @@ class PlacementTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
+
+
+class JointVacancy(TimeStampedModel):
+    """One vacancy published for several host employers at once, such as the leerlingpoule's for eight employers."""
+
+    cohort = models.ForeignKey(
+        "pilots.Cohort", verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="vacancies"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    published_on = models.DateField(_("published on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True, help_text=_("Empty: no fixed closing date."))
+    employers = models.ManyToManyField(Employer, verbose_name=_("employers"), related_name="vacancies")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("joint vacancy")
+        verbose_name_plural = _("joint vacancies")
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True) | Q(closes_on__gte=F("published_on")),
+                name="jointvacancy_closes_after_publication",
+                violation_error_message=_("A vacancy cannot close before it is published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VacancyApplication(TimeStampedModel):
+    """A candidate's one application to a joint vacancy; the enrolment in the vacancy's cohort carries the rest."""
+
+    vacancy = models.ForeignKey(
+        JointVacancy, verbose_name=_("vacancy"), on_delete=models.PROTECT, related_name="applications"
+    )
+    enrolment = models.ForeignKey(
+        "candidates.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="vacancy_applications",
+    )
+    applied_on = models.DateField(_("applied on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("vacancy application")
+        verbose_name_plural = _("vacancy applications")
+        ordering = ["vacancy", "applied_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "enrolment"], name="vacancyapplication_once_per_vacancy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.candidate} – {self.vacancy}"
+
+
+class ContractTerm(models.TextChoices):
+    FIXED_TERM = "fixed_term", _("Fixed term")
+    PERMANENT = "permanent", _("Permanent")
+    ON_CALL = "on_call", _("On call")
+
+
+class ContractOfferStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ContractOffer(TimeStampedModel):
+    """A contract a host employer offers a candidate during or after the track.
+
+    The kind uses the outcome's contract types, so an accepted offer becomes the outcome without translation.
+    """
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract_offers",
+    )
+    enrolment = models.ForeignKey(
+        "candidates.Enrolment", verbose_name=_("enrolment"), on_delete=models.PROTECT, related_name="contract_offers"
+    )
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="contract_offers"
+    )
+    kind = models.CharField(_("kind of contract"), max_length=32, choices=ContractType.choices)
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours a week"), validators=[MinValueValidator(1), MaxValueValidator(40)]
+    )
+    start_date = models.DateField(_("start date"))
+    contract_type = models.CharField(_("contract type"), max_length=16, choices=ContractTerm.choices)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration in months"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Required for a fixed-term contract."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ContractOfferStatus.choices, default=ContractOfferStatus.OFFERED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("contract offer")
+        verbose_name_plural = _("contract offers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ContractType.values), name="contractoffer_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(contract_type__in=ContractTerm.values), name="contractoffer_contract_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ContractOfferStatus.values), name="contractoffer_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=1, hours_per_week__lte=40),
+                name="contractoffer_hours_per_week_range",
+                violation_error_message=_("A contract has from 1 to 40 hours a week."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(contract_type=ContractTerm.FIXED_TERM) | Q(duration_months__isnull=False),
+                name="contractoffer_fixed_term_has_duration",
+                violation_error_message=_("A fixed-term contract needs its duration in months."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_months__isnull=True) | Q(duration_months__gte=1),
+                name="contractoffer_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ContractOfferStatus.ACCEPTED, ContractOfferStatus.DECLINED])
+                | Q(answered_at__isnull=False),
+                name="contractoffer_answer_has_moment",
+            ),
+            # An enrolment has one outcome, so it can accept one offer.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(status=ContractOfferStatus.ACCEPTED),
+                name="contractoffer_one_accepted_per_enrolment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.employer}"

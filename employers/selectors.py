@@ -1,17 +1,55 @@
 """Reads of the employer side. An employer contact only ever sees their own organisation."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from candidates.models import Attendance, AttendanceKind, AttendanceStatus, Candidate, Outcome, Weekday
+from core.models import User
 from core.roles import Role
+from pilots.models import Cohort, PilotPartner, TrackWeekday
 from pilots.selectors import pilot_list
 
-from .models import Employer, Placement, SeatOffer
+from .models import (
+    OPEN_STATUSES,
+    PLACE_HOLDING_STATUSES,
+    PLACEMENT_LIFECYCLE,
+    PROPOSABLE_ENROLMENT_STATUSES,
+    ContractOffer,
+    ContractOfferStatus,
+    DeclineReason,
+    Employer,
+    EndReason,
+    JointVacancy,
+    Placement,
+    PlacementStatus,
+    SeatOffer,
+    VacancyApplication,
+)
+from .workdays import latest_start_due_by
+
+# Declined proposals stay on the adviser's start page this long, unless the candidate was proposed anew.
+DECLINED_VISIBLE_DAYS = 30
 
 
 def employer_for_user(*, user) -> Employer | None:
     if user.organisation_id is None:
         return None
     return Employer.objects.filter(organisation_id=user.organisation_id).select_related("organisation").first()
+
+
+def _active_contacts() -> QuerySet[User]:
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.EMPLOYER_CONTACT.value)
+
+
+def employer_contacts(*, employer: Employer) -> QuerySet[User]:
+    """The people who log in for the employer: active users of its organisation with the employer contact role."""
+    return _active_contacts().filter(organisation_id=employer.organisation_id).order_by("last_name", "first_name", "pk")
 
 
 def placement_list(*, user) -> QuerySet[Placement]:
@@ -36,3 +74,622 @@ def seat_offer_list(*, user) -> QuerySet[SeatOffer]:
     if user.role in (Role.ADVISER, Role.COORDINATOR):
         return offers.filter(cohort__pilot__in=pilot_list(user=user))
     return offers.none()
+
+
+def vacancy_list(*, user) -> QuerySet[JointVacancy]:
+    """Joint vacancies the user may see: an employer contact those their employer takes part in."""
+    vacancies = JointVacancy.objects.select_related("cohort__pilot")
+    if user.role == Role.ADMINISTRATOR:
+        return vacancies
+    if user.role == Role.EMPLOYER_CONTACT:
+        if user.organisation_id is None:
+            return vacancies.none()
+        return vacancies.filter(employers__organisation_id=user.organisation_id).distinct()
+    if user.role in (Role.ADVISER, Role.COORDINATOR):
+        return vacancies.filter(cohort__pilot__in=pilot_list(user=user))
+    return vacancies.none()
+
+
+def contract_offer_list(*, user) -> QuerySet[ContractOffer]:
+    offers = ContractOffer.objects.select_related(
+        "enrolment__candidate", "enrolment__cohort__pilot", "employer__organisation", "placement"
+    )
+    if user.role == Role.ADMINISTRATOR:
+        return offers
+    if user.role == Role.EMPLOYER_CONTACT:
+        return offers.filter(employer__organisation_id=user.organisation_id)
+    if user.role in (Role.ADVISER, Role.COORDINATOR):
+        return offers.filter(enrolment__cohort__pilot__in=pilot_list(user=user))
+    return offers.none()
+
+
+@dataclass(frozen=True)
+class EmployerPlaces:
+    """How far an employer's offered places for one cohort are taken."""
+
+    employer: Employer
+    offered: int
+    proposed: int  # open proposals, not yet answered
+    confirmed: int  # confirmed or active placements
+    contracts: int  # accepted contract offers
+
+    @property
+    def remaining(self) -> int:
+        """Places still free for a new proposal: open proposals count, since the host may confirm them."""
+        return max(self.offered - self.proposed - self.confirmed, 0)
+
+
+def _count_per_employer(queryset: QuerySet, *, total=None) -> Coalesce:
+    """A correlated subquery counting (or summing) the rows of one employer; 0 when there are none."""
+    values = queryset.filter(employer_id=OuterRef("pk")).order_by().values("employer_id")
+    aggregate = values.annotate(result=total if total is not None else Count("pk")).values("result")
+    return Coalesce(Subquery(aggregate, output_field=IntegerField()), 0)
+
+
+def _employers_with_places(employers: QuerySet[Employer], *, cohort_id: int) -> list[EmployerPlaces]:
+    rows = employers.select_related("organisation").annotate(
+        places_offered=_count_per_employer(SeatOffer.objects.filter(cohort_id=cohort_id), total=Sum("places")),
+        places_proposed=_count_per_employer(
+            Placement.objects.filter(enrolment__cohort_id=cohort_id, status=PlacementStatus.PROPOSED)
+        ),
+        places_confirmed=_count_per_employer(
+            Placement.objects.filter(enrolment__cohort_id=cohort_id, status__in=PLACE_HOLDING_STATUSES)
+        ),
+        contracts_accepted=_count_per_employer(
+            ContractOffer.objects.filter(enrolment__cohort_id=cohort_id, status=ContractOfferStatus.ACCEPTED)
+        ),
+    )
+    return [
+        EmployerPlaces(
+            employer=row,
+            offered=row.places_offered,
+            proposed=row.places_proposed,
+            confirmed=row.places_confirmed,
+            contracts=row.contracts_accepted,
+        )
+        for row in rows.order_by("organisation__name", "pk")
+    ]
+
+
+def cohort_places(*, cohort: Cohort) -> list[EmployerPlaces]:
+    """Per employer involved in the cohort: places offered, proposed, confirmed and contracts. One query.
+
+    An employer is involved when it offered places, has an open proposal or placement, or made an
+    accepted contract offer in the cohort.
+    """
+    involved = (
+        Q(pk__in=SeatOffer.objects.filter(cohort=cohort).values("employer_id"))
+        | Q(pk__in=Placement.objects.filter(enrolment__cohort=cohort, status__in=OPEN_STATUSES).values("employer_id"))
+        | Q(
+            pk__in=ContractOffer.objects.filter(enrolment__cohort=cohort, status=ContractOfferStatus.ACCEPTED).values(
+                "employer_id"
+            )
+        )
+    )
+    return _employers_with_places(Employer.objects.filter(involved), cohort_id=cohort.pk)
+
+
+@dataclass(frozen=True)
+class VacancyDistribution:
+    employers: list[EmployerPlaces]
+    # Selected applicants who have no open proposal or placement anywhere yet.
+    unplaced: list[VacancyApplication]
+
+
+def vacancy_distribution(*, vacancy: JointVacancy) -> VacancyDistribution:
+    """Where the vacancy's selected applicants can still go: places per participating employer, and who is left."""
+    employers = _employers_with_places(vacancy.employers.all(), cohort_id=vacancy.cohort_id)
+    open_placement = Placement.objects.filter(enrolment_id=OuterRef("enrolment_id"), status__in=OPEN_STATUSES)
+    unplaced = (
+        vacancy.applications.filter(enrolment__status__in=PROPOSABLE_ENROLMENT_STATUSES)
+        .exclude(Exists(open_placement))
+        .select_related("enrolment__candidate")
+        .order_by("enrolment__candidate__last_name", "enrolment__candidate__first_name", "pk")
+    )
+    return VacancyDistribution(employers=employers, unplaced=list(unplaced))
+
+
+def overdue_proposal_list(*, now: datetime | None = None) -> QuerySet[Placement]:
+    """Proposals still unanswered after PLACEMENT_REMINDER_WORKING_DAYS working days.
+
+    Counted in whole local days: a proposal made on a Friday is overdue from the next Friday on.
+    """
+    now = now or timezone.now()
+    cutoff = latest_start_due_by(timezone.localdate(now), settings.PLACEMENT_REMINDER_WORKING_DAYS)
+    boundary = datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    return Placement.objects.filter(status=PlacementStatus.PROPOSED, status_changed_at__lt=boundary)
+
+
+def reminder_due_list(*, now: datetime | None = None) -> QuerySet[Placement]:
+    """Overdue proposals not reminded yet whose employer has someone to read the reminder."""
+    contacts = _active_contacts().filter(organisation_id=OuterRef("employer__organisation_id"))
+    return overdue_proposal_list(now=now).filter(reminder_sent_at__isnull=True).filter(Exists(contacts))
+
+
+def adviser_overdue_proposals(*, user, now: datetime | None = None) -> QuerySet[Placement]:
+    """Overdue proposals of the adviser's own candidates, oldest first, for the start page."""
+    return (
+        overdue_proposal_list(now=now)
+        .filter(enrolment__candidate__adviser=user)
+        .select_related("enrolment__candidate", "enrolment__cohort", "employer__organisation")
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def adviser_declined_placements(*, user, now: datetime | None = None) -> QuerySet[Placement]:
+    """Proposals declined in the last 30 days for the adviser's candidates, newest first, with the reason.
+
+    A decline leaves the list once the candidate is proposed anew (an open placement made after the
+    decline); an open proposal that was already running elsewhere keeps it visible, since the adviser
+    has not acted on this decline yet.
+    """
+    now = now or timezone.now()
+    newer_open = Placement.objects.filter(
+        enrolment_id=OuterRef("enrolment_id"),
+        status__in=OPEN_STATUSES,
+        created_at__gt=OuterRef("status_changed_at"),
+    )
+    return (
+        Placement.objects.filter(
+            status=PlacementStatus.DECLINED,
+            status_changed_at__gte=now - timedelta(days=DECLINED_VISIBLE_DAYS),
+            enrolment__candidate__adviser=user,
+        )
+        .exclude(Exists(newer_open))
+        .select_related("enrolment__candidate", "enrolment__cohort", "employer__organisation", "answered_by")
+        .order_by("-status_changed_at", "-pk")
+    )
+
+
+# --- The employer contact's pages --------------------------------------------------------------------------
+#
+# Host employers see a candidate only through the dataclasses below, never through the Candidate model: a
+# template cannot reach a benefit type, barriers, screening or coaching notes, the status-holder flag, the date
+# of birth or the address when it is never handed a row that has them. The adviser's motivation stays out as
+# well, since it may mention them (see notifications.py).
+
+# The host said yes in these statuses, so it may reach the candidate and sees the attendance at its workplace.
+HOST_CONFIRMED_STATUSES = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.ENDED})
+# Placements that may lead to a contract offer the host has not recorded yet.
+CONTRACT_PROSPECT_END_REASONS = frozenset({EndReason.COMPLETED})
+
+
+def employer_placements(*, user) -> QuerySet[Placement]:
+    """The placements of the user's own organisation; the one scope of every employer page, whatever the role."""
+    if user.organisation_id is None:
+        return Placement.objects.none()
+    return placement_list(user=user).filter(employer__organisation_id=user.organisation_id)
+
+
+def employer_seat_offers(*, user) -> QuerySet[SeatOffer]:
+    if user.organisation_id is None:
+        return SeatOffer.objects.none()
+    return seat_offer_list(user=user).filter(employer__organisation_id=user.organisation_id)
+
+
+def employer_contract_offers(*, user) -> QuerySet[ContractOffer]:
+    if user.organisation_id is None:
+        return ContractOffer.objects.none()
+    return contract_offer_list(user=user).filter(employer__organisation_id=user.organisation_id)
+
+
+def employer_cohorts(*, user, open_on: date | None = None) -> QuerySet[Cohort]:
+    """Cohorts the user's organisation hosts for: of pilots it is a partner in, or where it offers places or hosts.
+
+    pilots.selectors.cohort_list only knows the partnerships, while an adviser may propose a candidate to an
+    employer that is not (yet) registered as a partner; its seat offers must still find their cohort. With
+    `open_on`, only cohorts that have not ended by that day: places are offered for a track still to run.
+    """
+    organisation_id = user.organisation_id
+    if organisation_id is None:
+        return Cohort.objects.none()
+    cohorts = Cohort.objects.filter(
+        Q(pilot__in=PilotPartner.objects.filter(organisation_id=organisation_id).values("pilot_id"))
+        | Q(pk__in=SeatOffer.objects.filter(employer__organisation_id=organisation_id).values("cohort_id"))
+        | Q(pk__in=Placement.objects.filter(employer__organisation_id=organisation_id).values("enrolment__cohort_id"))
+    )
+    if open_on is not None:
+        cohorts = cohorts.filter(end_date__gte=open_on)
+    return cohorts.select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def _proposed_at(placement: Placement) -> datetime:
+    # While proposed, the last status change is the proposal (the reminders count from it too).
+    if placement.status == PlacementStatus.PROPOSED and placement.status_changed_at is not None:
+        return placement.status_changed_at
+    return placement.created_at
+
+
+def _days_waiting(placement: Placement, today: date) -> int | None:
+    if placement.status != PlacementStatus.PROPOSED:
+        return None
+    return max((today - timezone.localdate(_proposed_at(placement))).days, 0)
+
+
+def _internship_weekdays(cohort: Cohort) -> tuple[str, ...]:
+    # Imported here: candidates.selectors imports this module, and the progress selectors import those.
+    from candidates.progress_selectors import cohort_rhythm
+
+    labels = dict(TrackWeekday.choices)
+    return tuple(str(labels[code]) for code in cohort_rhythm(cohort).internship if code in labels)
+
+
+@dataclass(frozen=True)
+class HostPlacementRow:
+    """One placement in an employer's lists: who, in which cohort, where and when."""
+
+    pk: int
+    enrolment_id: int
+    candidate_name: str
+    pilot_name: str
+    cohort_name: str
+    location: str
+    status: str
+    status_label: str
+    days_per_week: int | None
+    weekdays: tuple[str, ...]  # the cohort's internship days
+    start_date: date | None
+    end_date: date | None
+    ended_on: date | None
+    days_waiting: int | None  # only while proposed
+
+    @property
+    def awaiting_start(self) -> bool:
+        """Confirmed, but not marked as started yet."""
+        return self.status == PlacementStatus.CONFIRMED
+
+
+def _row(placement: Placement, *, today: date) -> HostPlacementRow:
+    cohort = placement.enrolment.cohort
+    return HostPlacementRow(
+        pk=placement.pk,
+        enrolment_id=placement.enrolment_id,
+        candidate_name=placement.enrolment.candidate.full_name,
+        pilot_name=cohort.pilot.name,
+        cohort_name=cohort.name,
+        location=placement.location.name if placement.location else "",
+        status=placement.status,
+        status_label=placement.get_status_display(),
+        days_per_week=placement.days_per_week,
+        weekdays=_internship_weekdays(cohort),
+        start_date=placement.start_date,
+        end_date=placement.end_date,
+        ended_on=placement.ended_on,
+        days_waiting=_days_waiting(placement, today),
+    )
+
+
+@dataclass(frozen=True)
+class HostAttendanceMark:
+    day: date
+    status: str
+    label: str
+
+
+@dataclass(frozen=True)
+class HostContractOffer:
+    """A contract offer as its employer sees it."""
+
+    pk: int
+    placement_id: int | None
+    candidate_name: str
+    cohort_name: str
+    kind_label: str
+    hours_per_week: int
+    start_date: date
+    contract_type_label: str
+    duration_months: int | None
+    status: str
+    status_label: str
+    recorded_at: datetime
+    answered_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        """The candidate has not answered yet: the employer may still withdraw it or record the answer."""
+        return self.status == ContractOfferStatus.OFFERED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == ContractOfferStatus.ACCEPTED
+
+
+def _offer_view(offer: ContractOffer) -> HostContractOffer:
+    return HostContractOffer(
+        pk=offer.pk,
+        placement_id=offer.placement_id,
+        candidate_name=offer.enrolment.candidate.full_name,
+        cohort_name=offer.enrolment.cohort.name,
+        kind_label=offer.get_kind_display(),
+        hours_per_week=offer.hours_per_week,
+        start_date=offer.start_date,
+        contract_type_label=offer.get_contract_type_display(),
+        duration_months=offer.duration_months,
+        status=offer.status,
+        status_label=offer.get_status_display(),
+        recorded_at=offer.created_at,
+        answered_at=offer.answered_at,
+    )
+
+
+@dataclass(frozen=True)
+class HostView:
+    """A placement and its candidate as the host employer may see them, and nothing more.
+
+    E-mail and phone are filled only once the host has confirmed; before, the host decides on the
+    language levels, the availability and the proposal itself.
+    """
+
+    pk: int
+    enrolment_id: int
+    status: str
+    status_label: str
+    kind_label: str
+    # The candidate
+    candidate_name: str
+    email: str
+    phone: str
+    language_levels: tuple[tuple[str, str], ...]  # (skill, level) pairs; the level is "" when not assessed
+    available_days: tuple[str, ...]
+    available_from: date | None
+    hours_available: int | None
+    # The proposal
+    pilot_name: str
+    cohort_name: str
+    cohort_start: date
+    cohort_end: date
+    location: str
+    supervisor_name: str
+    days_per_week: int | None
+    weekdays: tuple[str, ...]
+    start_date: date | None
+    end_date: date | None
+    proposed_at: datetime
+    days_waiting: int | None
+    # The answer and the end
+    answered_at: datetime | None
+    decline_reason_label: str
+    answer_note: str
+    end_reason_label: str
+    ended_on: date | None
+    # Since the confirmation
+    attendance: tuple[HostAttendanceMark, ...]
+    attendance_present: int
+    contract_offers: tuple[HostContractOffer, ...]
+
+    @property
+    def contact_shared(self) -> bool:
+        return self.status in HOST_CONFIRMED_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PlacementStatus.ACTIVE
+
+    @property
+    def can_answer(self) -> bool:
+        return PLACEMENT_LIFECYCLE.is_allowed(self.status, PlacementStatus.CONFIRMED)
+
+    @property
+    def can_start(self) -> bool:
+        return self.status == PlacementStatus.CONFIRMED
+
+    @property
+    def can_end(self) -> bool:
+        return PLACEMENT_LIFECYCLE.is_allowed(self.status, PlacementStatus.ENDED)
+
+    @property
+    def can_offer_contract(self) -> bool:
+        """The host has or had the candidate and no offer of it is open or accepted."""
+        taken = {ContractOfferStatus.OFFERED, ContractOfferStatus.ACCEPTED}
+        return self.contact_shared and not any(offer.status in taken for offer in self.contract_offers)
+
+
+def _verbose_name(field_name: str) -> str:
+    field = Candidate._meta.get_field(field_name)
+    return str(getattr(field, "verbose_name", field_name))
+
+
+def _host_attendance(placement: Placement) -> tuple[HostAttendanceMark, ...]:
+    """The marks of the internship days while the candidate was with this host: from the start to the end."""
+    since = placement.start_date
+    if since is None and placement.answered_at is not None:
+        since = timezone.localdate(placement.answered_at)
+    marks = Attendance.objects.filter(enrolment_id=placement.enrolment_id, session__kind=AttendanceKind.INTERNSHIP)
+    if since is not None:
+        marks = marks.filter(session__date__gte=since)
+    if placement.ended_on is not None:
+        marks = marks.filter(session__date__lte=placement.ended_on)
+    rows = marks.order_by("-session__date", "-pk").values_list("session__date", "status")
+    return tuple(
+        HostAttendanceMark(day=day, status=status, label=_label(AttendanceStatus, status)) for day, status in rows
+    )
+
+
+def placement_for_employer(*, user, pk: int, today: date | None = None) -> HostView | None:
+    """The placement `pk` of the user's own organisation as a HostView; None when it is not theirs."""
+    placement = employer_placements(user=user).filter(pk=pk).first()
+    if placement is None:
+        return None
+    today = today or timezone.localdate()
+    candidate = placement.enrolment.candidate
+    cohort = placement.enrolment.cohort
+    confirmed = placement.status in HOST_CONFIRMED_STATUSES
+    weekday_labels = dict(Weekday.choices)
+    offers: tuple[HostContractOffer, ...] = ()
+    attendance: tuple[HostAttendanceMark, ...] = ()
+    if confirmed:
+        attendance = _host_attendance(placement)
+        offers = tuple(
+            _offer_view(offer)
+            for offer in employer_contract_offers(user=user)
+            .filter(enrolment_id=placement.enrolment_id)
+            .order_by("-created_at", "-pk")
+        )
+    return HostView(
+        pk=placement.pk,
+        enrolment_id=placement.enrolment_id,
+        status=placement.status,
+        status_label=placement.get_status_display(),
+        kind_label=placement.get_kind_display(),
+        candidate_name=candidate.full_name,
+        email=candidate.email if confirmed else "",
+        phone=candidate.phone if confirmed else "",
+        language_levels=tuple(
+            (_verbose_name(f"{skill}_level"), getattr(candidate, f"{skill}_level"))
+            for skill in ("speaking", "listening", "reading", "writing")
+        ),
+        available_days=tuple(
+            str(weekday_labels[code]) for code in (candidate.available_days or []) if code in weekday_labels
+        ),
+        available_from=candidate.available_from,
+        hours_available=candidate.hours_per_week,
+        pilot_name=cohort.pilot.name,
+        cohort_name=cohort.name,
+        cohort_start=cohort.start_date,
+        cohort_end=cohort.end_date,
+        location=str(placement.location) if placement.location else "",
+        supervisor_name=placement.supervisor_name,
+        days_per_week=placement.days_per_week,
+        weekdays=_internship_weekdays(cohort),
+        start_date=placement.start_date,
+        end_date=placement.end_date,
+        proposed_at=_proposed_at(placement),
+        days_waiting=_days_waiting(placement, today),
+        answered_at=placement.answered_at,
+        decline_reason_label=_label(DeclineReason, placement.decline_reason),
+        answer_note=placement.answer_note,
+        end_reason_label=_label(EndReason, placement.end_reason),
+        ended_on=placement.ended_on,
+        attendance=attendance,
+        attendance_present=sum(1 for mark in attendance if mark.status == AttendanceStatus.PRESENT),
+        contract_offers=offers,
+    )
+
+
+def employer_contract_prospects(*, user) -> QuerySet[Placement]:
+    """Interns the employer may still record a contract offer for.
+
+    An active placement, or one completed as planned, of a candidate without an outcome yet, for whom this
+    employer has recorded no offer at all (an offer declined or withdrawn was an answer too).
+    """
+    recorded = ContractOffer.objects.filter(enrolment_id=OuterRef("enrolment_id"), employer_id=OuterRef("employer_id"))
+    return (
+        employer_placements(user=user)
+        .filter(
+            Q(status=PlacementStatus.ACTIVE)
+            | Q(status=PlacementStatus.ENDED, end_reason__in=sorted(CONTRACT_PROSPECT_END_REASONS))
+        )
+        .exclude(Exists(recorded))
+        .exclude(Exists(Outcome.objects.filter(enrolment_id=OuterRef("enrolment_id"))))
+        .order_by("end_date", "ended_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CohortPlaces:
+    """The places an employer offers one cohort, per location, against the placements that take them."""
+
+    cohort: Cohort
+    offers: tuple[SeatOffer, ...]
+    offered: int
+    proposed: int  # waiting for the employer's answer
+    confirmed: int  # confirmed or active
+
+    @property
+    def free(self) -> int:
+        """Places still to fill: the offer less the confirmed placements."""
+        return max(self.offered - self.confirmed, 0)
+
+
+def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortPlaces]:
+    """Per cohort the user's organisation offers places for or hosts in: offered, proposed and confirmed. Two queries.
+
+    With `open_on`, only cohorts that have not ended by that day.
+    """
+    offers = employer_seat_offers(user=user).order_by("cohort__start_date", "cohort_id", "location__name", "pk")
+    placements = employer_placements(user=user).filter(status__in=OPEN_STATUSES)
+    if open_on is not None:
+        offers = offers.filter(cohort__end_date__gte=open_on)
+        placements = placements.filter(enrolment__cohort__end_date__gte=open_on)
+    cohorts: dict[int, Cohort] = {}
+    per_cohort: dict[int, list[SeatOffer]] = {}
+    for offer in offers:
+        cohorts.setdefault(offer.cohort_id, offer.cohort)
+        per_cohort.setdefault(offer.cohort_id, []).append(offer)
+    counts = (
+        placements.order_by()
+        .values("enrolment__cohort_id")
+        .annotate(
+            proposed=Count("pk", filter=Q(status=PlacementStatus.PROPOSED)),
+            confirmed=Count("pk", filter=Q(status__in=PLACE_HOLDING_STATUSES)),
+        )
+    )
+    by_cohort = {row["enrolment__cohort_id"]: (row["proposed"], row["confirmed"]) for row in counts}
+    missing = set(by_cohort) - set(cohorts)
+    if missing:
+        # Placements in a cohort the employer offered no places for (yet): shown, so the gap is visible.
+        cohorts.update(Cohort.objects.select_related("pilot").in_bulk(missing))
+    rows = [
+        CohortPlaces(
+            cohort=cohort,
+            offers=tuple(per_cohort.get(cohort_id, ())),
+            offered=sum(offer.places for offer in per_cohort.get(cohort_id, ())),
+            proposed=by_cohort.get(cohort_id, (0, 0))[0],
+            confirmed=by_cohort.get(cohort_id, (0, 0))[1],
+        )
+        for cohort_id, cohort in cohorts.items()
+    ]
+    return sorted(rows, key=lambda row: (row.cohort.start_date, row.cohort.pilot.name, row.cohort.name, row.cohort.pk))
+
+
+@dataclass(frozen=True)
+class EmployerOverview:
+    """What the employer's start page asks: answer proposals, follow interns, fill places, record offers."""
+
+    employer: Employer | None
+    proposals: list[HostPlacementRow]
+    interns: list[HostPlacementRow]
+    places: list[CohortPlaces]
+    contract_prospects: list[HostPlacementRow]
+
+
+def employer_overview(*, user, today: date | None = None) -> EmployerOverview:
+    today = today or timezone.localdate()
+    placements = employer_placements(user=user)
+    proposals = placements.filter(status=PlacementStatus.PROPOSED).order_by("status_changed_at", "pk")
+    interns = placements.filter(status__in=PLACE_HOLDING_STATUSES).order_by(
+        F("end_date").asc(nulls_last=True), "start_date", "pk"
+    )
+    return EmployerOverview(
+        employer=employer_for_user(user=user),
+        proposals=[_row(placement, today=today) for placement in proposals],
+        interns=[_row(placement, today=today) for placement in interns],
+        places=employer_cohort_places(user=user, open_on=today),
+        contract_prospects=[_row(placement, today=today) for placement in employer_contract_prospects(user=user)],
+    )
+
+
+def employer_contract_offer_views(*, user) -> list[HostContractOffer]:
+    """The organisation's contract offers, open ones first, then the newest."""
+    offers = employer_contract_offers(user=user).order_by("-created_at", "-pk")
+    views = [_offer_view(offer) for offer in offers]
+    return sorted(views, key=lambda offer: not offer.is_open)
+
+
+def employer_contract_placement(*, user, enrolment_id: int) -> Placement | None:
+    """The latest placement of the enrolment the user's organisation has or had: what a contract offer follows."""
+    return (
+        employer_placements(user=user)
+        .filter(enrolment_id=enrolment_id, status__in=HOST_CONFIRMED_STATUSES)
+        .order_by("-status_changed_at", "-pk")
+        .first()
+    )
+
+
+def employer_placement_row(placement: Placement, *, today: date | None = None) -> HostPlacementRow:
+    """A placement the view already scoped, as the row a template may show."""
+    return _row(placement, today=today or timezone.localdate())

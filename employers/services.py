@@ -1,27 +1,53 @@
 """Every write to the employer side. Each function is atomic and records its history."""
 
-from datetime import datetime
+import logging
+from collections import Counter
+from datetime import date, datetime
+from functools import partial
+from smtplib import SMTPException
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from candidates.models import Enrolment, EnrolmentStatus
+from candidates.models import Candidate, ContractType, Enrolment, EnrolmentStatus, Outcome, OutcomeKind
+from candidates.services import enrolment_create, outcome_record
+from core.roles import Role
 from core.statemachine import TransitionNotAllowed
+from pilots.models import Cohort
 
+from . import notifications, tasks
 from .models import (
+    OPEN_STATUSES,
     PLACE_HOLDING_STATUSES,
     PLACEMENT_LIFECYCLE,
+    PROPOSABLE_ENROLMENT_STATUSES,
+    ContractOffer,
+    ContractOfferStatus,
+    ContractTerm,
+    DeclineReason,
     Employer,
+    EmployerLocation,
+    EndReason,
+    JointVacancy,
     Placement,
     PlacementStatus,
     PlacementTransition,
     SeatOffer,
+    SeatOfferChange,
+    VacancyApplication,
 )
+from .selectors import employer_contacts, reminder_due_list
 
-# A candidate can be proposed from selection on: werkfit and groepshulp look for a host before the start.
-PROPOSABLE_ENROLMENT_STATUSES = frozenset({EnrolmentStatus.SELECTED, EnrolmentStatus.STARTED})
+logger = logging.getLogger(__name__)
+
+# An employer can offer a contract to a candidate it has or had as an intern.
+PLACEMENT_HELD_STATUSES = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.ENDED})
+# An accepted contract offer becomes the outcome once the track is over.
+TRACK_OVER_STATUSES = frozenset({EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT, EnrolmentStatus.OUTFLOW})
+MAX_CONTRACT_HOURS = 40
 
 
 def places_offered(*, employer: Employer, cohort_id: int) -> int:
@@ -35,6 +61,60 @@ def places_confirmed(*, employer: Employer, cohort_id: int) -> int:
     ).count()
 
 
+def _check_acts_for(by_user, employer: Employer) -> None:
+    # An employer contact speaks only for their own organisation; an adviser may record what a host said by phone.
+    if getattr(by_user, "role", None) == Role.EMPLOYER_CONTACT and by_user.organisation_id != employer.organisation_id:
+        raise TransitionNotAllowed(_("You can only act for your own organisation."))
+
+
+# --- Seat offers -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def seat_offer_set(
+    *, employer: Employer, cohort: Cohort, location: EmployerLocation | None = None, places: int, by_user
+) -> SeatOffer:
+    """Offer `places` internship places to a cohort, at one location or without one; or change that offer.
+
+    Offers may grow during recruitment; lowering the employer's total for the cohort below the places it
+    already confirmed is refused. Every change is kept as a SeatOfferChange.
+    """
+    _check_acts_for(by_user, employer)
+    if places < 1:
+        raise TransitionNotAllowed(_("Offer at least one place."))
+    if location is not None and location.employer_id != employer.pk:
+        raise TransitionNotAllowed(_("Choose a location of this employer."))
+    # The lock confirming takes: a confirmation and a lowered offer are served one after the other.
+    offers = list(SeatOffer.objects.select_for_update().filter(employer=employer, cohort=cohort).order_by("pk"))
+    location_id = location.pk if location is not None else None
+    offer = next((offer for offer in offers if offer.location_id == location_id), None)
+    before = offer.places if offer is not None else 0
+    if offer is not None and places == before:
+        return offer
+    total = sum(existing.places for existing in offers) - before + places
+    confirmed = places_confirmed(employer=employer, cohort_id=cohort.pk)
+    if places < before and total < confirmed:
+        raise TransitionNotAllowed(
+            _(
+                "%(employer)s already confirmed %(confirmed)s placements in this cohort; "
+                "the offer cannot go down to %(total)s places."
+            )
+            % {"employer": employer, "confirmed": confirmed, "total": total}
+        )
+    if offer is None:
+        offer = SeatOffer.objects.create(employer=employer, cohort=cohort, location=location, places=places)
+    else:
+        offer.places = places
+        offer.save(update_fields=["places", "updated_at"])
+    SeatOfferChange.objects.create(
+        seat_offer=offer, from_places=before, to_places=places, by_user=by_user, at=timezone.now()
+    )
+    return offer
+
+
+# --- Placements --------------------------------------------------------------------------------------------
+
+
 def _record(placement: Placement, from_status: str, by_user, reason: str, at: datetime) -> None:
     PlacementTransition.objects.create(
         placement=placement, from_status=from_status, to_status=placement.status, by_user=by_user, at=at, reason=reason
@@ -42,15 +122,26 @@ def _record(placement: Placement, from_status: str, by_user, reason: str, at: da
 
 
 @transaction.atomic
-def placement_propose(*, enrolment: Enrolment, employer: Employer, by_user, **details) -> Placement:
-    """Propose a candidate to a host employer. Needs the candidate's recorded consent."""
+def placement_propose(
+    *, enrolment: Enrolment, employer: Employer, by_user, notify: bool = True, **details
+) -> Placement:
+    """Propose a candidate to a host employer; once committed, the employer's contacts are e-mailed.
+
+    `details` are the placement's fields: kind, location, supervisor_name, days_per_week, start_date,
+    end_date, motivation. Needs the candidate's recorded consent, a location of this employer and an end
+    date not before the start. `notify=False` is for replayed history such as the demo data.
+    """
     if not enrolment.candidate.has_consent:
         raise TransitionNotAllowed(_("Record the candidate's consent before proposing a placement."))
     if enrolment.status not in PROPOSABLE_ENROLMENT_STATUSES:
         raise TransitionNotAllowed(_("Only selected or started candidates can be proposed to an employer."))
-    if Placement.objects.filter(
-        enrolment=enrolment, employer=employer, status__in=[PlacementStatus.PROPOSED, *PLACE_HOLDING_STATUSES]
-    ).exists():
+    location = details.get("location")
+    if location is not None and location.employer_id != employer.pk:
+        raise TransitionNotAllowed(_("Choose a location of this employer."))
+    start_date, end_date = details.get("start_date"), details.get("end_date")
+    if start_date is not None and end_date is not None and end_date < start_date:
+        raise TransitionNotAllowed(_("The end date cannot be before the start date."))
+    if Placement.objects.filter(enrolment=enrolment, employer=employer, status__in=OPEN_STATUSES).exists():
         raise TransitionNotAllowed(_("This candidate already has an open proposal or placement at this employer."))
     now = timezone.now()
     placement = Placement.objects.create(
@@ -62,20 +153,52 @@ def placement_propose(*, enrolment: Enrolment, employer: Employer, by_user, **de
         **details,
     )
     _record(placement, "", by_user, details.get("motivation", ""), now)
+    if notify:
+        transaction.on_commit(partial(tasks.send_proposal_email.delay, placement.pk))
     return placement
 
 
-@transaction.atomic
-def placement_transition(*, placement: Placement, to_status: str, by_user, reason: str = "") -> Placement:
-    """Move a placement one allowed step.
+def _structured_reason(code: str, note: str, choices) -> str:
+    """The reason code a decline or an end is stored with; a free text alone counts as "other"."""
+    code = code or (choices.OTHER if note.strip() else "")
+    if not code:
+        raise TransitionNotAllowed(_("Give a reason."))
+    if code not in choices.values:
+        raise TransitionNotAllowed(_("Choose one of the listed reasons."))
+    if code == choices.OTHER and not note.strip():
+        raise TransitionNotAllowed(_("Describe the reason in the note."))
+    return code
 
-    Confirming locks the employer's seat offers for the cohort, so two contacts confirming the
-    last place at the same moment cannot overbook it.
+
+@transaction.atomic
+def placement_transition(
+    *,
+    placement: Placement,
+    to_status: str,
+    by_user,
+    reason: str = "",
+    decline_reason: str = "",
+    end_reason: str = "",
+    on_date: date | None = None,
+) -> Placement:
+    """Move a placement one allowed step; the one place that checks the life cycle.
+
+    Declining and ending need a reason: a code of DeclineReason / EndReason, or a free text (stored as
+    "other"). An answer (confirm or decline) records who answered and when; an end records its date
+    (`on_date`, today by default). Confirming locks the employer's seat offers for the cohort, so two
+    contacts confirming the last place at the same moment cannot overbook it.
     """
     locked = Placement.objects.select_for_update().select_related("enrolment").get(pk=placement.pk)
     PLACEMENT_LIFECYCLE.check(locked.status, to_status)
-    if to_status in (PlacementStatus.DECLINED, PlacementStatus.ENDED) and not reason.strip():
-        raise TransitionNotAllowed(_("Give a reason."))
+    now = timezone.now()
+    fields = ["status", "status_changed_at", "updated_at"]
+    if to_status == PlacementStatus.DECLINED:
+        locked.decline_reason = _structured_reason(decline_reason, reason, DeclineReason)
+        fields.append("decline_reason")
+    if to_status == PlacementStatus.ENDED:
+        locked.end_reason = _structured_reason(end_reason, reason, EndReason)
+        locked.ended_on = on_date or timezone.localdate(now)
+        fields += ["end_reason", "ended_on"]
     if to_status == PlacementStatus.CONFIRMED:
         cohort_id = locked.enrolment.cohort_id
         list(SeatOffer.objects.select_for_update().filter(employer_id=locked.employer_id, cohort_id=cohort_id))
@@ -84,10 +207,348 @@ def placement_transition(*, placement: Placement, to_status: str, by_user, reaso
             employer=employer, cohort_id=cohort_id
         ):
             raise TransitionNotAllowed(_("All places this employer offered for the cohort are filled."))
+    if locked.status == PlacementStatus.PROPOSED:
+        locked.answered_at, locked.answered_by, locked.answer_note = now, by_user, reason.strip()
+        fields += ["answered_at", "answered_by", "answer_note"]
     from_status = locked.status
     locked.status = to_status
-    now = timezone.now()
     locked.status_changed_at = now
-    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _record(locked, from_status, by_user, reason, now)
+    locked.save(update_fields=fields)
+    history_reason = reason.strip()
+    if not history_reason and to_status == PlacementStatus.DECLINED:
+        history_reason = str(DeclineReason(locked.decline_reason).label)
+    if not history_reason and to_status == PlacementStatus.ENDED:
+        history_reason = str(EndReason(locked.end_reason).label)
+    _record(locked, from_status, by_user, history_reason, now)
     return locked
+
+
+def placement_confirm(*, placement: Placement, by_user, note: str = "") -> Placement:
+    """The host takes the candidate: the placement holds one of its offered places for the cohort."""
+    _check_acts_for(by_user, placement.employer)
+    return placement_transition(placement=placement, to_status=PlacementStatus.CONFIRMED, by_user=by_user, reason=note)
+
+
+def placement_decline(*, placement: Placement, by_user, reason: str, note: str = "") -> Placement:
+    """The host declines with a DeclineReason (and a note, required for "other").
+
+    The candidate returns to the adviser's queue with the reason (adviser_declined_placements).
+    """
+    _check_acts_for(by_user, placement.employer)
+    if not reason:
+        raise TransitionNotAllowed(_("Choose a reason for declining."))
+    return placement_transition(
+        placement=placement, to_status=PlacementStatus.DECLINED, by_user=by_user, reason=note, decline_reason=reason
+    )
+
+
+def placement_start(*, placement: Placement, by_user) -> Placement:
+    """A confirmed placement starts: the candidate is at work with the host."""
+    return placement_transition(placement=placement, to_status=PlacementStatus.ACTIVE, by_user=by_user)
+
+
+def placement_end(
+    *, placement: Placement, by_user, reason: str, note: str = "", on_date: date | None = None
+) -> Placement:
+    """End a confirmed or active placement with an EndReason (a note is required for "other").
+
+    Ending frees the candidate to be proposed to another employer.
+    """
+    if not reason:
+        raise TransitionNotAllowed(_("Choose a reason for ending the placement."))
+    return placement_transition(
+        placement=placement,
+        to_status=PlacementStatus.ENDED,
+        by_user=by_user,
+        reason=note,
+        end_reason=reason,
+        on_date=on_date,
+    )
+
+
+@transaction.atomic
+def placement_notify_proposed(*, placement_id: int) -> int:
+    """E-mail the employer's contacts about a new proposal; returns the number of messages sent.
+
+    Idempotent: the row lock and `notified_at` make a redelivered task send nothing. Nothing is sent for a
+    proposal already answered, or to an employer without an active contact (the reminder follows later).
+    """
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("enrolment__candidate", "enrolment__cohort__pilot", "employer")
+        .filter(pk=placement_id)
+        .first()
+    )
+    if placement is None or placement.notified_at is not None or placement.status != PlacementStatus.PROPOSED:
+        return 0
+    recipients = list(employer_contacts(employer=placement.employer))
+    if not recipients:
+        logger.warning(
+            "Placement %s: employer %s has no active contact to e-mail.", placement.pk, placement.employer_id
+        )
+        return 0
+    sent = notifications.send_placement_proposed(placement, recipients=recipients)
+    placement.notified_at = timezone.now()
+    placement.save(update_fields=["notified_at", "updated_at"])
+    return sent
+
+
+def placements_remind_overdue(*, now: datetime | None = None) -> int:
+    """Remind employers, once, of proposals unanswered after PLACEMENT_REMINDER_WORKING_DAYS working days.
+
+    The proposals are claimed (reminder_sent_at) under a row lock and the mail goes out after the commit:
+    an overlapping or redelivered run finds them claimed, so nobody is reminded twice. A failed send is
+    logged and not retried, for the same reason. Returns the number of proposals reminded.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            reminder_due_list(now=now).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+        )
+        Placement.objects.filter(pk__in=claimed).update(reminder_sent_at=now, updated_at=now)
+        if claimed:
+            transaction.on_commit(partial(_send_reminders, claimed))
+    return len(claimed)
+
+
+def _send_reminders(placement_ids: list[int]) -> None:
+    placements = Placement.objects.filter(pk__in=placement_ids).select_related(
+        "enrolment__candidate", "enrolment__cohort__pilot", "employer"
+    )
+    for placement in placements:
+        try:
+            notifications.send_placement_reminder(placement, recipients=employer_contacts(employer=placement.employer))
+        except (SMTPException, OSError):
+            # One unreachable mail server or address must not keep the other employers from their reminder.
+            logger.exception("Placement %s: the reminder could not be sent.", placement.pk)
+
+
+# --- Joint vacancies ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vacancy_create(
+    *,
+    cohort: Cohort,
+    title: str,
+    published_on: date,
+    employers: list[Employer],
+    by_user,
+    description: str = "",
+    closes_on: date | None = None,
+) -> JointVacancy:
+    """Publish one vacancy for several host employers of a cohort."""
+    if not employers:
+        raise TransitionNotAllowed(_("Choose the employers this vacancy is for."))
+    if closes_on is not None and closes_on < published_on:
+        raise TransitionNotAllowed(_("A vacancy cannot close before it is published."))
+    vacancy = JointVacancy.objects.create(
+        cohort=cohort,
+        title=title,
+        description=description,
+        published_on=published_on,
+        closes_on=closes_on,
+        created_by=by_user,
+    )
+    vacancy.employers.set(employers)
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_apply(
+    *, vacancy: JointVacancy, candidate: Candidate, by_user, applied_on: date | None = None
+) -> VacancyApplication:
+    """A candidate applies once to a joint vacancy, for all its employers at the same time.
+
+    The application is the candidate's enrolment in the vacancy's cohort; it is registered here when the
+    candidate has none yet. A second application to the same vacancy, or one after it closed, is refused.
+    """
+    applied_on = applied_on or timezone.localdate()
+    if vacancy.closes_on is not None and applied_on > vacancy.closes_on:
+        raise TransitionNotAllowed(
+            _("This vacancy closed on %(date)s.") % {"date": date_format(vacancy.closes_on, "DATE_FORMAT")}
+        )
+    # One application of a candidate at a time, so a double click cannot register two enrolments.
+    Candidate.objects.select_for_update().get(pk=candidate.pk)
+    enrolment = Enrolment.objects.filter(candidate=candidate, cohort_id=vacancy.cohort_id).first()
+    if enrolment is None:
+        enrolment = enrolment_create(
+            candidate=candidate,
+            cohort=vacancy.cohort,
+            by_user=by_user,
+            reason=_("Applied to the vacancy “%(title)s”") % {"title": vacancy.title},
+        )
+    elif VacancyApplication.objects.filter(vacancy=vacancy, enrolment=enrolment).exists():
+        raise TransitionNotAllowed(_("This candidate already applied to this vacancy."))
+    return VacancyApplication.objects.create(
+        vacancy=vacancy, enrolment=enrolment, applied_on=applied_on, recorded_by=by_user
+    )
+
+
+@transaction.atomic
+def vacancy_distribute(
+    *, vacancy: JointVacancy, assignments: list[tuple[Enrolment, Employer]], by_user, **placement_details
+) -> list[Placement]:
+    """Propose the vacancy's selected applicants to its employers: each (enrolment, employer) pair a proposal.
+
+    All or nothing: refused when an employer does not take part in the vacancy, an enrolment did not
+    apply to it, or an employer would get more open proposals and confirmed placements than the places it
+    offered for the cohort. `placement_details` (days, dates, kind, motivation) go with every proposal.
+    """
+    participating = set(vacancy.employers.values_list("pk", flat=True))
+    applied = set(vacancy.applications.values_list("enrolment_id", flat=True))
+    employers: dict[int, Employer] = {}
+    for enrolment, employer in assignments:
+        if employer.pk not in participating:
+            raise TransitionNotAllowed(_("%(employer)s does not take part in this vacancy.") % {"employer": employer})
+        if enrolment.pk not in applied:
+            raise TransitionNotAllowed(
+                _("%(candidate)s did not apply to this vacancy.") % {"candidate": enrolment.candidate}
+            )
+        employers[employer.pk] = employer
+    # Lock the offers of every employer involved, in one order, so two distributions at once queue up.
+    list(
+        SeatOffer.objects.select_for_update()
+        .filter(employer_id__in=employers, cohort_id=vacancy.cohort_id)
+        .order_by("pk")
+    )
+    new_per_employer = Counter(employer.pk for _enrolment, employer in assignments)
+    for employer_id, new in sorted(new_per_employer.items()):
+        employer = employers[employer_id]
+        offered = places_offered(employer=employer, cohort_id=vacancy.cohort_id)
+        taken = Placement.objects.filter(
+            employer=employer, enrolment__cohort_id=vacancy.cohort_id, status__in=OPEN_STATUSES
+        ).count()
+        if taken + new > offered:
+            raise TransitionNotAllowed(
+                _(
+                    "%(employer)s offered %(offered)s places and already has %(taken)s candidates proposed "
+                    "or placed; %(new)s more do not fit."
+                )
+                % {"employer": employer, "offered": offered, "taken": taken, "new": new}
+            )
+    return [
+        placement_propose(enrolment=enrolment, employer=employer, by_user=by_user, **placement_details)
+        for enrolment, employer in assignments
+    ]
+
+
+# --- Contract offers ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_offer_record(
+    *,
+    enrolment: Enrolment,
+    employer: Employer,
+    by_user,
+    kind: str,
+    hours_per_week: int,
+    start_date: date,
+    contract_type: str,
+    duration_months: int | None = None,
+    placement: Placement | None = None,
+    note: str = "",
+) -> ContractOffer:
+    """Record a contract the employer offers the candidate, during or after the track.
+
+    The employer must have or have had the candidate as an intern (a confirmed, active or ended
+    placement); without `placement`, the latest such placement is linked. A fixed-term contract needs
+    its duration in months.
+    """
+    _check_acts_for(by_user, employer)
+    held = Placement.objects.filter(enrolment=enrolment, employer=employer, status__in=PLACEMENT_HELD_STATUSES)
+    if placement is None:
+        placement = held.order_by("-status_changed_at", "-pk").first()
+        if placement is None:
+            raise TransitionNotAllowed(
+                _("An employer can only offer a contract to a candidate who has or had a placement there.")
+            )
+    elif not held.filter(pk=placement.pk).exists():
+        raise TransitionNotAllowed(_("Choose a placement of this candidate at this employer."))
+    if kind not in ContractType.values or contract_type not in ContractTerm.values:
+        raise TransitionNotAllowed(_("Choose the kind and the type of contract."))
+    if not 1 <= hours_per_week <= MAX_CONTRACT_HOURS:
+        raise TransitionNotAllowed(_("A contract has from 1 to 40 hours a week."))
+    if contract_type == ContractTerm.FIXED_TERM and not duration_months:
+        raise TransitionNotAllowed(_("A fixed-term contract needs its duration in months."))
+    return ContractOffer.objects.create(
+        placement=placement,
+        enrolment=enrolment,
+        employer=employer,
+        kind=kind,
+        hours_per_week=hours_per_week,
+        start_date=start_date,
+        contract_type=contract_type,
+        duration_months=duration_months,
+        status=ContractOfferStatus.OFFERED,
+        recorded_by=by_user,
+        note=note,
+    )
+
+
+@transaction.atomic
+def contract_offer_answer(*, offer: ContractOffer, accepted: bool, by_user) -> ContractOffer:
+    """Record the candidate's answer to a contract offer.
+
+    A candidate accepts one offer. When the track is already completed or left, an accepted offer
+    becomes the outcome at once (apply_accepted_offer); otherwise it waits for the track to end.
+    """
+    locked = ContractOffer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    _check_acts_for(by_user, locked.employer)
+    if locked.status != ContractOfferStatus.OFFERED:
+        raise TransitionNotAllowed(_("This contract offer has already been answered or withdrawn."))
+    if accepted:
+        # Two offers accepted at the same moment are served one after the other.
+        Enrolment.objects.select_for_update().get(pk=locked.enrolment_id)
+        if ContractOffer.objects.filter(enrolment_id=locked.enrolment_id, status=ContractOfferStatus.ACCEPTED).exists():
+            raise TransitionNotAllowed(_("The candidate already accepted another contract offer."))
+    locked.status = ContractOfferStatus.ACCEPTED if accepted else ContractOfferStatus.DECLINED
+    locked.answered_at = timezone.now()
+    locked.answered_by = by_user
+    locked.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+    if accepted:
+        apply_accepted_offer(enrolment=locked.enrolment, by_user=by_user)
+    return locked
+
+
+@transaction.atomic
+def contract_offer_withdraw(*, offer: ContractOffer, by_user) -> ContractOffer:
+    """The employer takes back an offer the candidate has not answered yet."""
+    locked = ContractOffer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    _check_acts_for(by_user, locked.employer)
+    if locked.status != ContractOfferStatus.OFFERED:
+        raise TransitionNotAllowed(_("This contract offer has already been answered or withdrawn."))
+    locked.status = ContractOfferStatus.WITHDRAWN
+    locked.answered_at = timezone.now()
+    locked.answered_by = by_user
+    locked.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def apply_accepted_offer(*, enrolment: Enrolment, by_user) -> Outcome | None:
+    """Make the enrolment's accepted contract offer its outcome, once the track is completed or left.
+
+    Returns the outcome, or None while the track still runs or when no offer was accepted. The view that
+    completes a track calls this right after; contract_offer_answer calls it for a track already over.
+    Calling it twice records the same outcome.
+    """
+    current = Enrolment.objects.get(pk=enrolment.pk)
+    if current.status not in TRACK_OVER_STATUSES:
+        return None
+    offer = ContractOffer.objects.filter(enrolment=current, status=ContractOfferStatus.ACCEPTED).first()
+    if offer is None:
+        return None
+    # A BBL work-study contract at the host counts as a contract at the host with contract type BBL, not as
+    # education: the candidate is employed by the host, and the evaluation names the host employer.
+    return outcome_record(
+        enrolment=current,
+        by_user=by_user,
+        kind=OutcomeKind.CONTRACT_AT_HOST,
+        employer=offer.employer,
+        employer_name="",
+        contract_type=ContractType(offer.kind),
+        start_date=offer.start_date,
+        hours_per_week=offer.hours_per_week,
+    )

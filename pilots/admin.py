@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import SEAT_HOLDING_STATUSES
 from employers.models import SeatOffer
 
-from .models import Cohort, CohortClass, Module, Organisation, Pilot, PilotPartner, Region
+from .models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot, PilotPartner, Region
 
 
 @admin.register(Region)
@@ -121,3 +121,24 @@ class ModuleAdmin(admin.ModelAdmin):
     list_select_related = ("pilot", "provider")
     search_fields = ("name", "certificate_name", "pilot__name", "provider__name")
     autocomplete_fields = ("pilot", "provider")
+
+
+@admin.register(CohortModule)
+class CohortModuleAdmin(admin.ModelAdmin):
+    """A cohort's own learning line, copied from the pilot's; a module with results cannot be deleted (PROTECT)."""
+
+    list_display = (
+        "name",
+        "cohort",
+        "kind",
+        "provider",
+        "planned_hours",
+        "start_week",
+        "end_week",
+        "certificate_name",
+        "is_unit_certificate",
+    )
+    list_filter = ("kind", "is_unit_certificate", "cohort__pilot")
+    list_select_related = ("cohort__pilot", "provider")
+    search_fields = ("name", "certificate_name", "cohort__name", "cohort__pilot__name", "provider__name")
+    autocomplete_fields = ("cohort", "module", "provider")

@@ -190,6 +190,9 @@ class Cohort(TimeStampedModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     seats = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    # The weekly rhythm as weekday codes; both empty means the default derived from the pilot's counts.
+    internship_weekdays = models.JSONField(_("internship days"), default=list, blank=True)
+    school_weekdays = models.JSONField(_("school days"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("cohort")
@@ -272,6 +275,84 @@ class Module(TimeStampedModel):
                 violation_error_message=_("The last week cannot be before the first week."),
             ),
             models.CheckConstraint(condition=Q(kind__in=ModuleKind.values), name="module_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrackWeekday(models.TextChoices):
+    """The days a track can be planned on; the codes are those of the candidates' available days."""
+
+    MONDAY = "mon", _("Monday")
+    TUESDAY = "tue", _("Tuesday")
+    WEDNESDAY = "wed", _("Wednesday")
+    THURSDAY = "thu", _("Thursday")
+    FRIDAY = "fri", _("Friday")
+
+
+class CohortModule(TimeStampedModel):
+    """A module of one cohort's learning line: a copy of one of the pilot's modules, or the cohort's own.
+
+    Cohorts inherit the pilot's learning line and may differ from it (another provider, other weeks, an
+    extra module), so attendance, results and certificates refer to the cohort's modules.
+    """
+
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="learning_line")
+    module = models.ForeignKey(
+        Module,
+        verbose_name=_("module of the pilot"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cohort_modules",
+        help_text=_("Empty for a module of this cohort only."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=ModuleKind.choices)
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohort_modules",
+    )
+    planned_hours = models.PositiveSmallIntegerField(_("planned hours"), default=0)
+    start_week = models.PositiveSmallIntegerField(_("first week"), default=1, validators=[MinValueValidator(1)])
+    end_week = models.PositiveSmallIntegerField(_("last week"), default=1, validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    certificate_name = models.CharField(
+        _("certificate"), max_length=100, blank=True, help_text=_("For example VCA; empty when none is issued.")
+    )
+    is_unit_certificate = models.BooleanField(
+        _("certificate per unit"),
+        default=False,
+        help_text=_("The certificate counts on its own, also when the whole track is not completed."),
+    )
+
+    class Meta:
+        verbose_name = _("module of a cohort")
+        verbose_name_plural = _("modules of a cohort")
+        ordering = ["cohort", "position", "start_week", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="cohortmodule_unique_name_per_cohort"),
+            models.UniqueConstraint(
+                fields=["cohort", "module"],
+                condition=Q(module__isnull=False),
+                name="cohortmodule_pilot_module_once_per_cohort",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_week__gte=1) & Q(end_week__gte=F("start_week")),
+                name="cohortmodule_weeks_in_order",
+                violation_error_message=_("The last week cannot be before the first week."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ModuleKind.values), name="cohortmodule_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(is_unit_certificate=False) | ~Q(certificate_name=""),
+                name="cohortmodule_unit_certificate_has_name",
+                violation_error_message=_("Name the certificate that is issued per unit."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, render
 
 from core.permissions import role_required
 from core.roles import Role
+from employers.selectors import cohort_places
+from employers.views_adviser import ADVISER_SIDE, places_total
 
 from .selectors import cohort_list, pilot_list
 
@@ -41,4 +43,15 @@ def pilot_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @role_required(*PILOT_READERS)
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
-    return render(request, "pilots/cohort_detail.html", {"cohort": cohort, "classes": cohort.classes.all()})
+    places = cohort_places(cohort=cohort)
+    return render(
+        request,
+        "pilots/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "classes": cohort.classes.all(),
+            "places": places,
+            "places_total": places_total(places),
+            "can_manage_places": request.user.role in ADVISER_SIDE,
+        },
+    )

@@ -4,13 +4,20 @@ import factory
 from django.utils import timezone
 
 from candidates.models import (
+    Attendance,
+    AttendanceKind,
+    AttendanceSession,
+    AttendanceStatus,
     BarrierKind,
     BenefitType,
     Candidate,
     CandidateBarrier,
     Enrolment,
     EnrolmentStatus,
+    FollowUp,
     LanguageLevel,
+    Outcome,
+    OutcomeKind,
     ReferralSource,
 )
 from pilots.tests.factories import CohortFactory
@@ -59,3 +66,48 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyAttribute(
         lambda e: datetime.date(2026, 9, 1) if e.status in {"started", "completed", "dropped_out", "outflow"} else None
     )
+
+
+class AttendanceSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttendanceSession
+
+    cohort = factory.SubFactory(CohortFactory)
+    date = datetime.date(2026, 9, 7)
+    kind = AttendanceKind.INTERNSHIP
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A mark written straight to the table, for tests of the figures rather than of marking."""
+
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(AttendanceSessionFactory)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, cohort=factory.SelfAttribute("..session.cohort"), status=EnrolmentStatus.STARTED
+    )
+    status = AttendanceStatus.PRESENT
+    recorded_at = factory.LazyFunction(timezone.now)
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """An outcome written straight to the table, without the follow-ups outflow_record schedules."""
+
+    class Meta:
+        model = Outcome
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status=EnrolmentStatus.OUTFLOW)
+    kind = OutcomeKind.JOB_ELSEWHERE
+    employer_name = "Zorggroep Elders"
+    start_date = datetime.date(2026, 12, 1)
+    hours_per_week = 24
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    months = 3
+    due_on = datetime.date(2027, 3, 1)

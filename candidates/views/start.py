@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.permissions import role_required
 from core.roles import Role
+from employers.selectors import adviser_declined_placements, adviser_overdue_proposals
 
 from ..completeness import CHECKED_FIELDS, Requirement, missing_requirements
 from ..models import Candidate
@@ -68,6 +69,10 @@ def adviser_start(request: HttpRequest) -> HttpResponse:
         (placement, (today - timezone.localdate(placement.waiting_since)).days)
         for placement in adviser_waiting_placements(user=user)
     ]
+    overdue = [
+        (placement, (today - timezone.localdate(placement.status_changed_at)).days)
+        for placement in adviser_overdue_proposals(user=user)
+    ]
     caseload = adviser_caseload(user=user).only("first_name", "last_name_prefix", "last_name", *CHECKED_FIELDS)
     gaps = record_gaps(caseload)
     return render(
@@ -78,6 +83,8 @@ def adviser_start(request: HttpRequest) -> HttpResponse:
             "enrolment_count": sum(stage.count for stage, _url in stages),
             "appointments": appointments,
             "placements": placements,
+            "declined": adviser_declined_placements(user=user),
+            "overdue": overdue,
             "starting_cohorts": adviser_starting_cohorts(user=user, today=today),
             "stale_reserves": adviser_stale_reserves(user=user, today=today),
             "gaps": [

@@ -6,6 +6,7 @@ Every setting a deployment may change is listed in the README with its default.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -164,11 +165,38 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every morning, in TIME_ZONE: employers are reminded of proposals they have not answered.
+    "remind-unanswered-proposals": {
+        "task": "employers.tasks.remind_unanswered_proposals",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Monday morning: each adviser gets one e-mail of the follow-ups due that week or overdue.
+    "send-followup-digests": {
+        "task": "candidates.tasks.send_followup_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    # Every morning, before the digest: outcomes recorded without follow-ups get theirs.
+    "schedule-missing-followups": {
+        "task": "candidates.tasks.schedule_missing_followups",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # The intake workspace.
 CANDIDATE_IMPORT_MAX_BYTES = env.int("CANDIDATE_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 RESERVE_RECONFIRM_DAYS = env.int("RESERVE_RECONFIRM_DAYS", default=90)
+
+# During the track: a started candidate whose attendance over the last ATTENDANCE_WINDOW_DAYS days is below
+# ATTENDANCE_THRESHOLD_PERCENT is flagged on the adviser's start page.
+ATTENDANCE_THRESHOLD_PERCENT = env.int("ATTENDANCE_THRESHOLD_PERCENT", default=80)
+ATTENDANCE_WINDOW_DAYS = env.int("ATTENDANCE_WINDOW_DAYS", default=14)
+
+# The employer portal.
+# Where the portal is reached from outside, for links in e-mail (no request to take the host from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# After how many working days (Monday to Friday) an unanswered placement proposal is reminded and flagged.
+PLACEMENT_REMINDER_WORKING_DAYS = env.int("PLACEMENT_REMINDER_WORKING_DAYS", default=5)
 
 LOGGING = {
     "version": 1,

@@ -11,18 +11,37 @@ from django.utils import timezone
 
 from candidates.models import (
     AdviserChange,
+    Attendance,
+    AttendanceSession,
     BarrierKind,
     Candidate,
     CandidateImport,
+    Certificate,
+    CoachingNote,
+    ContractType,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    Evaluation,
+    FollowUp,
+    FollowUpDigest,
+    ModuleResult,
     Note,
     Outcome,
     OutcomeKind,
     Recommendation,
     Screening,
+)
+from candidates.progress import (
+    attendance_mark_row,
+    attendance_week_sessions,
+    certificate_record,
+    coaching_note_add,
+    evaluation_record,
+    followup_digests_send,
+    followups_schedule_missing,
+    module_result_record,
 )
 from candidates.services import (
     caseload_reassign,
@@ -37,14 +56,30 @@ from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory
 from core.models import WorkerPing
 from core.roles import Role
 from core.tests.factories import UserFactory
-from employers.models import Placement, PlacementStatus, PlacementTransition
-from employers.services import placement_propose, placement_transition
+from employers.models import (
+    ContractTerm,
+    Placement,
+    PlacementStatus,
+    PlacementTransition,
+    SeatOfferChange,
+    VacancyApplication,
+)
+from employers.services import (
+    contract_offer_answer,
+    contract_offer_record,
+    placement_propose,
+    placement_transition,
+    seat_offer_set,
+    vacancy_apply,
+    vacancy_create,
+)
 from employers.tests.factories import (
     EmployerFactory,
     EmployerLocationFactory,
     PlacementFactory,
     SeatOfferFactory,
 )
+from pilots.services import cohort_learning_line_copy, cohort_module_create
 from pilots.tests.factories import (
     CohortClassFactory,
     CohortFactory,
@@ -57,7 +92,28 @@ from reports.models import ReportJob
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 HISTORY_MODELS = [EnrolmentTransition, PlacementTransition]
 # Rows that only services or the worker write: the admin shows them but adds none.
-NOT_ADDABLE = {*HISTORY_MODELS, WorkerPing, ReportJob, Screening, Note, AdviserChange, CandidateImport}
+NOT_ADDABLE = {
+    *HISTORY_MODELS,
+    WorkerPing,
+    ReportJob,
+    Screening,
+    Note,
+    AdviserChange,
+    CandidateImport,
+    SeatOfferChange,
+    VacancyApplication,
+}
+# Progress during and after the track is recorded in the portal, through candidates.progress.
+NOT_ADDABLE |= {
+    AttendanceSession,
+    Attendance,
+    ModuleResult,
+    Certificate,
+    CoachingNote,
+    Evaluation,
+    FollowUp,
+    FollowUpDigest,
+}
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -134,8 +190,28 @@ def populated(administrator):
     confirmed = placement_propose(enrolment=selected, employer=employers[0], by_user=by, motivation="Past goed")
     placement_transition(placement=confirmed, to_status=PlacementStatus.CONFIRMED, by_user=by)
     placement_propose(enrolment=selected, employer=employers[1], by_user=by)
+    for hours in (24, 32):
+        offer = contract_offer_record(
+            enrolment=selected,
+            employer=employers[0],
+            by_user=by,
+            kind=ContractType.GROUP_HELPER,
+            hours_per_week=hours,
+            start_date=datetime.date(2027, 1, 4),
+            contract_type=ContractTerm.FIXED_TERM,
+            duration_months=12,
+        )
+    contract_offer_answer(offer=offer, accepted=True, by_user=by)
+    for title in ("Leerling zorg & welzijn", "Groepshulp kinderopvang"):
+        vacancy = vacancy_create(
+            cohort=cohort, title=title, published_on=datetime.date(2026, 5, 1), employers=employers, by_user=by
+        )
+    for candidate in candidates[:2]:
+        vacancy_apply(vacancy=vacancy, candidate=candidate, by_user=by)
 
     intake_cohort = CohortFactory(pilot=pilots[0])
+    for places in (45, 52):
+        seat_offer_set(employer=employers[0], cohort=intake_cohort, places=places, by_user=by)
     newcomers = CandidateFactory.create_batch(2, adviser=by)
     for candidate in newcomers:
         enrolment = enrolment_create(candidate=candidate, cohort=intake_cohort, by_user=by)
@@ -175,6 +251,37 @@ def populated(administrator):
             requested_by=by, period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31)
         )
         job.pilots.set([pilot])
+
+    # During and after the track: two started candidates with a week of attendance, a result, a certificate,
+    # a coaching note and an evaluation each; the outcomes above get their follow-ups; two weekly digests.
+    cohort_learning_line_copy(cohort=cohort, by_user=by)
+    vca = cohort_module_create(
+        cohort=cohort, by_user=by, name="VCA Basis", kind="certificate", certificate_name="VCA Basis"
+    )
+    week = attendance_week_sessions(cohort=cohort, week_start=datetime.date(2026, 9, 7), by_user=by)
+    for candidate in CandidateFactory.create_batch(2, adviser=by):
+        enrolment = walk(enrolment_create(candidate=candidate, cohort=cohort, by_user=by), by, "screened", "selected")
+        enrolment = enrolment_transition(
+            enrolment=enrolment, to_status="started", by_user=by, on_date=datetime.date(2026, 9, 1)
+        )
+        attendance_mark_row(enrolment=enrolment, sessions=week, by_user=by)
+        module_result_record(
+            enrolment=enrolment, cohort_module=vca, status="passed", by_user=by, on_date=datetime.date(2026, 10, 2)
+        )
+        certificate_record(enrolment=enrolment, cohort_module=vca, issued_on=datetime.date(2026, 10, 2), by_user=by)
+        coaching_note_add(enrolment=enrolment, by_user=by, coach_kind="job_coach", text="Gaat goed op de werkvloer")
+        evaluation_record(
+            enrolment=enrolment,
+            moment="mid_term",
+            by_user=by,
+            goals=[{"goal": "Op tijd komen", "score": 4}],
+            held_on=datetime.date(2026, 10, 20),
+            advice="continue",
+        )
+    followups_schedule_missing()
+    later = timezone.localdate() + datetime.timedelta(days=400)  # every follow-up is due by then
+    for weeks in (0, 1):
+        followup_digests_send(today=later + datetime.timedelta(weeks=weeks))
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda model: model._meta.label)

@@ -12,8 +12,28 @@ from django.utils.translation import gettext
 
 from candidates.models import EnrolmentStatus
 from candidates.tests.factories import EnrolmentFactory
-from employers.models import Employer, Placement, PlacementStatus, SeatOffer, validate_kvk_number
-from employers.tests.factories import EmployerFactory, EmployerLocationFactory, PlacementFactory, SeatOfferFactory
+from employers.models import (
+    ContractOffer,
+    ContractOfferStatus,
+    ContractTerm,
+    DeclineReason,
+    Employer,
+    EndReason,
+    JointVacancy,
+    Placement,
+    PlacementStatus,
+    SeatOffer,
+    validate_kvk_number,
+)
+from employers.tests.factories import (
+    ContractOfferFactory,
+    EmployerFactory,
+    EmployerLocationFactory,
+    JointVacancyFactory,
+    PlacementFactory,
+    SeatOfferFactory,
+    VacancyApplicationFactory,
+)
 from pilots.models import OrganisationKind, Sector
 from pilots.tests.factories import CohortFactory, OrganisationFactory
 
@@ -179,3 +199,111 @@ def test_one_enrolment_may_be_proposed_to_two_employers_at_once():
     PlacementFactory(enrolment=enrolment)
 
     assert enrolment.placements.count() == 2
+
+
+def test_a_declined_placement_without_a_reason_is_refused():
+    with refused_by("placement_declined_has_reason"):
+        PlacementFactory(status=PlacementStatus.DECLINED, decline_reason="")
+
+
+def test_declining_by_hand_without_a_reason_is_refused():
+    placement = PlacementFactory(status=PlacementStatus.PROPOSED)
+
+    with refused_by("placement_declined_has_reason"):
+        Placement.objects.filter(pk=placement.pk).update(status=PlacementStatus.DECLINED)
+
+
+@pytest.mark.parametrize(
+    "missing", [{"end_reason": ""}, {"ended_on": None}, {"end_reason": "", "ended_on": None}], ids=str
+)
+def test_an_ended_placement_without_reason_or_end_date_is_refused(missing):
+    with refused_by("placement_ended_has_reason_and_date"):
+        PlacementFactory(status=PlacementStatus.ENDED, **missing)
+
+
+def test_an_unknown_decline_or_end_reason_is_refused():
+    with refused_by("placement_decline_reason_valid"):
+        PlacementFactory(status=PlacementStatus.DECLINED, decline_reason="bored")
+    with refused_by("placement_end_reason_valid"):
+        PlacementFactory(status=PlacementStatus.ENDED, end_reason="bored")
+
+
+def test_declined_and_ended_placements_with_their_reasons_are_accepted():
+    PlacementFactory(status=PlacementStatus.DECLINED, decline_reason=DeclineReason.LANGUAGE)
+    PlacementFactory(
+        status=PlacementStatus.ENDED, end_reason=EndReason.FOUND_OTHER_WORK, ended_on=datetime.date(2026, 10, 1)
+    )
+
+    assert Placement.objects.count() == 2
+
+
+def test_a_vacancy_closing_before_it_is_published_is_refused():
+    with refused_by("jointvacancy_closes_after_publication"):
+        JointVacancyFactory(published_on=datetime.date(2026, 5, 1), closes_on=datetime.date(2026, 4, 30))
+
+
+def test_a_vacancy_without_closing_date_or_closing_on_the_day_is_accepted():
+    JointVacancyFactory(closes_on=None)
+    JointVacancyFactory(published_on=datetime.date(2026, 5, 1), closes_on=datetime.date(2026, 5, 1))
+
+    assert JointVacancy.objects.count() == 2
+
+
+def test_applying_twice_to_one_vacancy_with_one_enrolment_is_refused():
+    application = VacancyApplicationFactory()
+
+    with refused_by("vacancyapplication_once_per_vacancy", unique=True):
+        VacancyApplicationFactory(vacancy=application.vacancy, enrolment=application.enrolment)
+
+
+def test_a_fixed_term_contract_offer_without_duration_is_refused():
+    with refused_by("contractoffer_fixed_term_has_duration"):
+        ContractOfferFactory(contract_type=ContractTerm.FIXED_TERM, duration_months=None)
+
+
+@pytest.mark.parametrize("contract_type", [ContractTerm.PERMANENT, ContractTerm.ON_CALL])
+def test_a_permanent_or_on_call_contract_offer_needs_no_duration(contract_type):
+    offer = ContractOfferFactory(contract_type=contract_type, duration_months=None)
+
+    assert ContractOffer.objects.get(pk=offer.pk).duration_months is None
+
+
+@pytest.mark.parametrize("hours", [0, 41])
+def test_a_contract_offer_outside_one_to_forty_hours_is_refused(hours):
+    with refused_by("contractoffer_hours_per_week_range"):
+        ContractOfferFactory(hours_per_week=hours)
+
+
+def test_a_contract_offer_of_zero_months_is_refused():
+    with refused_by("contractoffer_duration_positive"):
+        ContractOfferFactory(contract_type=ContractTerm.PERMANENT, duration_months=0)
+
+
+@pytest.mark.parametrize("field", ["kind", "contract_type", "status"])
+def test_a_contract_offer_with_an_unknown_choice_is_refused(field):
+    offer = ContractOfferFactory()
+
+    with refused_by(f"contractoffer_{field}_valid"):
+        ContractOffer.objects.filter(pk=offer.pk).update(**{field: "unknown"})
+
+
+@pytest.mark.parametrize("status", [ContractOfferStatus.ACCEPTED, ContractOfferStatus.DECLINED])
+def test_an_answered_contract_offer_without_the_moment_is_refused(status):
+    with refused_by("contractoffer_answer_has_moment"):
+        ContractOfferFactory(status=status, answered_at=None)
+
+
+def test_a_second_accepted_contract_offer_for_one_enrolment_is_refused():
+    first = ContractOfferFactory(status=ContractOfferStatus.ACCEPTED)
+    second = ContractOfferFactory(placement=first.placement, status=ContractOfferStatus.OFFERED)
+
+    with refused_by("contractoffer_one_accepted_per_enrolment", unique=True):
+        ContractOffer.objects.filter(pk=second.pk).update(
+            status=ContractOfferStatus.ACCEPTED, answered_at=first.answered_at
+        )
+
+
+def test_accepted_offers_for_two_enrolments_are_accepted():
+    ContractOfferFactory.create_batch(2, status=ContractOfferStatus.ACCEPTED)
+
+    assert ContractOffer.objects.filter(status=ContractOfferStatus.ACCEPTED).count() == 2

@@ -45,7 +45,16 @@ from candidates.services import (
     screening_record,
 )
 from core.roles import Role, assign_role, sync_role_groups
-from employers.models import Employer, EmployerLocation, Placement, PlacementStatus, PlacementTransition, SeatOffer
+from employers.models import (
+    DeclineReason,
+    Employer,
+    EmployerLocation,
+    EndReason,
+    Placement,
+    PlacementStatus,
+    PlacementTransition,
+    SeatOffer,
+)
 from employers.services import placement_propose, placement_transition
 from pilots.models import Cohort, CohortClass, Module, Organisation, OrganisationKind, Pilot, PilotPartner, Region
 
@@ -105,9 +114,9 @@ MOTIVATION_NOTES = {
 }
 STATUS_HOLDER_EDUCATION = (EducationLevel.FOREIGN_UNKNOWN, EducationLevel.FOREIGN_UNKNOWN, EducationLevel.PRIMARY)
 DECLINE_REASONS = (
-    "Geen klik in het kennismakingsgesprek",
-    "De reistijd naar de locatie is te lang",
-    "Past nu niet bij de samenstelling van het team",
+    (DeclineReason.NO_FIT, "Geen klik in het kennismakingsgesprek"),
+    (DeclineReason.DISTANCE, "De reistijd naar de locatie is te lang"),
+    (DeclineReason.NO_FIT, "Past nu niet bij de samenstelling van het team"),
 )
 
 
@@ -337,10 +346,26 @@ class _History:
     def apply(self) -> None:
         self._move(EnrolmentTransition, "enrolment_id", self.enrolments, Enrolment)
         self._move(PlacementTransition, "placement_id", self.placements, Placement)
+        self._move_answers()
         candidates = list(Candidate.objects.filter(pk__in=self.candidates))
         for candidate in candidates:
             candidate.created_at = self.candidates[candidate.pk]
         Candidate.objects.bulk_update(candidates, ["created_at"], batch_size=500)
+
+    def _move_answers(self) -> None:
+        """A host's answer is dated by the history row that records it."""
+        answered = list(Placement.objects.filter(pk__in=self.placements, answered_at__isnull=False))
+        answers = {
+            row.placement_id: row.at
+            for row in PlacementTransition.objects.filter(
+                placement__in=answered,
+                from_status=PlacementStatus.PROPOSED,
+                to_status__in=[PlacementStatus.CONFIRMED, PlacementStatus.DECLINED],
+            )
+        }
+        for placement in answered:
+            placement.answered_at = answers[placement.pk]
+        Placement.objects.bulk_update(answered, ["answered_at"], batch_size=500)
 
     @staticmethod
     def _move(transition_model, owner_field: str, moments: dict[int, list[datetime]], owner_model) -> None:
@@ -665,13 +690,15 @@ class _CohortPeople:
         if journey.end == S.DROPPED_OUT:
             ended_on = _workday(spec.start_date + timedelta(weeks=journey.dropout_week, days=1))
             step(S.DROPPED_OUT, ended_on, person.reason, journey.dropout_reason)
-            ending = "Deelnemer is voortijdig gestopt"
+            ending, end_reason = "Deelnemer is voortijdig gestopt", EndReason.CANDIDATE_STOPPED
         else:
             ended_on = spec.end_date
             step(S.COMPLETED, ended_on, "Traject afgerond")
-            ending = "Traject afgerond"
+            ending, end_reason = "Traject afgerond", EndReason.COMPLETED
         if placement is not None:
-            self._move_placement(placement, clock, PlacementStatus.ENDED, ended_on, ending)
+            self._move_placement(
+                placement, clock, PlacementStatus.ENDED, ended_on, ending, end_reason=end_reason, on_date=ended_on
+            )
         if journey.outcome is not None:
             outflow_on = self._day(_workday(ended_on + timedelta(days=journey.outcome.days_after_end)))
             outcome_record(
@@ -712,7 +739,8 @@ class _CohortPeople:
             other = self._other_host(host)
             declined = self._new_placement(enrolment, other, other.locations[0], clock, day)
             day = _next_workday(day + timedelta(days=3))
-            self._move_placement(declined, clock, PlacementStatus.DECLINED, day, self.rng.choice(DECLINE_REASONS))
+            decline_reason, note = self.rng.choice(DECLINE_REASONS)
+            self._move_placement(declined, clock, PlacementStatus.DECLINED, day, note, decline_reason=decline_reason)
             day = _next_workday(day + timedelta(days=1))
         placement = self._new_placement(enrolment, host, location, clock, day)
         if plan != data.PROPOSED:
@@ -734,16 +762,19 @@ class _CohortPeople:
             end_date=self.spec.end_date,
             supervisor_name=self._supervisor(location),
             motivation=self.rng.choice(MOTIVATIONS),
+            notify=False,  # replayed history: nobody is waiting for these mails
         )
         self.history.placements[placement.pk] = [clock.at(self._day(day))]
         return placement
 
-    def _move_placement(self, placement: Placement, clock: _Clock, to_status: str, day: date, reason: str = "") -> None:
+    def _move_placement(
+        self, placement: Placement, clock: _Clock, to_status: str, day: date, reason: str = "", **details
+    ) -> None:
         host = next(host for host in self.hosts if host.employer.pk == placement.employer_id)
         # The host confirms or declines; the adviser records the start and the end.
         answers = to_status in (PlacementStatus.CONFIRMED, PlacementStatus.DECLINED)
         by_user = self._contact(host) if answers else self.adviser
-        placement_transition(placement=placement, to_status=to_status, by_user=by_user, reason=reason)
+        placement_transition(placement=placement, to_status=to_status, by_user=by_user, reason=reason, **details)
         self.history.placements[placement.pk].append(clock.at(self._day(day)))
 
     def _outcome_fields(self, plan: data.OutcomePlan, person: _Person, outflow_on: date) -> dict:

@@ -5,6 +5,7 @@ import factory
 from pilots.models import (
     Cohort,
     CohortClass,
+    CohortModule,
     Module,
     ModuleKind,
     Organisation,
@@ -93,3 +94,18 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     planned_hours = 40
     start_week = 1
     end_week = 10
+
+
+class CohortModuleFactory(factory.django.DjangoModelFactory):
+    """A module of a cohort's own learning line (not copied from the pilot's)."""
+
+    class Meta:
+        model = CohortModule
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Cohortmodule {n}")
+    kind = ModuleKind.SECTOR
+    planned_hours = 20
+    start_week = 1
+    end_week = 4
+    position = factory.Sequence(lambda n: n)

@@ -1,0 +1,20 @@
+"""Thin Celery tasks of the candidates side: each calls a service and is safe to run twice."""
+
+from celery import shared_task
+
+from . import progress
+
+
+@shared_task(name="candidates.tasks.send_followup_digests")
+def send_followup_digests() -> int:
+    """Weekly (CELERY_BEAT_SCHEDULE, Monday morning): one e-mail per adviser of the follow-ups due or overdue.
+
+    A second run in the same week finds the digests recorded and sends nothing.
+    """
+    return progress.followup_digests_send()
+
+
+@shared_task(name="candidates.tasks.schedule_missing_followups")
+def schedule_missing_followups() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): schedule the follow-ups of outcomes recorded without them."""
+    return progress.followups_schedule_missing()
