@@ -497,3 +497,18 @@ def test_carry_over_refuses_candidates_who_are_not_on_reserve_or_not_selected(cl
 
     assert "enrolments" in response.context["form"].errors
     assert not Enrolment.objects.filter(cohort=target).exists()
+
+
+def test_selection_view_shows_how_complete_the_cohorts_records_are(client, adviser, organisation):
+    cohort = CohortFactory(pilot__lead_organisation=organisation)
+    EnrolmentFactory(cohort=cohort, candidate=CandidateFactory(education_level="mbo2"))
+    EnrolmentFactory(cohort=cohort, candidate=CandidateFactory(education_level=""))
+    client.force_login(adviser)
+
+    response = client.get(reverse("candidates:cohort-selection", args=[cohort.pk]))
+
+    records = response.context["records"]
+    assert records.candidates == 2
+    assert records.complete == 1
+    assert records.missing_by_requirement["education_level"] == 1
+    assert 'data-testid="cohort-records"' in response.text

@@ -19,7 +19,7 @@ from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.selectors import cohort_list
 
-from ..completeness import completeness_percentage, missing_requirements
+from ..completeness import REQUIREMENTS, completeness_percentage, group_completeness, missing_requirements
 from ..forms import CarryOverForm, PromoteForm, TransitionForm
 from ..models import ENROLMENT_LIFECYCLE, Enrolment, EnrolmentStatus, Recommendation, Screening
 from ..selectors import (
@@ -106,6 +106,15 @@ def cohort_selection(request: HttpRequest, pk: int) -> HttpResponse:
         for enrolment in selection_reserve_list(user=request.user, cohort=cohort)
     ]
     taken = seats_taken(cohort=cohort)
+    # How complete the records of everyone in the cohort are: matching fails on missing data.
+    records = group_completeness(
+        enrolment.candidate for enrolment in enrolment_list(user=request.user).filter(cohort=cohort)
+    )
+    labels = {requirement.key: requirement.label for requirement in REQUIREMENTS}
+    most_missing = sorted(
+        ((labels[key], count) for key, count in records.missing_by_requirement.items() if count),
+        key=lambda item: -item[1],
+    )[:4]
     first_reserve, first_is_stale = reserves[0] if reserves else (None, False)
     return render(
         request,
@@ -123,6 +132,8 @@ def cohort_selection(request: HttpRequest, pk: int) -> HttpResponse:
             "reconfirm_days": settings.RESERVE_RECONFIRM_DAYS,
             "reason_required": sorted(REASON_REQUIRED),
             "can_carry_over": selection_carry_over_enrolments(user=request.user, cohort=cohort).exists(),
+            "records": records,
+            "most_missing": most_missing,
         },
     )
 
