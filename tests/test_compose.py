@@ -316,6 +316,7 @@ DEPLOYMENT_VALUES = {
     "ALLOWED_HOSTS": "opstap.example.nl",
     "POSTGRES_PASSWORD": "secret",
     "EMAIL_URL": "smtp+tls://opstap:secret@mail.example.nl:587",
+    "SITE_URL": "https://opstap.example.nl",
 }
 
 
