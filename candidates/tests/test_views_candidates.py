@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -880,3 +881,25 @@ def test_the_candidate_page_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(queries_for_small):
         response = client.get(detail_url(large))
     assert len(response.context["enrolment_rows"]) == 3
+
+
+def test_large_ids_are_not_grouped_like_numbers_in_the_page(client, adviser, organisation):
+    """A PostgreSQL sequence passes 1000 quickly; "2.556" in an id or a form value breaks the page."""
+    cohort = CohortFactory(pilot__lead_organisation=organisation)
+    enrolment = EnrolmentFactory(pk=123456, cohort=cohort, candidate=CandidateFactory(pk=654321, adviser=adviser))
+    client.force_login(adviser)
+
+    with translation.override("nl"):
+        response = client.get(reverse("candidates:candidate-detail", args=[enrolment.candidate.pk]))
+
+    assert 'aria-labelledby="enrolment-123456"' in response.text
+    assert "123.456" not in response.text
+
+
+def test_the_number_of_candidates_is_grouped_the_dutch_way(client, adviser, organisation, monkeypatch):
+    monkeypatch.setattr(Paginator, "count", 50000)
+    client.force_login(adviser)
+
+    response = client.get(reverse("candidates:candidate-list"))
+
+    assert "50.000" in response.text
