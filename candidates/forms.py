@@ -17,8 +17,13 @@ from .models import (
     SCORE_FIELDS,
     BarrierKind,
     Candidate,
+    CoachKind,
+    ContractType,
     DropoutReason,
     EnrolmentStatus,
+    EvaluationAdvice,
+    NoteVisibility,
+    OutcomeKind,
     Recommendation,
     Screening,
     Weekday,
@@ -494,3 +499,294 @@ class CaseloadReassignForm(forms.Form):
         if self.cleaned_data["all_candidates"]:
             return self.fields["candidates"].queryset
         return self.cleaned_data["candidates"]
+
+
+# --- progress ---
+
+DATE_INPUT = {"type": "date"}
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"), **kwargs)
+
+
+def _not_in_future(day: datetime.date | None, message) -> datetime.date | None:
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(message)
+    return day
+
+
+# The coaching team writes as one of these; an adviser always writes as the adviser.
+TEAM_COACH_KINDS = (CoachKind.JOB_COACH, CoachKind.WORK_COACH, CoachKind.TRAINER)
+
+
+class CoachingNoteForm(forms.Form):
+    """A coaching note. Advisers get neither choice: their notes are written as adviser and shared."""
+
+    coach_kind = forms.ChoiceField(label=_("Written as"))
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=NoteVisibility.choices,
+        initial=NoteVisibility.COACHING_TEAM,
+        widget=forms.RadioSelect,
+        help_text=_("Host employers never read coaching notes."),
+    )
+    text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, writes_as_adviser: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if writes_as_adviser:
+            del self.fields["coach_kind"]
+            del self.fields["visibility"]
+            self.fields["text"].help_text = _("Shared with the coaching team and the advisers of the pilot.")
+        else:
+            self.fields["coach_kind"].choices = [(kind.value, kind.label) for kind in TEAM_COACH_KINDS]
+
+
+class EvaluationForm(forms.Form):
+    """The evaluation itself; the goals are a formset beside it."""
+
+    held_on = _date_field(_("Held on"))
+    attendance_note = forms.CharField(
+        label=_("Note on attendance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    advice = forms.ChoiceField(
+        label=_("Advice of the coach"), choices=EvaluationAdvice.choices, widget=forms.RadioSelect
+    )
+    next_step = forms.CharField(label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate
+
+    def clean_held_on(self):
+        return _not_in_future(self.cleaned_data["held_on"], _("An evaluation is recorded after it was held."))
+
+
+class EvaluationGoalForm(forms.Form):
+    """One goal row; a row left empty is skipped, so the fields are checked together in clean()."""
+
+    goal = forms.CharField(label=_("Goal"), max_length=255, required=False)
+    score = forms.TypedChoiceField(
+        label=_("Progress"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("1 is no progress, 5 is reached."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        goal, score = (cleaned.get("goal") or "").strip(), cleaned.get("score")
+        if goal and score is None:
+            self.add_error("score", _("Score the progress from 1 to 5."))
+        if not goal and (score is not None or (cleaned.get("note") or "").strip()):
+            self.add_error("goal", _("Describe the goal."))
+        return cleaned
+
+
+class BaseEvaluationGoalFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if not any(self.errors) and not self.goals():
+            raise forms.ValidationError(_("Describe at least one goal and score its progress."))
+
+    def goals(self) -> list[dict]:
+        """The filled rows, as evaluation_record takes them."""
+        return [
+            {
+                "goal": form.cleaned_data["goal"].strip(),
+                "score": form.cleaned_data["score"],
+                "note": form.cleaned_data["note"],
+            }
+            for form in self.forms
+            if form.cleaned_data.get("goal", "").strip()
+        ]
+
+
+EVALUATION_GOAL_ROWS = 3
+EvaluationGoalFormSet = forms.formset_factory(
+    EvaluationGoalForm,
+    formset=BaseEvaluationGoalFormSet,
+    extra=EVALUATION_GOAL_ROWS,
+    max_num=EVALUATION_GOAL_ROWS,
+    validate_max=True,
+)
+
+
+class EnrolmentCompleteForm(forms.Form):
+    on_date = _date_field(_("Completed on"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].initial = timezone.localdate
+
+    def clean_on_date(self):
+        return _not_in_future(self.cleaned_data["on_date"], _("A track is completed on a day that has come."))
+
+
+class EnrolmentDropOutForm(forms.Form):
+    """Leaving early with a reason; with “found work elsewhere” the job's details make it outflow to work."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason")), *DropoutReason.choices])
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required with the reason “other”."),
+    )
+    on_date = _date_field(_("Left on"))
+    employer_name = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    start_date = _date_field(_("Start date"), required=False)
+    hours_per_week = forms.IntegerField(label=_("Hours a week"), min_value=1, max_value=60, required=False)
+    contract_type = forms.ChoiceField(
+        label=_("Contract type"), choices=[("", "—"), *ContractType.choices], required=False
+    )
+
+    FOUND_WORK_FIELDS = ("employer_name", "start_date", "hours_per_week", "contract_type")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].initial = timezone.localdate
+
+    def clean_on_date(self):
+        return _not_in_future(self.cleaned_data["on_date"], _("Someone leaves the track on a day that has come."))
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = cleaned.get("reason")
+        if reason == DropoutReason.OTHER and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Describe the reason in the note."))
+        if reason == DropoutReason.FOUND_WORK:
+            if not (cleaned.get("employer_name") or "").strip():
+                self.add_error("employer_name", _("Name the employer where the candidate found work."))
+            if not cleaned.get("start_date"):
+                self.add_error("start_date", _("Give the first working day."))
+        return cleaned
+
+    def found_work(self) -> dict | None:
+        """The job's details for enrolment_drop_out, only with the reason that asks for them."""
+        if self.cleaned_data["reason"] != DropoutReason.FOUND_WORK:
+            return None
+        return {name: self.cleaned_data[name] for name in self.FOUND_WORK_FIELDS}
+
+
+class OutflowForm(forms.Form):
+    """Where the candidate went after the track; a contract at the host names one of the enrolment's hosts."""
+
+    kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices, widget=forms.RadioSelect)
+    employer = forms.ModelChoiceField(
+        label=_("Host employer"),
+        queryset=None,
+        required=False,
+        help_text=_("For a contract at the host: one of the hosts of the candidate's placements."),
+    )
+    employer_name = forms.CharField(
+        label=_("Employer or school"),
+        max_length=200,
+        required=False,
+        help_text=_("For a job elsewhere, education or volunteer work."),
+    )
+    contract_type = forms.ChoiceField(
+        label=_("Contract type"), choices=[("", "—"), *ContractType.choices], required=False
+    )
+    education_level = forms.TypedChoiceField(
+        label=_("MBO level"),
+        choices=[("", "—"), *((level, str(level)) for level in range(1, 5))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    start_date = _date_field(_("Start date"), required=False)
+    hours_per_week = forms.IntegerField(label=_("Hours a week"), min_value=1, max_value=60, required=False)
+    next_step = forms.CharField(
+        label=_("Next step"),
+        max_length=255,
+        required=False,
+        help_text=_("For example BBL to pedagogisch medewerker level 3."),
+    )
+
+    def __init__(self, *args, hosts, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = hosts
+        self.fields["employer"].label_from_instance = lambda employer: employer.organisation.name
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == OutcomeKind.CONTRACT_AT_HOST and cleaned.get("employer") is None and not self.has_error("employer"):
+            self.add_error("employer", _("A contract at the host needs the host employer."))
+        if kind == OutcomeKind.EDUCATION and cleaned.get("education_level") is None:
+            self.add_error("education_level", _("Give the MBO level of the education."))
+        return cleaned
+
+    def outflow_values(self) -> dict:
+        """The keyword arguments of outflow_record; a host is kept only with a contract at the host."""
+        values = dict(self.cleaned_data)
+        if values["kind"] != OutcomeKind.CONTRACT_AT_HOST:
+            values["employer"] = None
+        return values
+
+
+# The answers to "still working?"; "not reached" records the follow-up without an answer.
+STILL_WORKING_CHOICES = [
+    ("yes", _("Yes, still working")),
+    ("no", _("No, no longer working")),
+    ("unknown", _("Not reached")),
+]
+YES_NO_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+_ANSWER_VALUES = {"yes": True, "no": False, "unknown": None, "": None}
+
+
+class FollowUpForm(forms.Form):
+    """The answer of a follow-up: still working, with the same employer, how many hours."""
+
+    still_working = forms.ChoiceField(
+        label=_("Still working?"), choices=STILL_WORKING_CHOICES, widget=forms.RadioSelect
+    )
+    same_employer = forms.ChoiceField(
+        label=_("With the same employer?"), choices=YES_NO_CHOICES, required=False, widget=forms.RadioSelect
+    )
+    hours_per_week = forms.IntegerField(label=_("Hours a week"), min_value=1, max_value=60, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the person was not reached."),
+    )
+    on_date = _date_field(_("Asked on"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].initial = timezone.localdate
+
+    def clean_on_date(self):
+        return _not_in_future(self.cleaned_data["on_date"], _("A follow-up is recorded after it was held."))
+
+    def clean(self):
+        cleaned = super().clean()
+        answer = cleaned.get("still_working")
+        if answer == "unknown" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Note why there is no answer, for example that the person was not reached."))
+        if answer in ("no", "unknown"):
+            if cleaned.get("same_employer"):
+                self.add_error("same_employer", _("Only for someone who still works."))
+            if cleaned.get("hours_per_week") is not None:
+                self.add_error("hours_per_week", _("Only for someone who still works."))
+        return cleaned
+
+    def followup_values(self) -> dict:
+        """The keyword arguments of followup_record."""
+        return {
+            "still_working": _ANSWER_VALUES[self.cleaned_data["still_working"]],
+            "same_employer": _ANSWER_VALUES[self.cleaned_data["same_employer"]],
+            "hours_per_week": self.cleaned_data["hours_per_week"],
+            "note": self.cleaned_data["note"],
+            "on_date": self.cleaned_data["on_date"],
+        }

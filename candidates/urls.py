@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, candidates, imports, screening, selection, start
+from .views import board, candidates, coaching, imports, outflow, screening, selection, start
 
 app_name = "candidates"
 urlpatterns = [
@@ -32,4 +32,10 @@ urlpatterns = [
     path("cohort/<int:pk>/doorschuiven/", selection.carry_over, name="carry-over"),
     # board
     path("bord/<slug:slug>/", board.pilot_board, name="board"),
+    # progress
+    path("inschrijving/<int:pk>/coaching/", coaching.coaching, name="coaching"),
+    path("inschrijving/<int:pk>/evaluatie/<str:moment>/", coaching.evaluation, name="evaluation"),
+    path("inschrijving/<int:pk>/afronden/", outflow.leave, name="leave"),
+    path("inschrijving/<int:pk>/uitstroom/", outflow.outflow, name="outflow-record"),
+    path("vervolgmeting/<int:pk>/", outflow.followup, name="followup-record"),
 ]

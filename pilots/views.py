@@ -2,6 +2,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from candidates.views.coaching import evaluations_due
 from core.permissions import role_required
 from core.roles import Role
 from employers.selectors import cohort_places
@@ -24,7 +25,11 @@ def coordinator_start(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 def training_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "pilots/training_start.html", {"cohorts": cohort_list(user=request.user)})
+    return render(
+        request,
+        "pilots/training_start.html",
+        {"cohorts": cohort_list(user=request.user), "evaluations_due": evaluations_due(user=request.user)},
+    )
 
 
 @role_required(*PILOT_READERS)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils.translation import gettext
 
 from candidates.models import (
     ContractType,
@@ -177,7 +178,7 @@ def test_completing_the_track_ends_it_on_the_day(started, adviser):
         datetime.date(2026, 12, 11),
         "",
     )
-    assert last_step(completed).reason == "Track completed"
+    assert last_step(completed).reason == gettext("Track completed")
 
 
 def test_only_a_started_track_can_be_completed(cohort, adviser):

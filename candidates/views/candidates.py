@@ -29,6 +29,7 @@ from ..selectors import NOTE_READER_ROLES, candidate_duplicates, candidate_list,
 from ..services import candidate_register, candidate_update, caseload_reassign, note_add
 from ..tables import PAGE_SIZES, CandidateTable, page_size, status_badge_class
 from ..validators import age_on
+from .outflow import OUTFLOW_WRITERS, followups_of
 
 READER_ROLES = (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 # Registering and editing is adviser work; coordinators and training partners read.
@@ -233,6 +234,7 @@ def _detail_page(request: HttpRequest, candidate: Candidate, *, note_form=None) 
         for enrolment in enrolments
     ]
     may_read_notes = user.role in NOTE_READER_ROLES
+    followups = list(followups_of([row["enrolment"] for row in enrolment_rows]))
     return render(
         request,
         "candidates/candidate_detail.html",
@@ -249,6 +251,8 @@ def _detail_page(request: HttpRequest, candidate: Candidate, *, note_form=None) 
             "age": age_on(candidate.date_of_birth, timezone.localdate()) if candidate.date_of_birth else None,
             "available_days": [label for value, label in Weekday.choices if value in candidate.available_days],
             "can_edit": user.role in EDITOR_ROLES,
+            "followups": followups,
+            "can_record_followups": user.role in OUTFLOW_WRITERS,
         },
     )
 

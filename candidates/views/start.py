@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +16,7 @@ from employers.selectors import adviser_declined_placements, adviser_overdue_pro
 
 from ..completeness import CHECKED_FIELDS, Requirement, missing_requirements
 from ..models import Candidate
+from ..progress_selectors import attendance_flags, certificates_expiring, followups_due
 from ..selectors import (
     adviser_caseload,
     adviser_stage_counts,
@@ -25,6 +27,8 @@ from ..selectors import (
 )
 
 RECORD_GAPS_SHOWN = 10
+# Certificates are listed this many days before they expire.
+CERTIFICATES_EXPIRING_DAYS = 90
 
 
 def url_or_none(name: str, *args, query: dict | None = None) -> str | None:
@@ -92,5 +96,12 @@ def adviser_start(request: HttpRequest) -> HttpResponse:
             ],
             "gap_count": len(gaps),
             "gaps_not_shown": max(len(gaps) - RECORD_GAPS_SHOWN, 0),
+            "followups_due": followups_due(user=user, today=today),
+            "attendance_flags": attendance_flags(user=user, today=today),
+            "expiring_certificates": certificates_expiring(
+                user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today
+            ),
+            "attendance_threshold": settings.ATTENDANCE_THRESHOLD_PERCENT,
+            "attendance_window_days": settings.ATTENDANCE_WINDOW_DAYS,
         },
     )

@@ -1,0 +1,224 @@
+"""Coaching during the track: the notes of job coaches, work coaches and trainers, and the mid-term and end
+evaluations. Host employers never come in: a coaching note is not theirs to read."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import User
+from core.permissions import role_required
+from core.roles import Role
+from core.statemachine import TransitionNotAllowed
+
+from ..forms import CoachingNoteForm, EvaluationForm, EvaluationGoalFormSet
+from ..models import CoachKind, Enrolment, EnrolmentStatus, Evaluation, EvaluationMoment, NoteVisibility
+from ..progress import coaching_note_add, evaluation_record
+from ..progress_selectors import TRACK_STATUSES, coaching_notes_for, evaluations_of
+from ..selectors import enrolment_list
+
+COACHING_READERS = (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+NOTE_WRITERS = (Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+# Coordinators read the evaluations for the report; the coaches and the advisers hold them.
+EVALUATORS = (Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+
+
+def scoped_enrolment(request: HttpRequest, pk: int) -> Enrolment:
+    """The enrolment if it belongs to a pilot the user works on; otherwise it does not exist for them."""
+    return get_object_or_404(enrolment_list(user=request.user), pk=pk)
+
+
+def _coaching_url(enrolment: Enrolment) -> str:
+    return reverse("candidates:coaching", kwargs={"pk": enrolment.pk})
+
+
+def _note_form(user: User, data=None) -> CoachingNoteForm:
+    return CoachingNoteForm(data, writes_as_adviser=user.role == Role.ADVISER, prefix="note")
+
+
+@dataclass(frozen=True)
+class EvaluationSlot:
+    moment: str
+    label: str
+    evaluation: Evaluation | None
+    url: str
+
+
+def _evaluation_slots(enrolment: Enrolment) -> list[EvaluationSlot]:
+    recorded = {evaluation.moment: evaluation for evaluation in evaluations_of(enrolment=enrolment)}
+    return [
+        EvaluationSlot(
+            moment=moment.value,
+            label=str(moment.label),
+            evaluation=recorded.get(moment.value),
+            url=reverse("candidates:evaluation", kwargs={"pk": enrolment.pk, "moment": moment.value}),
+        )
+        for moment in EvaluationMoment
+    ]
+
+
+def _coaching_page(request: HttpRequest, enrolment: Enrolment, *, note_form=None) -> HttpResponse:
+    user = request.user
+    on_track = enrolment.status in TRACK_STATUSES
+    may_write = on_track and user.role in NOTE_WRITERS
+    return render(
+        request,
+        "candidates/coaching.html",
+        {
+            "enrolment": enrolment,
+            "notes": coaching_notes_for(user=user, enrolment=enrolment),
+            "note_form": (note_form or _note_form(user)) if may_write else None,
+            "slots": _evaluation_slots(enrolment) if on_track else [],
+            "on_track": on_track,
+            "can_evaluate": on_track and user.role in EVALUATORS,
+            "sees_team_notes": user.role in (Role.TRAINING_PARTNER, Role.ADMINISTRATOR),
+        },
+    )
+
+
+@role_required(*COACHING_READERS)
+def coaching(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notes the user may read and the evaluations of one enrolment; a POST adds a note."""
+    enrolment = scoped_enrolment(request, pk)
+    if request.method != "POST":
+        return _coaching_page(request, enrolment)
+    if request.user.role not in NOTE_WRITERS:
+        raise PermissionDenied
+    form = _note_form(request.user, request.POST)
+    if form.is_valid():
+        as_adviser = request.user.role == Role.ADVISER
+        try:
+            coaching_note_add(
+                enrolment=enrolment,
+                by_user=request.user,
+                text=form.cleaned_data["text"],
+                coach_kind=CoachKind.ADVISER if as_adviser else form.cleaned_data["coach_kind"],
+                visibility=NoteVisibility.SHARED_WITH_ADVISER if as_adviser else form.cleaned_data["visibility"],
+            )
+        except TransitionNotAllowed as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The coaching note is saved."))
+            return redirect(f"{_coaching_url(enrolment)}#notes")
+    return _coaching_page(request, enrolment, note_form=form)
+
+
+def _goal_initial(evaluation: Evaluation | None) -> list[dict]:
+    if evaluation is None:
+        return []
+    return [{"goal": goal.goal, "score": goal.score, "note": goal.note} for goal in evaluation.goals.all()]
+
+
+def _evaluation_initial(evaluation: Evaluation | None) -> dict:
+    if evaluation is None:
+        return {}
+    return {
+        "held_on": evaluation.held_on,
+        "attendance_note": evaluation.attendance_note,
+        "advice": evaluation.advice,
+        "next_step": evaluation.next_step,
+    }
+
+
+@role_required(*COACHING_READERS)
+def evaluation(request: HttpRequest, pk: int, moment: str) -> HttpResponse:
+    """Record (or redo) the mid-term or end evaluation; coordinators read it."""
+    enrolment = scoped_enrolment(request, pk)
+    if moment not in EvaluationMoment.values or enrolment.status not in TRACK_STATUSES:
+        raise Http404
+    recorded = evaluations_of(enrolment=enrolment).filter(moment=moment).first()
+    may_write = request.user.role in EVALUATORS
+    if request.method == "POST" and not may_write:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = EvaluationForm(data, initial=_evaluation_initial(recorded), prefix="evaluation")
+    goals = EvaluationGoalFormSet(data, initial=_goal_initial(recorded), prefix="goals")
+    if data is not None and form.is_valid() and goals.is_valid():
+        try:
+            evaluation_record(
+                enrolment=enrolment, moment=moment, by_user=request.user, goals=goals.goals(), **form.cleaned_data
+            )
+        except TransitionNotAllowed as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("The %(moment)s of %(name)s is recorded.")
+                % {"moment": EvaluationMoment(moment).label.lower(), "name": enrolment.candidate.full_name},
+            )
+            return redirect(f"{_coaching_url(enrolment)}#evaluations")
+    return render(
+        request,
+        "candidates/evaluation.html",
+        {
+            "enrolment": enrolment,
+            "moment_label": EvaluationMoment(moment).label,
+            "evaluation": recorded,
+            "form": form if may_write else None,
+            "goals": goals if may_write else None,
+        },
+    )
+
+
+# --- What the training partner's start page lists ----------------------------------------------------------
+
+# An end evaluation still missing this long after the track ended is no longer asked for.
+END_EVALUATION_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class EvaluationDue:
+    enrolment: Enrolment
+    moment: str
+    label: str
+    since: date  # from when it was due
+
+    @property
+    def url(self) -> str:
+        return reverse("candidates:evaluation", kwargs={"pk": self.enrolment.pk, "moment": self.moment})
+
+
+def evaluations_due(*, user: User, today: date | None = None) -> list[EvaluationDue]:
+    """The evaluations the user's cohorts still owe, oldest first, in one query.
+
+    A mid-term evaluation is due once a started candidate is past half the pilot's duration; an end evaluation
+    once the track ended (completed or left), for END_EVALUATION_WINDOW_DAYS days.
+    """
+    today = today or timezone.localdate()
+    has_moment = {
+        moment: Exists(Evaluation.objects.filter(enrolment=OuterRef("pk"), moment=moment))
+        for moment in EvaluationMoment.values
+    }
+    enrolments = (
+        enrolment_list(user=user)
+        .annotate(has_mid_term=has_moment[EvaluationMoment.MID_TERM], has_end=has_moment[EvaluationMoment.END])
+        .filter(
+            Q(status=EnrolmentStatus.STARTED, started_on__lt=today, has_mid_term=False)
+            | Q(
+                status__in=TRACK_STATUSES,
+                ended_on__range=(today - timedelta(days=END_EVALUATION_WINDOW_DAYS), today),
+                has_end=False,
+            )
+        )
+    )
+    due = []
+    for enrolment in enrolments:
+        if enrolment.ended_on is not None:
+            due.append(
+                EvaluationDue(enrolment, EvaluationMoment.END, str(EvaluationMoment.END.label), enrolment.ended_on)
+            )
+            continue
+        # Half of the duration in days, so a 15-week pilot asks for it after 52 days.
+        halfway = enrolment.started_on + timedelta(days=enrolment.cohort.pilot.duration_weeks * 7 // 2)
+        if halfway < today:
+            due.append(
+                EvaluationDue(enrolment, EvaluationMoment.MID_TERM, str(EvaluationMoment.MID_TERM.label), halfway)
+            )
+    return sorted(due, key=lambda item: (item.since, item.enrolment.candidate.last_name, item.enrolment.pk))

@@ -1,0 +1,256 @@
+"""The weekly attendance grid of a cohort: one plain form for the whole week, a button per row."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from candidates.models import Attendance, AttendanceKind, AttendanceSession, AttendanceStatus, EnrolmentStatus
+from candidates.tests.factories import AttendanceFactory, AttendanceSessionFactory, EnrolmentFactory
+from pilots.models import PartnerRole
+from pilots.tests.factories import (
+    CohortFactory,
+    CohortModuleFactory,
+    OrganisationFactory,
+    PilotFactory,
+    PilotPartnerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 11, 16)  # a past week; the pilot's rhythm makes Mon and Tue internship, Wed school
+WEEK = {"week": MONDAY.isoformat()}
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """The messages are asserted on in their English source text."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def cohort(organisation, training_partner, employer_contact):
+    pilot = PilotFactory(lead_organisation=organisation, internship_days_per_week=2, school_days_per_week=1)
+    PilotPartnerFactory(pilot=pilot, organisation=training_partner.organisation, role=PartnerRole.TRAINING_PARTNER)
+    PilotPartnerFactory(pilot=pilot, organisation=employer_contact.organisation, role=PartnerRole.HOST_EMPLOYER)
+    return CohortFactory(pilot=pilot, name="Ronde 1")
+
+
+def started(cohort, first_name: str, last_name: str = "Jansen"):
+    return EnrolmentFactory(
+        cohort=cohort,
+        status=EnrolmentStatus.STARTED,
+        candidate__first_name=first_name,
+        candidate__last_name=last_name,
+    )
+
+
+@pytest.fixture
+def fatma(cohort):
+    return started(cohort, "Fatma", "Yilmaz")
+
+
+@pytest.fixture
+def daan(cohort):
+    return started(cohort, "Daan", "Bakker")
+
+
+def grid_url(cohort) -> str:
+    return reverse("pilots:attendance", kwargs={"pk": cohort.pk})
+
+
+def week_sessions(cohort) -> list[AttendanceSession]:
+    return list(AttendanceSession.objects.filter(cohort=cohort, date__range=(MONDAY, MONDAY + datetime.timedelta(6))))
+
+
+def field(session, enrolment) -> str:
+    return f"mark_{session.pk}_{enrolment.pk}"
+
+
+def test_the_grid_shows_the_weeks_days_and_the_marks(client, training_partner, cohort, fatma, daan):
+    client.force_login(training_partner)
+    client.get(grid_url(cohort), WEEK)
+    monday, tuesday, wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
+    assert [monday.kind, tuesday.kind, wednesday.kind] == ["internship", "internship", "school"]
+    Attendance.objects.create(
+        session=wednesday, enrolment=daan, status=AttendanceStatus.SICK, recorded_at=datetime.datetime.now(datetime.UTC)
+    )
+
+    response = client.get(grid_url(cohort), WEEK)
+
+    body = response.content.decode()
+    assert body.count('class="session-head"') == 3
+    assert "School day" in body and "Internship day" in body
+    assert f'name="{field(monday, fatma)}"' in body
+    assert f'<label class="visually-hidden" for="{field(monday, fatma)}">' in body
+    sick_select = body.split(f'name="{field(wednesday, daan)}"')[1].split("</select>")[0]
+    assert '<option value="sick" selected>' in sick_select
+    # Rows come in the order of the last name.
+    assert body.index("Daan Bakker") < body.index("Fatma Yilmaz")
+
+
+def test_saving_the_grid_records_every_changed_cell(client, adviser, cohort, fatma, daan):
+    client.force_login(adviser)
+    client.get(grid_url(cohort), WEEK)
+    monday, tuesday, wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
+
+    response = client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}",
+        {
+            field(monday, fatma): "present",
+            field(tuesday, fatma): "absent_without_notice",
+            field(wednesday, fatma): "",
+            field(monday, daan): "sick",
+            "save": "",
+        },
+        follow=True,
+    )
+
+    assert Attendance.objects.count() == 3
+    assert Attendance.objects.get(session=tuesday, enrolment=fatma).status == "absent_without_notice"
+    assert Attendance.objects.get(session=monday, enrolment=daan).recorded_by == adviser
+    assert "The attendance is saved: 3 marks changed." in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"{grid_url(cohort)}?week={MONDAY.isoformat()}"
+
+
+def test_the_row_button_marks_the_rest_of_the_row_present(client, training_partner, cohort, fatma, daan):
+    client.force_login(training_partner)
+    client.get(grid_url(cohort), WEEK)
+    monday, tuesday, wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
+
+    client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}",
+        {field(tuesday, fatma): "sick", field(monday, fatma): "", "row": str(fatma.pk)},
+    )
+
+    statuses = {
+        session.date: status
+        for session, status in (
+            (mark.session, mark.status) for mark in Attendance.objects.filter(enrolment=fatma).select_related("session")
+        )
+    }
+    assert statuses == {monday.date: "present", tuesday.date: "sick", wednesday.date: "present"}
+    assert not Attendance.objects.filter(enrolment=daan).exists()
+
+
+def test_a_mark_for_someone_outside_the_cohort_is_refused(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    client.get(grid_url(cohort), WEEK)
+    monday = min(week_sessions(cohort), key=lambda session: session.date)
+    stranger = EnrolmentFactory(cohort=CohortFactory(pilot=cohort.pilot), status=EnrolmentStatus.STARTED)
+
+    response = client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}",
+        {field(monday, fatma): "present", field(monday, stranger): "present"},
+    )
+
+    assert response.status_code == 200
+    assert "The attendance was not saved" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_a_row_button_for_someone_outside_the_cohort_is_refused(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    stranger = EnrolmentFactory(cohort=CohortFactory(pilot=cohort.pilot), status=EnrolmentStatus.STARTED)
+    response = client.post(f"{grid_url(cohort)}?week={MONDAY.isoformat()}", {"row": str(stranger.pk)})
+    assert response.status_code == 200
+    assert "The attendance was not saved" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_an_unknown_status_is_refused(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    client.get(grid_url(cohort), WEEK)
+    monday = min(week_sessions(cohort), key=lambda session: session.date)
+    response = client.post(f"{grid_url(cohort)}?week={MONDAY.isoformat()}", {field(monday, fatma): "holiday"})
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def test_a_day_still_to_come_offers_only_what_is_known_in_advance(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    body = client.get(grid_url(cohort), {"week": "2026-11-30"}).content.decode()
+    select = body.split('class="form-select form-select-sm attendance-select"')[1].split("</select>")[0]
+    assert 'value="sick"' in select and 'value="absent_with_notice"' in select
+    assert 'value="present"' not in select
+
+
+def test_the_percentages_and_the_flag_below_the_threshold_are_shown(client, coordinator, cohort, fatma, daan):
+    module = CohortModuleFactory(cohort=cohort, name="VCA Basis")
+    exam = AttendanceSessionFactory(
+        cohort=cohort, date=datetime.date(2026, 11, 12), kind=AttendanceKind.SCHOOL, cohort_module=module
+    )
+    for day, fatma_status, daan_status in (
+        (datetime.date(2026, 11, 9), "present", "present"),
+        (datetime.date(2026, 11, 10), "present", "absent_without_notice"),
+        (datetime.date(2026, 11, 11), "present", "sick"),
+    ):
+        session = AttendanceSessionFactory(cohort=cohort, date=day)
+        AttendanceFactory(session=session, enrolment=fatma, status=fatma_status)
+        AttendanceFactory(session=session, enrolment=daan, status=daan_status)
+    AttendanceFactory(session=exam, enrolment=fatma, status="present")
+    AttendanceFactory(session=exam, enrolment=daan, status="sick")
+    client.force_login(coordinator)
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    fatma_rate = body.split(f'data-testid="rate-{fatma.pk}"')[1].split("</td>")[0]
+    daan_rate = body.split(f'data-testid="rate-{daan.pk}"')[1].split("</td>")[0]
+    assert "100.0%" in fatma_rate and "below" not in fatma_rate
+    assert "25.0%" in daan_rate and "below 80%" in daan_rate
+    assert f'<tr data-enrolment="{daan.pk}" class="is-below-threshold">' in body
+    module_rates = body.split('class="table align-middle mb-0 module-rates"')[1]
+    assert "VCA Basis" in module_rates and "50.0%" in module_rates
+
+
+def test_the_week_links_move_a_week_back_and_forth(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+    assert f"{grid_url(cohort)}?week=2026-11-09" in body
+    assert f"{grid_url(cohort)}?week=2026-11-23" in body
+    # The first week of the cohort has no previous week.
+    first = client.get(grid_url(cohort), {"week": "2026-09-01"}).content.decode()
+    assert 'rel="prev"' not in first
+
+
+def test_a_host_employer_may_not_open_the_grid(client, employer_contact, cohort):
+    client.force_login(employer_contact)
+    assert client.get(grid_url(cohort), WEEK).status_code == 403
+
+
+def test_the_grid_of_another_regions_cohort_is_not_found(client, training_partner):
+    elsewhere = CohortFactory(pilot=PilotFactory(lead_organisation=OrganisationFactory(name="WSP Elders")))
+    client.force_login(training_partner)
+    assert client.get(grid_url(elsewhere), WEEK).status_code == 404
+
+
+def _grid_queries(client, cohort) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(grid_url(cohort), WEEK)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_grid_takes_the_same_number_of_queries_for_3_or_15_candidates(client, training_partner, cohort):
+    client.force_login(training_partner)
+    CohortModuleFactory(cohort=cohort)
+    for number in range(3):
+        started(cohort, f"Kandidaat{number}")
+    client.get(grid_url(cohort), WEEK)  # the week's sessions are created on the first visit
+    few = _grid_queries(client, cohort)
+    for number in range(3, 15):
+        enrolment = started(cohort, f"Kandidaat{number}")
+        for session in week_sessions(cohort):
+            AttendanceFactory(session=session, enrolment=enrolment)
+
+    many = _grid_queries(client, cohort)
+
+    assert few == many
+    assert many <= 16

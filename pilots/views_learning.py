@@ -1,0 +1,476 @@
+"""The track's pages: the learning line and weekly rhythm, the weekly attendance grid, module results and
+certificates.
+
+Kept apart from views.py, which shows pilots and cohorts; the writes are the services of pilots/services.py
+and candidates/progress.py, the reads mostly those of candidates/progress_selectors.py.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from candidates.models import (
+    AttendanceSession,
+    AttendanceStatus,
+    Certificate,
+    Enrolment,
+    ModuleResult,
+    ModuleResultStatus,
+)
+from candidates.progress import (
+    MARKABLE_IN_ADVANCE,
+    attendance_mark_row,
+    attendance_mark_week,
+    attendance_week_sessions,
+    certificate_record,
+    module_result_record,
+)
+from candidates.progress_selectors import (
+    TRACK_STATUSES,
+    attendance_rates,
+    attendance_week,
+    certificates_expiring,
+    cohort_learning_line,
+    cohort_rhythm,
+    counting_certificates,
+    module_attendance_rates,
+    week_monday,
+)
+from core.permissions import role_required
+from core.roles import Role
+from core.statemachine import TransitionNotAllowed
+
+from .forms import (
+    CertificateForm,
+    CohortModuleForm,
+    ModuleForm,
+    ModuleResultForm,
+    RhythmForm,
+    attendance_marks_from,
+    mark_field_name,
+    row_enrolment_id,
+)
+from .models import Cohort, CohortModule, Module, TrackWeekday
+from .selectors import cohort_list, pilot_list
+from .services import (
+    cohort_learning_line_copy,
+    cohort_module_create,
+    cohort_module_delete,
+    cohort_module_update,
+    cohort_rhythm_update,
+    module_create,
+    module_delete,
+    module_update,
+)
+
+# Host employers see neither the learning line nor the candidates' progress.
+LEARNING_LINE_EDITORS = (Role.COORDINATOR, Role.ADMINISTRATOR)
+TRACK_READERS = (Role.COORDINATOR, Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+ATTENDANCE_RECORDERS = TRACK_READERS
+# Results and certificates are the training partner's to record; the others follow them.
+RESULT_RECORDERS = (Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+# The expiring-certificates list looks this far ahead.
+EXPIRING_WITHIN_DAYS = 90
+
+
+# --- Learning line and weekly rhythm --------------------------------------------------------------------------
+
+
+def _module_in(modules: QuerySet, value: str | None) -> Model | None:
+    return modules.filter(pk=value).first() if value and value.isdigit() else None
+
+
+def _learning_line_post(request: HttpRequest, *, modules: QuerySet, form_class, new, create, update, delete):
+    """Handle a learning line's add, edit and delete; returns (form, editing module, done)."""
+    deleting = _module_in(modules, request.POST.get("delete"))
+    if deleting is not None:
+        try:
+            delete(deleting)
+        except TransitionNotAllowed as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("%(module)s is removed from the learning line.") % {"module": deleting.name})
+        return None, None, True
+    editing = _module_in(modules, request.POST.get("module"))
+    form = form_class(request.POST, instance=editing or new, siblings=modules)
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = update(editing, fields) if editing is not None else create(fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(module)s is saved.") % {"module": saved.name})
+            return form, editing, True
+    return form, editing, False
+
+
+@role_required(*TRACK_READERS)
+def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
+    pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
+    can_edit = request.user.role in LEARNING_LINE_EDITORS
+    modules = pilot.modules.select_related("provider").order_by("position", "start_week", "name", "pk")
+    form = editing = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form, editing, done = _learning_line_post(
+            request,
+            modules=pilot.modules.all(),
+            form_class=ModuleForm,
+            new=Module(pilot=pilot),
+            create=lambda fields: module_create(pilot=pilot, by_user=request.user, **fields),
+            update=lambda module, fields: module_update(module=module, by_user=request.user, **fields),
+            delete=lambda module: module_delete(module=module, by_user=request.user),
+        )
+        if done:
+            return redirect("pilots:learning-line", slug=pilot.slug)
+    elif can_edit:
+        editing = _module_in(pilot.modules.all(), request.GET.get("edit"))
+        form = ModuleForm(instance=editing, siblings=pilot.modules.all())
+    return render(
+        request,
+        "pilots/learning_line.html",
+        {"pilot": pilot, "modules": modules, "can_edit": can_edit, "form": form, "editing": editing},
+    )
+
+
+@role_required(*TRACK_READERS)
+def learning_line_cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    can_edit = request.user.role in LEARNING_LINE_EDITORS
+    # The cohort inherits the pilot's line once; from then on its modules are its own.
+    cohort_learning_line_copy(cohort=cohort, by_user=request.user)
+    form = editing = None
+    rhythm = cohort_rhythm(cohort)
+    rhythm_form = RhythmForm(
+        initial={"internship_weekdays": list(rhythm.internship), "school_weekdays": list(rhythm.school)}
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "save_rhythm" in request.POST:
+            rhythm_form = RhythmForm(request.POST)
+            if rhythm_form.is_valid():
+                try:
+                    cohort_rhythm_update(cohort=cohort, by_user=request.user, **rhythm_form.cleaned_data)
+                except TransitionNotAllowed as refusal:
+                    rhythm_form.add_error(None, str(refusal))
+                else:
+                    messages.success(request, _("The weekly rhythm of %(cohort)s is saved.") % {"cohort": cohort.name})
+                    return redirect("pilots:cohort-learning-line", pk=cohort.pk)
+        else:
+            form, editing, done = _learning_line_post(
+                request,
+                modules=cohort.learning_line.all(),
+                form_class=CohortModuleForm,
+                new=CohortModule(cohort=cohort),
+                create=lambda fields: cohort_module_create(cohort=cohort, by_user=request.user, **fields),
+                update=lambda module, fields: cohort_module_update(
+                    cohort_module=module, by_user=request.user, **fields
+                ),
+                delete=lambda module: cohort_module_delete(cohort_module=module, by_user=request.user),
+            )
+            if done:
+                return redirect("pilots:cohort-learning-line", pk=cohort.pk)
+    if can_edit and form is None:
+        editing = _module_in(cohort.learning_line.all(), request.GET.get("edit"))
+        form = CohortModuleForm(instance=editing, siblings=cohort.learning_line.all())
+    return render(
+        request,
+        "pilots/learning_cohort.html",
+        {
+            "cohort": cohort,
+            "modules": _cohort_modules(cohort),
+            "rhythm": rhythm,
+            "internship_days": [TrackWeekday(code).label for code in rhythm.internship],
+            "school_days": [TrackWeekday(code).label for code in rhythm.school],
+            "rhythm_form": rhythm_form,
+            "can_edit": can_edit,
+            "form": form,
+            "editing": editing,
+        },
+    )
+
+
+def _cohort_modules(cohort: Cohort) -> list[CohortModule]:
+    return list(cohort_learning_line(cohort=cohort))
+
+
+# --- Attendance -----------------------------------------------------------------------------------------------
+
+
+def _grid_week(cohort: Cohort, value: str | None) -> date:
+    """The Monday of the asked week; without (a valid) one, this week, kept within the cohort's period."""
+    try:
+        return week_monday(date.fromisoformat(value or ""))
+    except ValueError:
+        today = timezone.localdate()
+        return week_monday(min(max(today, cohort.start_date), cohort.end_date))
+
+
+def _attendance_url(cohort: Cohort, monday: date) -> str:
+    return f"{reverse('pilots:attendance', kwargs={'pk': cohort.pk})}?week={monday.isoformat()}"
+
+
+def _attendance_post(request: HttpRequest, cohort: Cohort, monday: date) -> str | None:
+    """Save the grid and, when a row's button was pressed, mark the rest of that row present.
+
+    Returns the reason when refused; nothing is saved then. The grid is saved first, so a sick day chosen
+    before pressing a row's button stays sick.
+    """
+    try:
+        with transaction.atomic():
+            marks = attendance_marks_from(request.POST)
+            written = attendance_mark_week(cohort=cohort, week_start=monday, marks=marks, by_user=request.user)
+            row = row_enrolment_id(request.POST)
+            if row is not None:
+                enrolment = Enrolment.objects.filter(cohort=cohort).select_related("candidate").filter(pk=row).first()
+                if enrolment is None:
+                    raise TransitionNotAllowed(
+                        _("The attendance list has changed in the meantime; open the week again.")
+                    )
+                sessions = AttendanceSession.objects.filter(cohort=cohort, date__range=(monday, monday + timedelta(6)))
+                written += attendance_mark_row(enrolment=enrolment, sessions=sessions, by_user=request.user)
+    except TransitionNotAllowed as refusal:
+        return str(refusal)
+    messages.success(
+        request,
+        ngettext(
+            "The attendance is saved: %(count)s mark changed.",
+            "The attendance is saved: %(count)s marks changed.",
+            written,
+        )
+        % {"count": written},
+    )
+    return None
+
+
+@role_required(*ATTENDANCE_RECORDERS)
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    monday = _grid_week(cohort, request.GET.get("week"))
+    posted: dict[tuple[int, int], str] = {}
+    if request.method == "POST":
+        refusal = _attendance_post(request, cohort, monday)
+        if refusal is None:
+            return redirect(_attendance_url(cohort, monday))
+        messages.error(request, _("The attendance was not saved: %(reason)s") % {"reason": refusal})
+        # Show the grid as it was filled in, so nothing typed is lost.
+        try:
+            posted = attendance_marks_from(request.POST)
+        except TransitionNotAllowed:
+            posted = {}
+    attendance_week_sessions(cohort=cohort, week_start=monday, by_user=request.user)
+    week = attendance_week(cohort=cohort, week_start=monday)
+    rates = attendance_rates(enrolments=[row.enrolment for row in week.rows])
+    threshold = settings.ATTENDANCE_THRESHOLD_PERCENT
+    rows = [
+        {
+            "enrolment": row.enrolment,
+            "rate": rates[row.enrolment.pk],
+            "is_below": rates[row.enrolment.pk].is_below(threshold),
+            "cells": [
+                {
+                    "cell": cell,
+                    "name": mark_field_name(*cell.key),
+                    "value": posted.get(cell.key, cell.status) or "",
+                    "choices": _cell_choices(cell.is_future),
+                }
+                for cell in row.cells
+            ],
+        }
+        for row in week.rows
+    ]
+    modules = _cohort_modules(cohort)
+    module_rates = module_attendance_rates(cohort=cohort)
+    week_number = (monday - week_monday(cohort.start_date)).days // 7 + 1
+    return render(
+        request,
+        "pilots/attendance.html",
+        {
+            "cohort": cohort,
+            "week": week,
+            "rows": rows,
+            "week_number": week_number,
+            "week_modules": [module for module in modules if module.start_week <= week_number <= module.end_week],
+            "module_rates": [(module, module_rates[module.pk]) for module in modules if module.pk in module_rates],
+            "threshold": threshold,
+            "previous_url": _attendance_url(cohort, monday - timedelta(days=7)) if monday > cohort.start_date else None,
+            "next_url": _attendance_url(cohort, monday + timedelta(days=7))
+            if monday + timedelta(days=7) <= cohort.end_date
+            else None,
+            "this_week_url": _attendance_url(cohort, week_monday(timezone.localdate())),
+        },
+    )
+
+
+def _cell_choices(is_future: bool) -> list[tuple[str, str]]:
+    # A day still to come can only be marked with what is known in advance.
+    return [
+        (value, label) for value, label in AttendanceStatus.choices if not is_future or value in MARKABLE_IN_ADVANCE
+    ]
+
+
+# --- Module results and certificates -------------------------------------------------------------------------
+
+
+def _track_enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(cohort=cohort, status__in=TRACK_STATUSES)
+        .select_related("candidate")
+        .order_by("candidate__last_name", "candidate__first_name", "pk")
+    )
+
+
+def _results_post(request: HttpRequest, cohort: Cohort, enrolments, modules) -> CertificateForm | None:
+    """Record a result or a certificate; returns the certificate form when it must be shown again."""
+    if "record_result" in request.POST:
+        form = ModuleResultForm(request.POST, enrolments=enrolments, cohort_modules=modules)
+        if not form.is_valid():
+            errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            messages.error(request, _("The result was not saved: %(reason)s") % {"reason": errors})
+            return None
+        data = form.cleaned_data
+        try:
+            result = module_result_record(
+                enrolment=data["enrolment"],
+                cohort_module=data["cohort_module"],
+                status=data["status"],
+                on_date=data["date"],
+                by_user=request.user,
+            )
+        except TransitionNotAllowed as refusal:
+            messages.error(request, _("The result was not saved: %(reason)s") % {"reason": refusal})
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(module)s is “%(result)s”.")
+                % {
+                    "name": data["enrolment"].candidate.full_name,
+                    "module": data["cohort_module"].name,
+                    "result": result.get_status_display(),
+                },
+            )
+        return None
+    form = CertificateForm(request.POST, enrolments=enrolments, cohort_modules=modules)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate = certificate_record(
+                enrolment=data["enrolment"],
+                cohort_module=data["cohort_module"],
+                name=data["name"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                expires_on=data["expires_on"],
+                by_user=request.user,
+            )
+        except TransitionNotAllowed as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            name = data["enrolment"].candidate.full_name
+            if certificate.expires_on is not None:
+                text = _("%(certificate)s of %(name)s is recorded; it expires on %(date)s.") % {
+                    "certificate": certificate.name,
+                    "name": name,
+                    "date": date_format(certificate.expires_on, "DATE_FORMAT"),
+                }
+            else:
+                text = _("%(certificate)s of %(name)s is recorded.") % {"certificate": certificate.name, "name": name}
+            messages.success(request, text)
+            return None
+    return form
+
+
+@role_required(*TRACK_READERS)
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
+    can_record = request.user.role in RESULT_RECORDERS
+    cohort_learning_line_copy(cohort=cohort, by_user=request.user)
+    enrolments = _track_enrolments(cohort)
+    modules = cohort_learning_line(cohort=cohort)
+    certificate_form = None
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        certificate_form = _results_post(request, cohort, enrolments, modules)
+        if certificate_form is None:
+            return redirect("pilots:results", pk=cohort.pk)
+    if can_record and certificate_form is None:
+        certificate_form = CertificateForm(enrolments=enrolments, cohort_modules=modules)
+    rows = _result_rows(cohort, list(enrolments), list(modules))
+    return render(
+        request,
+        "pilots/results.html",
+        {
+            "cohort": cohort,
+            "modules": list(modules),
+            "rows": rows,
+            "any_certificates": any(row["certificates"] for row in rows),
+            "can_record": can_record,
+            "certificate_form": certificate_form,
+            "status_choices": ModuleResultStatus.choices,
+            "expiring": certificates_expiring(user=request.user, within_days=EXPIRING_WITHIN_DAYS).filter(
+                enrolment__cohort=cohort
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _result_rows(cohort: Cohort, enrolments: list[Enrolment], modules: list[CohortModule]) -> list[dict]:
+    """Per candidate: the result in each module, the certificates and how many of them count; three queries."""
+    results = {
+        (result.enrolment_id, result.cohort_module_id): result
+        for result in ModuleResult.objects.filter(enrolment__cohort=cohort, cohort_module__cohort=cohort)
+    }
+    certificates = defaultdict(list)
+    for certificate in (
+        Certificate.objects.filter(enrolment__cohort=cohort)
+        .select_related("cohort_module")
+        .order_by("-issued_on", "name", "pk")
+    ):
+        certificates[certificate.enrolment_id].append(certificate)
+    # The same definition as enrolment_certificates_count, for all candidates at once.
+    counts = dict(
+        Certificate.objects.filter(enrolment__cohort=cohort)
+        .filter(counting_certificates())
+        .order_by()
+        .values_list("enrolment_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "enrolment": enrolment,
+            "results": [(module, results.get((enrolment.pk, module.pk))) for module in modules],
+            "certificates": certificates[enrolment.pk],
+            "certificate_count": counts.get(enrolment.pk, 0),
+        }
+        for enrolment in enrolments
+    ]
+
+
+@role_required(*TRACK_READERS)
+def certificates_expiring_list(request: HttpRequest) -> HttpResponse:
+    """The certificates of the candidates the user follows that expire within three months."""
+    return render(
+        request,
+        "pilots/results_expiring.html",
+        {
+            "certificates": certificates_expiring(user=request.user, within_days=EXPIRING_WITHIN_DAYS),
+            "within_days": EXPIRING_WITHIN_DAYS,
+        },
+    )
