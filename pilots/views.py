@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from candidates.views.coaching import evaluations_due
+from candidates.progress_selectors import evaluations_due
 from core.permissions import role_required
 from core.roles import Role
 from employers.selectors import cohort_places

@@ -2,15 +2,12 @@
 evaluations. Host employers never come in: a coaching note is not theirs to read."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
@@ -19,7 +16,7 @@ from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 
 from ..forms import CoachingNoteForm, EvaluationForm, EvaluationGoalFormSet
-from ..models import CoachKind, Enrolment, EnrolmentStatus, Evaluation, EvaluationMoment, NoteVisibility
+from ..models import CoachKind, Enrolment, Evaluation, EvaluationMoment, NoteVisibility
 from ..progress import coaching_note_add, evaluation_record
 from ..progress_selectors import TRACK_STATUSES, coaching_notes_for, evaluations_of
 from ..selectors import enrolment_list
@@ -165,60 +162,3 @@ def evaluation(request: HttpRequest, pk: int, moment: str) -> HttpResponse:
             "goals": goals if may_write else None,
         },
     )
-
-
-# --- What the training partner's start page lists ----------------------------------------------------------
-
-# An end evaluation still missing this long after the track ended is no longer asked for.
-END_EVALUATION_WINDOW_DAYS = 90
-
-
-@dataclass(frozen=True)
-class EvaluationDue:
-    enrolment: Enrolment
-    moment: str
-    label: str
-    since: date  # from when it was due
-
-    @property
-    def url(self) -> str:
-        return reverse("candidates:evaluation", kwargs={"pk": self.enrolment.pk, "moment": self.moment})
-
-
-def evaluations_due(*, user: User, today: date | None = None) -> list[EvaluationDue]:
-    """The evaluations the user's cohorts still owe, oldest first, in one query.
-
-    A mid-term evaluation is due once a started candidate is past half the pilot's duration; an end evaluation
-    once the track ended (completed or left), for END_EVALUATION_WINDOW_DAYS days.
-    """
-    today = today or timezone.localdate()
-    has_moment = {
-        moment: Exists(Evaluation.objects.filter(enrolment=OuterRef("pk"), moment=moment))
-        for moment in EvaluationMoment.values
-    }
-    enrolments = (
-        enrolment_list(user=user)
-        .annotate(has_mid_term=has_moment[EvaluationMoment.MID_TERM], has_end=has_moment[EvaluationMoment.END])
-        .filter(
-            Q(status=EnrolmentStatus.STARTED, started_on__lt=today, has_mid_term=False)
-            | Q(
-                status__in=TRACK_STATUSES,
-                ended_on__range=(today - timedelta(days=END_EVALUATION_WINDOW_DAYS), today),
-                has_end=False,
-            )
-        )
-    )
-    due = []
-    for enrolment in enrolments:
-        if enrolment.ended_on is not None:
-            due.append(
-                EvaluationDue(enrolment, EvaluationMoment.END, str(EvaluationMoment.END.label), enrolment.ended_on)
-            )
-            continue
-        # Half of the duration in days, so a 15-week pilot asks for it after 52 days.
-        halfway = enrolment.started_on + timedelta(days=enrolment.cohort.pilot.duration_weeks * 7 // 2)
-        if halfway < today:
-            due.append(
-                EvaluationDue(enrolment, EvaluationMoment.MID_TERM, str(EvaluationMoment.MID_TERM.label), halfway)
-            )
-    return sorted(due, key=lambda item: (item.since, item.enrolment.candidate.last_name, item.enrolment.pk))
