@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Page, expect
 
 from candidates.models import Attendance, Certificate, EnrolmentStatus, FollowUp, ModuleResult
@@ -34,6 +34,17 @@ def dutch(message: str, **values) -> str:
     with translation.override("nl"):
         text = gettext(message)
         return text % values if values else text
+
+
+ATTENDANCE_SAVED = (
+    "The attendance is saved: %(count)s mark changed.",
+    "The attendance is saved: %(count)s marks changed.",
+)
+
+
+def dutch_plural(singular: str, plural: str, count: int) -> str:
+    with translation.override("nl"):
+        return ngettext(singular, plural, count) % {"count": count}
 
 
 def dutch_date(day: datetime.date) -> str:
@@ -142,7 +153,7 @@ def test_attendance_results_certificate_and_outflow_with_its_follow_up(
     # Fatma was there all week: one button marks her row.
     fatma_row.locator(f"button[name=row][value='{fatma.pk}']").click()
     expect(page).to_have_url(grid_url)
-    expect_success(page, dutch("The attendance is saved: %(count)s marks changed.", count=3))
+    expect_success(page, dutch_plural(*ATTENDANCE_SAVED, 3))
     for select in fatma_row.locator("select").all():
         expect(select).to_have_value("present")
     expect(fatma_row.locator(".attendance-rate")).to_contain_text(re.compile(r"100[,.]0\s*%"))
@@ -156,7 +167,7 @@ def test_attendance_results_certificate_and_outflow_with_its_follow_up(
     wednesday_cell.select_option("present")
     page.locator("button[name=save]").click()
     expect(page).to_have_url(grid_url)
-    expect_success(page, dutch("The attendance is saved: %(count)s marks changed.", count=3))
+    expect_success(page, dutch_plural(*ATTENDANCE_SAVED, 3))
     expect(daan_row.locator("select").nth(1)).to_have_value("sick")
     # Two of three days present: 66.7%, below the threshold of 80%.
     expect(daan_row.locator(".attendance-rate")).to_contain_text(re.compile(r"66[,.]7\s*%"))
