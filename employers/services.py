@@ -244,6 +244,7 @@ def placement_decline(*, placement: Placement, by_user, reason: str, note: str =
 
 def placement_start(*, placement: Placement, by_user) -> Placement:
     """A confirmed placement starts: the candidate is at work with the host."""
+    _check_acts_for(by_user, placement.employer)
     return placement_transition(placement=placement, to_status=PlacementStatus.ACTIVE, by_user=by_user)
 
 
@@ -254,6 +255,7 @@ def placement_end(
 
     Ending frees the candidate to be proposed to another employer.
     """
+    _check_acts_for(by_user, placement.employer)
     if not reason:
         raise TransitionNotAllowed(_("Choose a reason for ending the placement."))
     return placement_transition(

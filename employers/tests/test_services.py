@@ -12,7 +12,9 @@ from candidates.models import ContractType, Enrolment, EnrolmentStatus, Outcome,
 from candidates.services import enrolment_transition
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from candidates.tests.test_services import run_at_once
+from core.roles import Role
 from core.statemachine import TransitionNotAllowed
+from core.tests.factories import UserFactory
 from employers.models import (
     PLACEMENT_LIFECYCLE,
     ContractOffer,
@@ -411,6 +413,21 @@ def test_placement_confirm_refuses_a_contact_of_another_employer(employer_contac
 
     placement.refresh_from_db()
     assert placement.status == P.PROPOSED
+
+
+@pytest.mark.parametrize("step", ["start", "end"])
+def test_a_contact_of_another_employer_cannot_start_or_end_a_placement(employer_contact, step):
+    placement = proposed_with_places(1)
+    placement_confirm(placement=placement, by_user=UserFactory(role=Role.ADVISER))
+
+    with pytest.raises(TransitionNotAllowed, match=refusal("You can only act for your own organisation.")):
+        if step == "start":
+            placement_start(placement=placement, by_user=employer_contact)
+        else:
+            placement_end(placement=placement, by_user=employer_contact, reason=EndReason.NOT_A_FIT)
+
+    placement.refresh_from_db()
+    assert placement.status == P.CONFIRMED
 
 
 def test_an_adviser_may_record_a_confirmation_given_by_phone(adviser):
