@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 # The modules that hold the domain rules are type-checked; views and tests are not.
-TYPED_MODULES := core/statemachine.py core/roles.py core/health.py candidates/progress.py candidates/progress_selectors.py \
+TYPED_MODULES := core/statemachine.py core/roles.py core/health.py candidates/progress.py candidates/progress_selectors.py reports/figures.py \
 	$(wildcard */services.py */selectors.py)
 BIN := $(VENV)/bin
 PORT ?= 8000

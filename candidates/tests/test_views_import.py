@@ -474,8 +474,11 @@ def test_a_session_entry_that_names_another_user_is_refused(adviser_client, advi
     assert CandidateImport.objects.count() == 0
 
 
-def test_an_expired_upload_is_a_message_and_its_file_is_removed(adviser_client, cohort, pending_dir):
+def test_an_expired_upload_is_a_message_and_its_file_is_removed(adviser_client, adviser, cohort, pending_dir, settings):
+    # An adviser who stays active keeps the session; the upload waiting for confirmation expires after two hours.
+    settings.SESSION_COOKIE_AGE = 4 * 60 * 60
     with time_machine.travel(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC), tick=False):
+        adviser_client.force_login(adviser)
         token = token_of(upload(adviser_client, cohort, csv_bytes(HEADER, FATIMA)))
     with time_machine.travel(datetime.datetime(2026, 11, 25, 11, 1, tzinfo=datetime.UTC), tick=False):
         response = adviser_client.get(preview_url(token))

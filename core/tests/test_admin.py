@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.messages import get_messages
@@ -103,6 +104,8 @@ NOT_ADDABLE = {
     SeatOfferChange,
     VacancyApplication,
 }
+# The login protection writes its own records of attempts, lock-outs and logins.
+NOT_ADDABLE |= {AccessAttempt, AccessFailureLog, AccessLog}
 # Progress during and after the track is recorded in the portal, through candidates.progress.
 NOT_ADDABLE |= {
     AttendanceSession,
@@ -158,6 +161,11 @@ def admin_client_logged_in(client, administrator):
 @pytest.fixture
 def populated(administrator):
     """A few rows of every registered model, made the way the portal makes them."""
+    for address in ("192.0.2.10", "192.0.2.11"):
+        seen = {"user_agent": "Firefox", "ip_address": address, "username": "adviseur", "http_accept": "text/html"}
+        AccessAttempt.objects.create(**seen, path_info="/inloggen/", get_data="", post_data="", failures_since_start=2)
+        AccessFailureLog.objects.create(**seen, path_info="/inloggen/", locked_out=False)
+        AccessLog.objects.create(**seen, path_info="/inloggen/")
     UserFactory(role=Role.ADVISER)
     UserFactory(role=Role.COORDINATOR)
     WorkerPing.objects.create()

@@ -253,4 +253,5 @@ def test_the_grid_takes_the_same_number_of_queries_for_3_or_15_candidates(client
     many = _grid_queries(client, cohort)
 
     assert few == many
-    assert many <= 16
+    # 16 for the grid, 2 for the session that every request keeps alive (sliding idle expiry).
+    assert many <= 18

@@ -1,0 +1,276 @@
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from candidates.models import DropoutReason, EnrolmentStatus, EnrolmentTransition, OutcomeKind
+from candidates.tests.factories import EnrolmentFactory, OutcomeFactory
+from employers.models import ContractOfferStatus, PlacementStatus
+from employers.tests.factories import ContractOfferFactory, EmployerFactory, PlacementFactory, SeatOfferFactory
+from pilots.models import Pilot
+from pilots.tests.factories import CohortFactory, PilotFactory
+from reports.figures import (
+    DEFINITIONS,
+    FUNNEL_STAGES,
+    TargetStatus,
+    pilot_evaluation,
+    public_figures,
+    suppress,
+    target_status,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = EnrolmentStatus
+
+
+def _enrol(cohort, status, n=1, **kwargs):
+    return [EnrolmentFactory(cohort=cohort, status=status, **kwargs) for _ in range(n)]
+
+
+def _to_work(cohort, kind=OutcomeKind.JOB_ELSEWHERE, **kwargs):
+    enrolment = EnrolmentFactory(cohort=cohort, status=S.OUTFLOW, **kwargs)
+    OutcomeFactory(enrolment=enrolment, kind=kind)
+    return enrolment
+
+
+def test_funnel_counts_and_rates_on_a_hand_built_cohort():
+    cohort = CohortFactory()
+    _enrol(cohort, S.REGISTERED, 2)
+    screened_then_refused, _refused_at_intake = _enrol(cohort, S.NOT_SELECTED, 2)
+    EnrolmentTransition.objects.create(
+        enrolment=screened_then_refused, from_status=S.SCREENING_PLANNED, to_status=S.SCREENED, at=timezone.now()
+    )
+    _enrol(cohort, S.RESERVE)
+    _enrol(cohort, S.SELECTED)
+    _enrol(cohort, S.STARTED)
+    _enrol(cohort, S.COMPLETED, 2)
+    _enrol(cohort, S.DROPPED_OUT, dropout_reason=DropoutReason.HEALTH)
+    _to_work(cohort)  # completed, then outflow
+    _to_work(cohort, dropout_reason=DropoutReason.FOUND_WORK)  # left early for work: outflow, not completed
+
+    funnel = pilot_evaluation(pilots=[cohort.pilot]).total.funnel
+
+    assert [stage.key for stage in funnel] == list(FUNNEL_STAGES)
+    assert [stage.count for stage in funnel] == [12, 9, 7, 6, 3, 2]
+    assert [stage.base for stage in funnel] == [None, 12, 9, 7, 6, 6]
+    assert [stage.rate for stage in funnel] == [None, 75.0, 77.8, 85.7, 50.0, 33.3]
+
+
+@pytest.mark.parametrize(
+    ("to_work", "started", "percentage", "status"),
+    [(3, 4, 75.0, TargetStatus.MET), (2, 3, 66.7, TargetStatus.CLOSE), (1, 2, 50.0, TargetStatus.NOT_MET)],
+)
+def test_outflow_to_work_against_the_pilots_target(to_work, started, percentage, status):
+    cohort = CohortFactory(pilot__target_outflow_percentage=75)
+    for _ in range(to_work):
+        _to_work(cohort)
+    _enrol(cohort, S.COMPLETED, started - to_work)
+    _enrol(cohort, S.SELECTED)  # not started: not in the base
+
+    outflow = pilot_evaluation(pilots=[cohort.pilot]).total.outflow_to_work
+
+    assert (outflow.to_work, outflow.started, outflow.percentage) == (to_work, started, percentage)
+    assert (outflow.target, outflow.status) == (75, status)
+
+
+def test_target_status_boundaries():
+    assert target_status(75.0, 75) == TargetStatus.MET
+    assert target_status(65.0, 75) == TargetStatus.CLOSE
+    assert target_status(64.9, 75) == TargetStatus.NOT_MET
+    assert target_status(None, 75) is None
+
+
+def test_outflow_by_kind_counts_every_outcome_and_only_work_as_outflow():
+    cohort = CohortFactory()
+    employer = EmployerFactory()
+    for _ in range(2):
+        OutcomeFactory(enrolment__cohort=cohort, kind=OutcomeKind.CONTRACT_AT_HOST, employer=employer)
+    OutcomeFactory(enrolment__cohort=cohort, kind=OutcomeKind.VOLUNTEER)
+    OutcomeFactory(enrolment__cohort=cohort, kind=OutcomeKind.NONE)
+    OutcomeFactory(kind=OutcomeKind.EDUCATION)  # another pilot's cohort
+
+    evaluation = pilot_evaluation(pilots=[cohort.pilot])
+
+    assert {kind.kind: kind.count for kind in evaluation.outflow_by_kind} == {
+        OutcomeKind.CONTRACT_AT_HOST: 2,
+        OutcomeKind.JOB_ELSEWHERE: 0,
+        OutcomeKind.EDUCATION: 0,
+        OutcomeKind.VOLUNTEER: 1,
+        OutcomeKind.NONE: 1,
+    }
+    assert evaluation.total.outflow_to_work.to_work == 2
+
+
+def test_dropout_by_reason_counts_those_who_found_work_as_work():
+    cohort = CohortFactory()
+    _enrol(cohort, S.DROPPED_OUT, 2, dropout_reason=DropoutReason.HEALTH)
+    _to_work(cohort, dropout_reason=DropoutReason.FOUND_WORK)
+    _to_work(cohort, OutcomeKind.EDUCATION, dropout_reason=DropoutReason.FOUND_WORK)
+    _enrol(cohort, S.COMPLETED)
+
+    dropouts = {
+        row.reason: (row.count, row.to_work) for row in pilot_evaluation(pilots=[cohort.pilot]).dropout_by_reason
+    }
+
+    assert dropouts[DropoutReason.HEALTH] == (2, 0)
+    assert dropouts[DropoutReason.FOUND_WORK] == (2, 2)
+    assert dropouts[DropoutReason.MOTIVATION] == (0, 0)
+    assert list(dropouts) == DropoutReason.values
+
+
+def test_places_per_host_employer_are_summed_over_the_cohorts():
+    first = CohortFactory(start_date=date(2026, 3, 1))
+    second = CohortFactory(pilot=first.pilot)
+    host = EmployerFactory(organisation__name="Kinderopvang Zon")
+    SeatOfferFactory(employer=host, cohort=first, places=3)
+    SeatOfferFactory(employer=host, cohort=second, places=2)
+    PlacementFactory(employer=host, enrolment__cohort=first, status=PlacementStatus.PROPOSED)
+    PlacementFactory(employer=host, enrolment__cohort=second, status=PlacementStatus.ACTIVE)
+    PlacementFactory(employer=host, enrolment__cohort=second, status=PlacementStatus.DECLINED)
+    ContractOfferFactory(
+        placement__employer=host, placement__enrolment__cohort=first, status=ContractOfferStatus.ACCEPTED
+    )
+    ContractOfferFactory(placement__employer=host, placement__enrolment__cohort=first)  # not accepted
+    PlacementFactory(enrolment__cohort=first, status=PlacementStatus.DECLINED)  # an employer not involved
+    SeatOfferFactory(employer=host, places=7)  # another pilot's cohort
+
+    employers = pilot_evaluation(pilots=[first.pilot]).employers
+
+    assert len(employers) == 1
+    row = employers[0]
+    # Confirmed: the active placement and the two confirmed ones the contract offers go with.
+    assert (row.name, row.offered, row.proposed, row.confirmed, row.contracts) == ("Kinderopvang Zon", 5, 1, 3, 1)
+
+
+def test_cohorts_side_by_side_within_the_period():
+    pilot = PilotFactory(target_outflow_percentage=70)
+    spring = CohortFactory(pilot=pilot, name="Voorjaar", start_date=date(2026, 3, 1), end_date=date(2026, 6, 1))
+    autumn = CohortFactory(pilot=pilot, name="Najaar", start_date=date(2026, 9, 1), end_date=date(2026, 12, 1))
+    later = CohortFactory(pilot=pilot, name="Volgend jaar", start_date=date(2027, 3, 1), end_date=date(2027, 6, 1))
+    _to_work(spring)
+    _enrol(spring, S.COMPLETED)
+    _enrol(autumn, S.REGISTERED, 3)
+    _to_work(later)
+    _to_work(CohortFactory(start_date=date(2026, 4, 1)))  # another pilot
+
+    evaluation = pilot_evaluation(pilots=Pilot.objects.filter(pk=pilot.pk), period_end=date(2026, 12, 31))
+
+    assert [(cohort.name, cohort.start_date) for cohort in evaluation.cohorts] == [
+        ("Voorjaar", date(2026, 3, 1)),
+        ("Najaar", date(2026, 9, 1)),
+    ]
+    spring_figures, autumn_figures = (cohort.figures for cohort in evaluation.cohorts)
+    assert spring_figures.stage("applied").count == 2
+    assert (spring_figures.outflow_to_work.percentage, spring_figures.outflow_to_work.status) == (50.0, "not_met")
+    assert autumn_figures.stage("applied").count == 3
+    assert autumn_figures.outflow_to_work.percentage is None
+    assert evaluation.total.stage("applied").count == 5
+    assert evaluation.total.outflow_to_work.target == 70
+    assert evaluation.pilot_names == (pilot.name,)
+    only_autumn = pilot_evaluation(pilots=[pilot], cohorts=[autumn, later], period_start=date(2026, 6, 1))
+    assert [cohort.name for cohort in only_autumn.cohorts] == ["Najaar", "Volgend jaar"]
+
+
+def test_the_total_has_no_target_when_the_pilots_differ():
+    first = CohortFactory(pilot__target_outflow_percentage=75)
+    second = CohortFactory(pilot__target_outflow_percentage=60)
+    _to_work(first)
+    _to_work(second)
+
+    evaluation = pilot_evaluation(pilots=[first.pilot, second.pilot])
+
+    assert (evaluation.total.outflow_to_work.target, evaluation.total.outflow_to_work.status) == (None, None)
+    assert [cohort.figures.outflow_to_work.target for cohort in evaluation.cohorts] == [75, 60]
+
+
+def test_suppress_hides_counts_from_one_below_the_threshold(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    assert [suppress(count) for count in (0, 1, 3, 4, 5, 50)] == [0, None, None, None, 5, 50]
+    assert suppress(3, threshold=3) == 3
+
+
+def test_public_figures_hide_small_counts_and_the_rates_made_from_them(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory()
+    _enrol(cohort, S.REGISTERED, 8)
+    _enrol(cohort, S.STARTED, 2)
+    for _ in range(3):
+        _to_work(cohort)
+    raw = pilot_evaluation(pilots=[cohort.pilot])
+
+    shown = public_figures(raw)
+
+    assert raw.total.stage("outflow").count == 3
+    assert raw.total.outflow_to_work.percentage == 60.0
+    screened, outflow = shown.total.stage("screened"), shown.total.stage("outflow")
+    assert (screened.count, screened.rate) == (5, 38.5)
+    assert (outflow.count, outflow.base, outflow.rate) == (None, 5, None)
+    work = shown.total.outflow_to_work
+    assert (work.to_work, work.started, work.percentage, work.status) == (None, 5, None, None)
+    # The cohorts side by side are suppressed the same way.
+    assert shown.cohorts[0].figures.stage("completed").count is None
+    assert {row.reason: row.count for row in shown.dropout_by_reason}[DropoutReason.HEALTH] == 0
+    assert {row.kind: row.count for row in shown.outflow_by_kind}[OutcomeKind.JOB_ELSEWHERE] is None
+
+
+def test_public_figures_hide_a_rate_whose_base_is_hidden(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory()
+    _enrol(cohort, S.REGISTERED, 3)
+    _enrol(cohort, S.SELECTED, 5)
+    _enrol(cohort, S.STARTED, 3)
+
+    started = public_figures(pilot_evaluation(pilots=[cohort.pilot])).total.stage("started")
+    completed = public_figures(pilot_evaluation(pilots=[cohort.pilot])).total.stage("completed")
+
+    assert (started.count, started.base, started.rate) == (None, 8, None)
+    assert (completed.count, completed.base, completed.rate) == (0, None, None)
+
+
+def _cohort_of(size: int):
+    cohort = CohortFactory()
+    host = EmployerFactory()
+    SeatOfferFactory(employer=host, cohort=cohort, places=size)
+    statuses = [S.REGISTERED, S.RESERVE, S.STARTED, S.COMPLETED, S.OUTFLOW]
+    for i in range(size):
+        status = statuses[i % len(statuses)]
+        enrolment = EnrolmentFactory(cohort=cohort, status=status)
+        EnrolmentTransition.objects.create(enrolment=enrolment, to_status=S.SCREENED, at=timezone.now())
+        if status == S.OUTFLOW:
+            OutcomeFactory(enrolment=enrolment, kind=OutcomeKind.CONTRACT_AT_HOST, employer=host)
+        if status == S.STARTED:
+            PlacementFactory(enrolment=enrolment, employer=host, status=PlacementStatus.ACTIVE)
+    return cohort
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_number_of_queries_does_not_grow_with_the_candidates(size, django_assert_max_num_queries):
+    cohort = _cohort_of(size)
+    pilot = Pilot.objects.get(pk=cohort.pilot_id)
+
+    with django_assert_max_num_queries(5):
+        evaluation = public_figures(pilot_evaluation(pilots=[pilot]))
+
+    assert pilot_evaluation(pilots=[pilot]).total.stage("applied").count == size
+    assert evaluation.employers[0].offered == size
+
+
+def test_every_figure_has_a_written_definition():
+    keys = {*FUNNEL_STAGES, "funnel_rate", "outflow_to_work", "target_status", "outflow_by_kind"}
+    keys |= {"dropout_by_reason", "employer_offered", "employer_proposed", "employer_confirmed"}
+    keys |= {"employer_contracts", "cohorts", "period", "suppressed"}
+    assert keys <= set(DEFINITIONS)
+    assert all(str(text) for text in DEFINITIONS.values())
+
+
+def test_the_demo_pilots_show_their_published_figures():
+    call_command("seed_demo", stdout=StringIO())
+
+    werkfit = pilot_evaluation(pilots=Pilot.objects.filter(slug="werkfit-installatietechniek")).total
+    leerlingpoule = pilot_evaluation(pilots=Pilot.objects.filter(slug="leerlingpoule-gelderland")).total
+
+    assert (werkfit.outflow_to_work.to_work, werkfit.outflow_to_work.started) == (14, 18)
+    assert leerlingpoule.stage("started").count == 52
