@@ -8,23 +8,32 @@ returned as plain frozen dataclasses: counts of groups, never a model object or 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from statistics import median
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import (
     SEAT_HOLDING_STATUSES,
     WORK_OUTCOMES,
+    Attendance,
+    AttendanceStatus,
+    BarrierKind,
+    CandidateBarrier,
+    Certificate,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    ModuleResultStatus,
     Outcome,
     OutcomeKind,
 )
+from candidates.progress_selectors import AttendanceRate, counting_certificates, followup_results
 from employers.models import (
     OPEN_STATUSES,
     PLACE_HOLDING_STATUSES,
@@ -35,7 +44,7 @@ from employers.models import (
     PlacementStatus,
     SeatOffer,
 )
-from pilots.models import Cohort, Pilot
+from pilots.models import Cohort, CohortModule, Pilot
 
 S = EnrolmentStatus
 
@@ -56,6 +65,8 @@ FUNNEL_BASE = {
 # Statuses that can only be reached after a screening; not selected can also follow registration directly.
 SCREENED_OR_LATER = frozenset({S.SCREENED, S.RESERVE, *SEAT_HOLDING_STATUSES})
 STARTED_OR_LATER = frozenset({S.STARTED, S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
+# Placements the host employer confirmed at some point: confirmed, running, or ended since.
+CONFIRMED_PLACEMENT_STATUSES = frozenset({*PLACE_HOLDING_STATUSES, PlacementStatus.ENDED})
 # Within 10 percentage points below the target counts as close.
 CLOSE_TO_TARGET_POINTS = 10
 
@@ -100,6 +111,37 @@ DEFINITIONS = {
     "employer_confirmed": _("Confirmed: placements the host employer confirmed, or that are running."),
     "employer_contracts": _("Contracts: contract offers of the host employer that the candidate accepted."),
     "cohorts": _("Cohorts side by side: the same funnel and outflow to work for each cohort on its own."),
+    "barriers": _(
+        "Barriers met: per kind of barrier, the candidates who started the track and have that barrier recorded, "
+        "whether or not it has been resolved since. A candidate with several barriers counts once for each."
+    ),
+    "modules": _(
+        "Module completion: per module of the cohorts' learning lines (modules of the same name taken together), "
+        "the results passed out of all results recorded, in progress, not passed and exempt included."
+    ),
+    "module_certificates": _(
+        "Certificates issued: per module, the certificates that count as a result: a unit certificate always, a "
+        "certificate of a module of the whole track once the track was completed. The total also counts the "
+        "certificates recorded without a module."
+    ),
+    "attendance": _(
+        "Attendance: present as a percentage of the marked sessions of all candidates of the cohorts, to one "
+        "decimal. Sick and absent with notice count as absences; a session without a mark is not counted."
+    ),
+    "followup": _(
+        "Follow-up at 3, 6 and 12 months after outflow: due are the checks whose due date has been reached on the "
+        "day of the report; answered those recorded; still working those answered with still working."
+    ),
+    "days_to_placement": _(
+        "Days to placement: the median number of days from the day a candidate started the track to the first "
+        "day of their first placement the host employer confirmed (confirmed, running or ended since), over the "
+        "started candidates who have one with a start date. It is negative when the placement began before the "
+        "track."
+    ),
+    "days_to_outflow": _(
+        "Days to outflow: the median number of days from the day a candidate started the track to the start date "
+        "of their work or education, over the candidates who flowed out to work with a start date recorded."
+    ),
     "suppressed": _(
         "So that no one can be recognised, a count of one up to the report threshold is not shown, nor any "
         "percentage computed from such a count. Places offered are not about people and are always shown."
@@ -174,6 +216,43 @@ class EmployerFigures:
 
 
 @dataclass(frozen=True)
+class BarrierCount:
+    kind: str  # a BarrierKind value
+    label: str
+    count: Figure
+
+
+@dataclass(frozen=True)
+class ModuleFigure:
+    name: str  # the cohort module's name; modules of the same name in several cohorts are taken together
+    results: Figure  # results recorded
+    passed: Figure
+    rate: float | None  # passed / results × 100, to one decimal
+    certificates: Figure  # certificates that count as a result (see counting_certificates)
+
+
+@dataclass(frozen=True)
+class AttendanceFigure:
+    present: Figure
+    marked: Figure
+    percentage: float | None  # present / marked × 100, to one decimal, as AttendanceRate.percentage
+
+
+@dataclass(frozen=True)
+class FollowUpFigure:
+    months: int  # 3, 6 or 12
+    due: Figure
+    answered: Figure
+    still_working: Figure
+
+
+@dataclass(frozen=True)
+class MedianDays:
+    days: float | None  # the median number of days; None without any candidate to take it over
+    count: Figure  # the number of candidates it is taken over
+
+
+@dataclass(frozen=True)
 class Evaluation:
     pilot_names: tuple[str, ...]
     period_start: date | None
@@ -183,6 +262,13 @@ class Evaluation:
     dropout_by_reason: tuple[DropoutFigure, ...]
     employers: tuple[EmployerFigures, ...]
     cohorts: tuple[CohortFigures, ...]
+    barriers: tuple[BarrierCount, ...]
+    modules: tuple[ModuleFigure, ...]
+    certificates_issued: Figure  # all certificates that count as a result, with or without a module
+    attendance: AttendanceFigure
+    followups: tuple[FollowUpFigure, ...]
+    days_to_placement: MedianDays
+    days_to_outflow: MedianDays
 
 
 def rate(count: Figure, base: Figure) -> float | None:
@@ -338,18 +424,105 @@ def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
     )
 
 
+def _barriers(cohort_ids: list[int]) -> tuple[BarrierCount, ...]:
+    """Per barrier kind, the distinct candidates who started in one of the cohorts and have that barrier."""
+    counts = dict(
+        CandidateBarrier.objects.filter(
+            candidate__enrolments__cohort_id__in=cohort_ids, candidate__enrolments__status__in=STARTED_OR_LATER
+        )
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("candidate_id", distinct=True))
+        .values_list("kind", "n")
+    )
+    return tuple(
+        BarrierCount(kind=kind.value, label=str(kind.label), count=counts.get(kind.value, 0)) for kind in BarrierKind
+    )
+
+
+def _modules(cohort_ids: list[int]) -> tuple[tuple[ModuleFigure, ...], int]:
+    """Per module name the results and the counting certificates, and the total of certificates; two queries."""
+    rows = (
+        CohortModule.objects.filter(cohort_id__in=cohort_ids)
+        .order_by()
+        .values("name")
+        .annotate(
+            first_position=Min("position"),
+            results_recorded=Count("results", distinct=True),
+            results_passed=Count("results", filter=Q(results__status=ModuleResultStatus.PASSED), distinct=True),
+        )
+        .order_by("first_position", "name")
+        .values_list("name", "results_recorded", "results_passed")
+    )
+    certificates = dict(
+        Certificate.objects.filter(counting_certificates(), enrolment__cohort_id__in=cohort_ids)
+        .order_by()
+        .values("cohort_module__name")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_module__name", "n")
+    )
+    modules = tuple(
+        ModuleFigure(
+            name=name,
+            results=recorded,
+            passed=passed,
+            rate=rate(passed, recorded),
+            certificates=certificates.get(name, 0),
+        )
+        for name, recorded, passed in rows
+    )
+    return modules, sum(certificates.values())
+
+
+def _attendance(cohort_ids: list[int]) -> AttendanceFigure:
+    """Present over marked sessions of the cohorts, as in candidates.progress_selectors; one query."""
+    counts = Attendance.objects.filter(session__cohort_id__in=cohort_ids).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in AttendanceStatus.values}
+    )
+    marks = AttendanceRate(**{status: counts[status] or 0 for status in AttendanceStatus.values})
+    return AttendanceFigure(present=marks.present, marked=marks.marked, percentage=marks.percentage)
+
+
+def _median_days(days: list[int]) -> MedianDays:
+    return MedianDays(days=float(median(days)) if days else None, count=len(days))
+
+
+def _days_to(cohort_ids: list[int]) -> tuple[MedianDays, MedianDays]:
+    """Median days from the start to the first confirmed placement and to outflow to work; one query."""
+    rows = (
+        Enrolment.objects.filter(cohort_id__in=cohort_ids, status__in=STARTED_OR_LATER, started_on__isnull=False)
+        .annotate(
+            first_placement=Min("placements__start_date", filter=Q(placements__status__in=CONFIRMED_PLACEMENT_STATUSES))
+        )
+        .order_by()
+        .values_list("started_on", "first_placement", "outcome__kind", "outcome__start_date")
+    )
+    to_placement: list[int] = []
+    to_outflow: list[int] = []
+    for started_on, first_placement, outcome_kind, outcome_start in rows:
+        if started_on is None:  # the filter already excludes these; the type does not know
+            continue
+        if first_placement is not None:
+            to_placement.append((first_placement - started_on).days)
+        if outcome_kind in WORK_OUTCOMES and outcome_start is not None:
+            to_outflow.append((outcome_start - started_on).days)
+    return _median_days(to_placement), _median_days(to_outflow)
+
+
 def pilot_evaluation(
     *,
     pilots: Iterable[Pilot] | QuerySet[Pilot],
     cohorts: Iterable[Cohort] | QuerySet[Cohort] | None = None,
     period_start: date | None = None,
     period_end: date | None = None,
+    today: date | None = None,
 ) -> Evaluation:
-    """The raw evaluation figures of the pilots' cohorts, in five queries whatever the number of candidates.
+    """The raw evaluation figures of the pilots' cohorts, in eleven queries whatever the number of candidates.
 
     The cohorts counted are those of the pilots, narrowed to `cohorts` when given, that start within the period
-    (start_date from period_start up to and including period_end; either bound may be left open). The figures
-    are raw: pass them through public_figures before showing them to anyone.
+    (start_date from period_start up to and including period_end; either bound may be left open). The
+    follow-ups due are those due by `today` (by default the current date). The figures are raw: pass them
+    through public_figures before showing them to anyone.
     """
     selected = _cohorts(pilots=pilots, cohorts=cohorts, period_start=period_start, period_end=period_end)
     cohort_ids = [cohort.pk for cohort in selected]
@@ -358,6 +531,9 @@ def pilot_evaluation(
     totals = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in FUNNEL_STAGES}
     targets = {cohort.pilot.target_outflow_percentage for cohort in selected}
     pilot_names = tuple(dict.fromkeys(cohort.pilot.name for cohort in selected))
+    modules, certificates_issued = _modules(cohort_ids)
+    days_to_placement, days_to_outflow = _days_to(cohort_ids)
+    followups = followup_results(cohorts=selected, today=today or timezone.localdate())
     return Evaluation(
         pilot_names=pilot_names,
         period_start=period_start,
@@ -376,6 +552,18 @@ def pilot_evaluation(
             )
             for cohort in selected
         ),
+        barriers=_barriers(cohort_ids),
+        modules=modules,
+        certificates_issued=certificates_issued,
+        attendance=_attendance(cohort_ids),
+        followups=tuple(
+            FollowUpFigure(
+                months=result.months, due=result.due, answered=result.answered, still_working=result.still_working
+            )
+            for result in followups
+        ),
+        days_to_placement=days_to_placement,
+        days_to_outflow=days_to_outflow,
     )
 
 
@@ -422,6 +610,19 @@ def _public_key_figures(figures: KeyFigures, threshold: int) -> KeyFigures:
     )
 
 
+def _shown_rate(count: Figure, base: Figure, value: float | None, threshold: int) -> float | None:
+    """The rate or percentage, unless either count it is made from is hidden."""
+    if suppress(count, threshold) is None or suppress(base, threshold) is None:
+        return None
+    return value
+
+
+def _public_median(figure: MedianDays, threshold: int) -> MedianDays:
+    # A median over a handful of people is nearly one person's figure: hidden with their count.
+    count = suppress(figure.count, threshold)
+    return MedianDays(days=figure.days if count is not None else None, count=count)
+
+
 def public_figures(figures: Evaluation) -> Evaluation:
     """The evaluation as it may be shown: small counts suppressed, and the rates computed from them hidden."""
     threshold = settings.REPORT_SMALL_COUNT_THRESHOLD
@@ -445,4 +646,34 @@ def public_figures(figures: Evaluation) -> Evaluation:
         cohorts=tuple(
             replace(cohort, figures=_public_key_figures(cohort.figures, threshold)) for cohort in figures.cohorts
         ),
+        barriers=tuple(replace(barrier, count=suppress(barrier.count, threshold)) for barrier in figures.barriers),
+        modules=tuple(
+            replace(
+                module,
+                results=suppress(module.results, threshold),
+                passed=suppress(module.passed, threshold),
+                rate=_shown_rate(module.passed, module.results, module.rate, threshold),
+                certificates=suppress(module.certificates, threshold),
+            )
+            for module in figures.modules
+        ),
+        certificates_issued=suppress(figures.certificates_issued, threshold),
+        attendance=AttendanceFigure(
+            present=suppress(figures.attendance.present, threshold),
+            marked=suppress(figures.attendance.marked, threshold),
+            percentage=_shown_rate(
+                figures.attendance.present, figures.attendance.marked, figures.attendance.percentage, threshold
+            ),
+        ),
+        followups=tuple(
+            replace(
+                followup,
+                due=suppress(followup.due, threshold),
+                answered=suppress(followup.answered, threshold),
+                still_working=suppress(followup.still_working, threshold),
+            )
+            for followup in figures.followups
+        ),
+        days_to_placement=_public_median(figures.days_to_placement, threshold),
+        days_to_outflow=_public_median(figures.days_to_outflow, threshold),
     )

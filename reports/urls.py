@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("pilot/<slug:slug>/", views.dashboard, name="dashboard"),
+]

@@ -5,12 +5,29 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from candidates.models import DropoutReason, EnrolmentStatus, EnrolmentTransition, OutcomeKind
-from candidates.tests.factories import EnrolmentFactory, OutcomeFactory
+from candidates.models import (
+    AttendanceStatus,
+    BarrierKind,
+    Certificate,
+    DropoutReason,
+    EnrolmentStatus,
+    EnrolmentTransition,
+    ModuleResult,
+    ModuleResultStatus,
+    OutcomeKind,
+)
+from candidates.tests.factories import (
+    AttendanceFactory,
+    AttendanceSessionFactory,
+    CandidateBarrierFactory,
+    EnrolmentFactory,
+    FollowUpFactory,
+    OutcomeFactory,
+)
 from employers.models import ContractOfferStatus, PlacementStatus
 from employers.tests.factories import ContractOfferFactory, EmployerFactory, PlacementFactory, SeatOfferFactory
 from pilots.models import Pilot
-from pilots.tests.factories import CohortFactory, PilotFactory
+from pilots.tests.factories import CohortFactory, CohortModuleFactory, PilotFactory
 from reports.figures import (
     DEFINITIONS,
     FUNNEL_STAGES,
@@ -230,19 +247,206 @@ def test_public_figures_hide_a_rate_whose_base_is_hidden(settings):
     assert (completed.count, completed.base, completed.rate) == (0, None, None)
 
 
+def test_barriers_count_the_started_candidates_per_kind():
+    cohort = CohortFactory()
+    first, second = _enrol(cohort, S.STARTED, 2)
+    dropped_out = _to_work(cohort, dropout_reason=DropoutReason.FOUND_WORK)
+    registered = EnrolmentFactory(cohort=cohort, status=S.REGISTERED)  # not started: not counted
+    CandidateBarrierFactory(candidate=first.candidate, kind=BarrierKind.CHILDCARE)
+    CandidateBarrierFactory(candidate=first.candidate, kind=BarrierKind.DEBTS, resolved=True)
+    CandidateBarrierFactory(candidate=second.candidate, kind=BarrierKind.CHILDCARE)
+    CandidateBarrierFactory(candidate=dropped_out.candidate, kind=BarrierKind.TRANSPORT)
+    CandidateBarrierFactory(candidate=registered.candidate, kind=BarrierKind.HOUSING)
+    # The same candidate started again in a later cohort of the pilot: still one candidate.
+    EnrolmentFactory(candidate=first.candidate, cohort=CohortFactory(pilot=cohort.pilot), status=S.STARTED)
+    CandidateBarrierFactory(candidate=EnrolmentFactory(status=S.STARTED).candidate)  # another pilot
+
+    barriers = {row.kind: row.count for row in pilot_evaluation(pilots=[cohort.pilot]).barriers}
+
+    assert list(barriers) == BarrierKind.values
+    assert barriers == {
+        BarrierKind.CHILDCARE: 2,
+        BarrierKind.TRANSPORT: 1,
+        BarrierKind.POVERTY_TRAP: 0,
+        BarrierKind.HEALTH: 0,
+        BarrierKind.DEBTS: 1,
+        BarrierKind.HOUSING: 0,
+    }
+
+
+def _result(enrolment, module, status):
+    return ModuleResult.objects.create(enrolment=enrolment, cohort_module=module, status=status, date=date(2026, 10, 1))
+
+
+def _certificate(enrolment, module=None):
+    return Certificate.objects.create(
+        enrolment=enrolment, cohort_module=module, name="VCA", issued_on=date(2026, 10, 1)
+    )
+
+
+def test_module_completion_per_module_name_with_the_certificates_that_count():
+    spring = CohortFactory()
+    autumn = CohortFactory(pilot=spring.pilot)
+    vca_spring = CohortModuleFactory(
+        cohort=spring, name="VCA", position=1, is_unit_certificate=True, certificate_name="VCA"
+    )
+    vca_autumn = CohortModuleFactory(
+        cohort=autumn, name="VCA", position=1, is_unit_certificate=True, certificate_name="VCA"
+    )
+    hygiene = CohortModuleFactory(cohort=spring, name="Hygiëne", position=2)
+    CohortModuleFactory(cohort=spring, name="Taal", position=3)  # no results yet
+    passed, failed, busy = _enrol(spring, S.STARTED, 3)
+    completed = EnrolmentFactory(cohort=spring, status=S.COMPLETED)
+    other = EnrolmentFactory(cohort=autumn, status=S.STARTED)
+    _result(passed, vca_spring, ModuleResultStatus.PASSED)
+    _result(failed, vca_spring, ModuleResultStatus.NOT_PASSED)
+    _result(busy, vca_spring, ModuleResultStatus.IN_PROGRESS)
+    _result(other, vca_autumn, ModuleResultStatus.PASSED)
+    _result(completed, hygiene, ModuleResultStatus.PASSED)
+    _result(passed, hygiene, ModuleResultStatus.EXEMPT)
+    _certificate(passed, vca_spring)
+    _certificate(other, vca_autumn)
+    _certificate(completed, hygiene)  # part of the whole track, which was completed: counts
+    _certificate(passed, hygiene)  # the track is not completed yet: does not count
+    _certificate(busy)  # recorded without a module: in the total only
+    _certificate(EnrolmentFactory(status=S.STARTED))  # another pilot
+
+    evaluation = pilot_evaluation(pilots=[spring.pilot])
+
+    rows = [(row.name, row.results, row.passed, row.rate, row.certificates) for row in evaluation.modules]
+    assert rows == [("VCA", 4, 2, 50.0, 2), ("Hygiëne", 2, 1, 50.0, 1), ("Taal", 0, 0, None, 0)]
+    assert evaluation.certificates_issued == 4
+
+
+def test_attendance_is_present_over_marked_sessions_of_the_cohorts():
+    cohort = CohortFactory()
+    enrolment = EnrolmentFactory(cohort=cohort, status=S.STARTED)
+    statuses = [AttendanceStatus.PRESENT] * 5 + [AttendanceStatus.SICK, AttendanceStatus.ABSENT_WITHOUT_NOTICE]
+    statuses.append(AttendanceStatus.ABSENT_WITH_NOTICE)
+    for day, status in enumerate(statuses, start=1):
+        session = AttendanceSessionFactory(cohort=cohort, date=date(2026, 9, day))
+        AttendanceFactory(session=session, enrolment=enrolment, status=status)
+    AttendanceSessionFactory(cohort=cohort, date=date(2026, 9, 20))  # no mark: not counted
+    AttendanceFactory(status=AttendanceStatus.ABSENT_WITHOUT_NOTICE)  # another pilot
+
+    attendance = pilot_evaluation(pilots=[cohort.pilot]).attendance
+
+    assert (attendance.present, attendance.marked, attendance.percentage) == (5, 8, 62.5)
+    assert pilot_evaluation(pilots=[PilotFactory()]).attendance.percentage is None
+
+
+def test_followup_due_answered_and_still_working_per_moment():
+    cohort = CohortFactory()
+    outcomes = [OutcomeFactory(enrolment=_enrol(cohort, S.OUTFLOW)[0]) for _ in range(3)]
+    for outcome, working in zip(outcomes, [True, True, False], strict=True):
+        FollowUpFactory(
+            outcome=outcome, months=3, due_on=date(2027, 3, 1), answered_on=date(2027, 3, 2), still_working=working
+        )
+    FollowUpFactory(
+        outcome=outcomes[0], months=6, due_on=date(2027, 6, 1), answered_on=date(2027, 6, 1), still_working=True
+    )
+    FollowUpFactory(outcome=outcomes[1], months=6, due_on=date(2027, 6, 1))  # due, not answered
+    FollowUpFactory(outcome=outcomes[2], months=6, due_on=date(2027, 6, 2))  # not due yet
+    FollowUpFactory(months=3, due_on=date(2027, 3, 1), still_working=True)  # another pilot
+
+    followups = pilot_evaluation(pilots=[cohort.pilot], today=date(2027, 6, 1)).followups
+
+    assert [(row.months, row.due, row.answered, row.still_working) for row in followups] == [
+        (3, 3, 3, 2),
+        (6, 2, 1, 1),
+        (12, 0, 0, 0),
+    ]
+
+
+def test_median_days_from_the_start_to_the_first_confirmed_placement_and_to_outflow():
+    cohort = CohortFactory()
+    started = date(2026, 9, 1)
+    first, second, third, _without = _enrol(cohort, S.STARTED, 4, started_on=started)
+    PlacementFactory(enrolment=first, status=PlacementStatus.DECLINED, start_date=date(2026, 9, 2))  # not confirmed
+    PlacementFactory(enrolment=first, status=PlacementStatus.ENDED, start_date=date(2026, 9, 11))
+    PlacementFactory(enrolment=first, status=PlacementStatus.ACTIVE, start_date=date(2026, 11, 1))
+    PlacementFactory(enrolment=second, status=PlacementStatus.CONFIRMED, start_date=date(2026, 9, 21))
+    PlacementFactory(enrolment=third, status=PlacementStatus.ACTIVE, start_date=date(2026, 10, 1))
+    for end in (date(2026, 12, 1), date(2027, 1, 10)):
+        OutcomeFactory(enrolment=_enrol(cohort, S.OUTFLOW, started_on=started)[0], start_date=end)
+    OutcomeFactory(enrolment=_enrol(cohort, S.COMPLETED, started_on=started)[0], kind=OutcomeKind.VOLUNTEER)
+    OutcomeFactory(enrolment=_enrol(cohort, S.OUTFLOW, started_on=started)[0], start_date=None)  # no date
+
+    evaluation = pilot_evaluation(pilots=[cohort.pilot])
+
+    # Placements 10, 20 and 30 days after the start; outflow 91 and 131 days after it.
+    assert (evaluation.days_to_placement.days, evaluation.days_to_placement.count) == (20.0, 3)
+    assert (evaluation.days_to_outflow.days, evaluation.days_to_outflow.count) == (111.0, 2)
+    nothing = pilot_evaluation(pilots=[PilotFactory()])
+    assert (nothing.days_to_placement.days, nothing.days_to_outflow.count) == (None, 0)
+
+
+def test_public_figures_hide_the_small_counts_of_the_new_figures(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 3
+    cohort = CohortFactory()
+    module = CohortModuleFactory(cohort=cohort, name="VCA", is_unit_certificate=True, certificate_name="VCA")
+    session = AttendanceSessionFactory(cohort=cohort)
+    enrolments = _enrol(cohort, S.STARTED, 3)
+    for i, enrolment in enumerate(enrolments):
+        CandidateBarrierFactory(candidate=enrolment.candidate, kind=BarrierKind.CHILDCARE)
+        _result(enrolment, module, ModuleResultStatus.PASSED if i == 0 else ModuleResultStatus.NOT_PASSED)
+        AttendanceFactory(session=session, enrolment=enrolment)
+        PlacementFactory(enrolment=enrolment, status=PlacementStatus.ACTIVE, start_date=date(2026, 9, 10))
+    CandidateBarrierFactory(candidate=enrolments[0].candidate, kind=BarrierKind.DEBTS)
+    _certificate(enrolments[0], module)
+    outcome = OutcomeFactory(enrolment=_enrol(cohort, S.OUTFLOW)[0])
+    FollowUpFactory(outcome=outcome, due_on=date(2027, 3, 1), answered_on=date(2027, 3, 1), still_working=True)
+    raw = pilot_evaluation(pilots=[cohort.pilot], today=date(2027, 6, 1))
+
+    shown = public_figures(raw)
+
+    assert {row.kind: row.count for row in raw.barriers}[BarrierKind.DEBTS] == 1
+    barriers = {row.kind: row.count for row in shown.barriers}
+    assert (barriers[BarrierKind.CHILDCARE], barriers[BarrierKind.DEBTS], barriers[BarrierKind.HEALTH]) == (3, None, 0)
+    vca = shown.modules[0]
+    assert (raw.modules[0].rate, raw.modules[0].certificates, raw.certificates_issued) == (33.3, 1, 1)
+    assert (vca.results, vca.passed, vca.rate, vca.certificates, shown.certificates_issued) == (
+        3,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (shown.attendance.present, shown.attendance.marked, shown.attendance.percentage) == (3, 3, 100.0)
+    assert next((row.due, row.answered, row.still_working) for row in raw.followups) == (1, 1, 1)
+    assert next((row.due, row.answered, row.still_working) for row in shown.followups) == (None, None, None)
+    assert (shown.days_to_placement.days, shown.days_to_placement.count) == (9.0, 3)
+    assert raw.days_to_outflow.count == 1 and raw.days_to_outflow.days is not None
+    assert (shown.days_to_outflow.days, shown.days_to_outflow.count) == (None, None)
+
+
 def _cohort_of(size: int):
     cohort = CohortFactory()
     host = EmployerFactory()
     SeatOfferFactory(employer=host, cohort=cohort, places=size)
+    module = CohortModuleFactory(cohort=cohort, name="VCA", is_unit_certificate=True, certificate_name="VCA")
+    session = AttendanceSessionFactory(cohort=cohort, cohort_module=module)
     statuses = [S.REGISTERED, S.RESERVE, S.STARTED, S.COMPLETED, S.OUTFLOW]
     for i in range(size):
         status = statuses[i % len(statuses)]
         enrolment = EnrolmentFactory(cohort=cohort, status=status)
         EnrolmentTransition.objects.create(enrolment=enrolment, to_status=S.SCREENED, at=timezone.now())
         if status == S.OUTFLOW:
-            OutcomeFactory(enrolment=enrolment, kind=OutcomeKind.CONTRACT_AT_HOST, employer=host)
+            outcome = OutcomeFactory(enrolment=enrolment, kind=OutcomeKind.CONTRACT_AT_HOST, employer=host)
+            FollowUpFactory(outcome=outcome, answered_on=date(2027, 3, 2), still_working=True)
         if status == S.STARTED:
-            PlacementFactory(enrolment=enrolment, employer=host, status=PlacementStatus.ACTIVE)
+            PlacementFactory(
+                enrolment=enrolment, employer=host, status=PlacementStatus.ACTIVE, start_date=date(2026, 9, 15)
+            )
+        if status in {S.STARTED, S.COMPLETED, S.OUTFLOW}:
+            CandidateBarrierFactory(candidate=enrolment.candidate, kind=BarrierKind.CHILDCARE)
+            AttendanceFactory(session=session, enrolment=enrolment)
+            ModuleResult.objects.create(
+                enrolment=enrolment, cohort_module=module, status=ModuleResultStatus.PASSED, date=date(2026, 10, 1)
+            )
+            Certificate.objects.create(
+                enrolment=enrolment, cohort_module=module, name="VCA", issued_on=date(2026, 10, 1)
+            )
     return cohort
 
 
@@ -251,17 +455,24 @@ def test_the_number_of_queries_does_not_grow_with_the_candidates(size, django_as
     cohort = _cohort_of(size)
     pilot = Pilot.objects.get(pk=cohort.pilot_id)
 
-    with django_assert_max_num_queries(5):
+    # Eleven: the cohorts, the funnel, outflow by kind, dropout by reason, the employers, barriers, module
+    # results, certificates, attendance, follow-up and the days to placement and outflow; one query each.
+    with django_assert_max_num_queries(11):
         evaluation = public_figures(pilot_evaluation(pilots=[pilot]))
 
-    assert pilot_evaluation(pilots=[pilot]).total.stage("applied").count == size
+    raw = pilot_evaluation(pilots=[pilot])
+    assert raw.total.stage("applied").count == size
     assert evaluation.employers[0].offered == size
+    started = raw.total.stage("started").count
+    assert {row.kind: row.count for row in raw.barriers}[BarrierKind.CHILDCARE] == started
+    assert (raw.modules[0].results, raw.modules[0].certificates, raw.attendance.marked) == (started,) * 3
 
 
 def test_every_figure_has_a_written_definition():
     keys = {*FUNNEL_STAGES, "funnel_rate", "outflow_to_work", "target_status", "outflow_by_kind"}
     keys |= {"dropout_by_reason", "employer_offered", "employer_proposed", "employer_confirmed"}
-    keys |= {"employer_contracts", "cohorts", "period", "suppressed"}
+    keys |= {"employer_contracts", "cohorts", "period", "suppressed", "barriers", "modules", "module_certificates"}
+    keys |= {"attendance", "followup", "days_to_placement", "days_to_outflow"}
     assert keys <= set(DEFINITIONS)
     assert all(str(text) for text in DEFINITIONS.values())
 

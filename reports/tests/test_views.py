@@ -1,0 +1,194 @@
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from candidates.models import EnrolmentStatus
+from candidates.tests.factories import EnrolmentFactory, OutcomeFactory
+from pilots.tests.factories import CohortFactory, PilotFactory
+
+pytestmark = pytest.mark.django_db
+
+S = EnrolmentStatus
+
+
+@pytest.fixture
+def pilot(organisation):
+    return PilotFactory(lead_organisation=organisation, region=organisation.region)
+
+
+def _url(pilot, **params):
+    url = reverse("reports:dashboard", args=[pilot.slug])
+    if params:
+        url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
+    return url
+
+
+def _enrol(cohort, status, n):
+    for _ in range(n):
+        enrolment = EnrolmentFactory(cohort=cohort, status=status)
+        if status == S.OUTFLOW:
+            OutcomeFactory(enrolment=enrolment)
+
+
+def _section(content: str, title_id: str) -> str:
+    match = re.search(rf'<section[^>]*aria-labelledby="{title_id}".*?</section>', content, re.S)
+    assert match, title_id
+    return match.group(0)
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _rows(section: str) -> list[list[str]]:
+    """The cells of each body row of the section's table, as text."""
+    body = re.search(r"<tbody>(.*?)</tbody>", section, re.S)
+    if body is None:  # the empty state: no table
+        return []
+    return [
+        [_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    ]
+
+
+def test_the_funnel_shows_the_counts_and_rates_of_a_hand_built_cohort(client, coordinator, pilot):
+    cohort = CohortFactory(pilot=pilot)
+    _enrol(cohort, S.REGISTERED, 7)
+    _enrol(cohort, S.RESERVE, 5)
+    _enrol(cohort, S.SELECTED, 6)
+    _enrol(cohort, S.STARTED, 5)
+    _enrol(cohort, S.COMPLETED, 5)
+    _enrol(cohort, S.OUTFLOW, 8)
+    client.force_login(coordinator)
+
+    response = client.get(_url(pilot))
+
+    assert response.status_code == 200
+    rows = _rows(_section(response.content.decode(), "funnel-title"))
+    # Count and rate in Dutch format; the first stage has no rate.
+    assert [row[1:3] for row in rows] == [
+        ["36", "–"],
+        ["29", "80,6%"],
+        ["24", "82,8%"],
+        ["18", "75,0%"],
+        ["13", "72,2%"],
+        ["8", "44,4%"],
+    ]
+    assert response.content.decode().count("<meter") == 6
+
+
+def test_a_small_count_is_shown_as_below_the_threshold_never_as_the_number(client, coordinator, pilot, settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory(pilot=pilot, name="Kleine groep")
+    _enrol(cohort, S.REGISTERED, 3)
+    client.force_login(coordinator)
+
+    content = client.get(_url(pilot)).content.decode()
+
+    applied = _rows(_section(content, "funnel-title"))[0]
+    assert applied[1].startswith("< 5")
+    assert "3" not in applied[1]
+    assert applied[2] == "–"
+    cohort_row = _rows(_section(content, "cohorts-title"))[0]
+    assert cohort_row[0] == "Kleine groep"
+    assert cohort_row[2].startswith("< 5")
+    assert not any(cell == "3" or cell.startswith("3 ") for cell in cohort_row)
+
+
+def test_the_period_narrows_the_cohorts(client, coordinator, pilot):
+    CohortFactory(pilot=pilot, name="Voorjaar", start_date=date(2026, 3, 2), end_date=date(2026, 6, 30))
+    CohortFactory(pilot=pilot, name="Najaar", start_date=date(2026, 9, 1))
+    client.force_login(coordinator)
+
+    def cohorts(**params):
+        response = client.get(_url(pilot, **params))
+        assert response.status_code == 200
+        return [row[0] for row in _rows(_section(response.content.decode(), "cohorts-title"))]
+
+    assert cohorts() == ["Voorjaar", "Najaar"]
+    assert cohorts(van="2026-06-01") == ["Najaar"]
+    assert cohorts(tot="2026-03-02") == ["Voorjaar"]
+    assert cohorts(van="2026-03-03", tot="2026-08-31") == []
+
+
+@pytest.mark.parametrize(
+    "params", [{"van": "2026-13-45"}, {"tot": "gisteren"}, {"van": "2026-09-02", "tot": "2026-09-01"}]
+)
+def test_a_bad_period_gives_a_message_and_the_page(client, coordinator, pilot, params):
+    CohortFactory(pilot=pilot, name="Najaar", start_date=date(2026, 9, 1))
+    client.force_login(coordinator)
+
+    response = client.get(_url(pilot, **params))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors
+    content = response.content.decode()
+    for message in (message for messages in form.errors.values() for message in messages):
+        assert message in unescape(content)
+    assert 'role="alert"' in content
+    # The figures fall back to every cohort.
+    assert [row[0] for row in _rows(_section(content, "cohorts-title"))] == ["Najaar"]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "adviser", "administrator"])
+def test_the_readers_of_the_pilot_see_the_dashboard(client, user_for_role, pilot, role):
+    client.force_login(user_for_role(role))
+
+    response = client.get(_url(pilot))
+
+    assert response.status_code == 200
+    assert "reports/dashboard.html" in [template.name for template in response.templates]
+
+
+def test_a_pilot_of_another_region_is_not_found(client, coordinator):
+    other = PilotFactory()
+    client.force_login(coordinator)
+
+    assert client.get(_url(other)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["employer_contact", "training_partner"])
+def test_employer_contacts_and_training_partners_are_refused(client, user_for_role, pilot, role):
+    client.force_login(user_for_role(role))
+
+    assert client.get(_url(pilot)).status_code == 403
+
+
+def test_anonymous_visitors_go_to_the_login_page(client, pilot):
+    url = _url(pilot)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse(settings.LOGIN_URL))
+
+
+def test_the_number_of_queries_does_not_grow_with_the_enrolments(client, coordinator, pilot):
+    client.force_login(coordinator)
+    few, many = CohortFactory(pilot=pilot), CohortFactory(pilot=PilotFactory(lead_organisation=pilot.lead_organisation))
+    _enrol(few, S.STARTED, 3)
+    _enrol(few, S.OUTFLOW, 2)
+    _enrol(many, S.STARTED, 18)
+    _enrol(many, S.OUTFLOW, 12)
+
+    def queries(target):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(_url(target)).status_code == 200
+        return len(context.captured_queries)
+
+    assert queries(few.pilot) == queries(many.pilot)
+
+
+def test_the_pilot_page_links_to_the_evaluation(client, coordinator, pilot):
+    client.force_login(coordinator)
+
+    content = client.get(pilot.get_absolute_url()).content.decode()
+
+    assert f'href="{_url(pilot)}"' in content
