@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from candidates.models import EnrolmentStatus
-from candidates.tests.factories import EnrolmentFactory, OutcomeFactory
+from candidates.models import BarrierKind, EnrolmentStatus
+from candidates.tests.factories import CandidateBarrierFactory, EnrolmentFactory, OutcomeFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,27 @@ def test_a_small_count_is_shown_as_below_the_threshold_never_as_the_number(clien
     assert cohort_row[0] == "Kleine groep"
     assert cohort_row[2].startswith("< 5")
     assert not any(cell == "3" or cell.startswith("3 ") for cell in cohort_row)
+
+
+def test_the_barriers_met_are_shown_per_kind_and_a_small_count_is_hidden(client, coordinator, pilot, settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory(pilot=pilot)
+    started = [EnrolmentFactory(cohort=cohort, status=S.STARTED) for _ in range(6)]
+    for enrolment in started:
+        CandidateBarrierFactory(candidate=enrolment.candidate, kind=BarrierKind.CHILDCARE)
+    for enrolment in started[:2]:
+        CandidateBarrierFactory(candidate=enrolment.candidate, kind=BarrierKind.TRANSPORT)
+    client.force_login(coordinator)
+
+    content = client.get(_url(pilot)).content.decode()
+
+    rows = {row[0]: row[1] for row in _rows(_section(content, "barriers-title"))}
+    assert len(rows) == len(BarrierKind)
+    with translation.override(settings.LANGUAGE_CODE):
+        childcare, transport = str(BarrierKind.CHILDCARE.label), str(BarrierKind.TRANSPORT.label)
+    assert rows[childcare] == "6"
+    assert rows[transport].startswith("< 5")
+    assert "2" not in rows[transport]
 
 
 def test_the_period_narrows_the_cohorts(client, coordinator, pilot):
