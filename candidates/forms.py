@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Organisation, OrganisationKind
 
+from .importing import COLUMNS as IMPORT_COLUMNS
 from .importing import ImportFileError, max_import_bytes, parse_table
 from .models import (
     SCORE_FIELDS,
@@ -188,24 +189,9 @@ class CandidateImportRowForm(CandidateCleaningMixin, forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = [
-            "first_name",
-            "last_name_prefix",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "postcode",
-            "city",
-            "benefit_type",
-            "is_status_holder",
-            "education_level",
-            "referral_source",
-            "speaking_level",
-            "listening_level",
-            "reading_level",
-            "writing_level",
-        ]
+        # The template's columns, so a column added to the import is validated like registration does;
+        # the referral source is set by the parser for every row.
+        fields = [*(column.field for column in IMPORT_COLUMNS), "referral_source"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
