@@ -118,6 +118,9 @@ class Candidate(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Set when the person's data was erased (on request or after the retention period); the row stays so that
+    # the evaluation figures keep counting the group.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("candidate")
