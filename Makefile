@@ -82,6 +82,7 @@ beat: setup
 
 bench: setup
 	$(BIN)/python -m pytest benchmarks -p no:xdist $(PYTEST_ARGS)
+	$(BIN)/python -m benchmarks.report_job
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    HistoryAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
     TransitionActionForm,
@@ -16,6 +17,7 @@ from core.admin import (
     model_field_names,
     posted_action_value,
     refusal_of,
+    register_history,
     transition_action,
 )
 from pilots.models import CohortClass
@@ -91,7 +93,7 @@ class CandidateEnrolmentInline(ReadOnlyTabularInline):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(HistoryAdmin):
     list_display = ("full_name", "email", "phone", "postcode", "city", "referral_source", "adviser", "has_consent")
     list_filter = ("referral_source", "benefit_type", "is_status_holder", "consent_given_at", "referring_organisation")
     list_select_related = ("adviser",)
@@ -137,7 +139,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CandidateBarrier)
-class CandidateBarrierAdmin(admin.ModelAdmin):
+class CandidateBarrierAdmin(HistoryAdmin):
     list_display = ("kind", "candidate", "resolved", "note")
     list_filter = ("kind", "resolved")
     list_select_related = ("candidate",)
@@ -218,7 +220,7 @@ def _move_enrolment(enrolment: Enrolment, status: str, request) -> None:
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(HistoryAdmin):
     """Enrolments are added through enrolment_create and move only through enrolment_transition.
 
     On the change page only the class is editable; the life-cycle fields change with the actions.
@@ -332,7 +334,7 @@ class OutcomeAdminForm(forms.ModelForm):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(HistoryAdmin):
     """Outcomes are written through outcome_record, which also takes the enrolment to outflow."""
 
     form = OutcomeAdminForm
@@ -366,7 +368,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScreeningAppointment)
-class ScreeningAppointmentAdmin(admin.ModelAdmin):
+class ScreeningAppointmentAdmin(HistoryAdmin):
     list_display = ["enrolment", "starts_at", "location", "adviser", "status"]
     list_filter = ["status", "enrolment__cohort__pilot"]
     list_select_related = ["enrolment__candidate", "enrolment__cohort__pilot", "adviser"]
@@ -378,7 +380,7 @@ class ScreeningAppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ScreeningAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Screenings are recorded by advisers in the portal; the administration only reads them."""
 
     list_display = ["enrolment", "screened_on", "adviser", "total_score", "recommendation"]
@@ -389,7 +391,7 @@ class ScreeningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NoteAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["candidate", "author", "created_at"]
     list_select_related = ["candidate", "author"]
     search_fields = ["candidate__first_name", "candidate__last_name", "text"]
@@ -470,7 +472,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CoachingNote)
-class CoachingNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CoachingNoteAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ("enrolment", "author", "coach_kind", "visibility", "created_at")
     list_filter = ("coach_kind", "visibility", "enrolment__cohort__pilot")
     list_select_related = (*_ENROLMENT_PATHS, "author")
@@ -512,3 +514,7 @@ class FollowUpDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("adviser",)
     search_fields = ("adviser__username", "adviser__first_name", "adviser__last_name")
     date_hierarchy = "week_start"
+
+
+# Every saved version of the audited models, read-only.
+register_history(Candidate, CandidateBarrier, Enrolment, Outcome, ScreeningAppointment, Screening, Note, CoachingNote)

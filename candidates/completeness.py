@@ -8,6 +8,7 @@ per cohort.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Candidate
@@ -16,7 +17,7 @@ from .models import Candidate
 @dataclass(frozen=True)
 class Requirement:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation
     fields: tuple[str, ...]  # any one filled in satisfies the requirement
 
     def is_met(self, candidate: Candidate) -> bool:

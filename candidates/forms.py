@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ModelMultipleChoiceField
 from pilots.models import Organisation, OrganisationKind
 
 from .importing import COLUMNS as IMPORT_COLUMNS
@@ -29,7 +30,7 @@ from .models import (
     Screening,
     Weekday,
 )
-from .validators import normalise_phone, normalise_postcode, validate_working_age
+from .validators import looks_like_bsn, normalise_phone, normalise_postcode, validate_working_age
 
 DEFAULT_CONSENT_PURPOSE = _("Taking part in the pre-training track and sharing with its partners")
 REFERRER_KINDS = [OrganisationKind.MUNICIPALITY, OrganisationKind.UWV, OrganisationKind.WSP]
@@ -309,11 +310,12 @@ class TransitionForm(forms.Form):
 class PromoteForm(forms.Form):
     """Promote the first reserve; a stale interest must be reconfirmed in the same step."""
 
-    enrolment = forms.IntegerField(widget=forms.HiddenInput)
+    # Bounded like the ids it names, so that no posted number is too large to compare or store.
+    enrolment = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     interest_reconfirmed = forms.BooleanField(label=_("Interest reconfirmed today"), required=False)
 
 
-class EnrolmentChoiceField(forms.ModelMultipleChoiceField):
+class EnrolmentChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.candidate.full_name} ({obj.get_status_display()})"
 
@@ -427,8 +429,50 @@ class CandidateIntakeForm(CandidateForm):
                 self.fields[name].disabled = True
             self.fields["consent"].help_text = _("Consent was recorded before and stays recorded.")
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.anonymised_at is not None:
+            # The person's data was erased: writing it again would undo the erasure.
+            raise forms.ValidationError(
+                _("The data of this candidate has been erased; it can no longer be changed or added to."),
+                code="anonymised",
+            )
+        return cleaned
 
-class NoteForm(forms.Form):
+
+class BsnWarningMixin:
+    """A note that seems to hold a citizen service number (BSN) is sent back once, asking to remove it.
+
+    The portal keeps no BSN. Nine digits that pass the eleven-test are often something else (a client number),
+    so the writer can tick that it is not a BSN and save after all.
+    """
+
+    bsn_numbers: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        self.bsn_numbers = looks_like_bsn(cleaned.get("text") or "")
+        if self.bsn_numbers and not cleaned.get("not_a_bsn"):
+            self.add_error(
+                "text",
+                forms.ValidationError(
+                    _(
+                        "%(numbers)s looks like a citizen service number (BSN). The portal keeps no BSN: remove it, "
+                        "or tick below that it is not a BSN."
+                    ),
+                    code="bsn",
+                    params={"numbers": ", ".join(self.bsn_numbers)},
+                ),
+            )
+        return cleaned
+
+
+def _not_a_bsn_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("This number is not a BSN, save the note anyway"), required=False)
+
+
+class NoteForm(BsnWarningMixin, forms.Form):
+    not_a_bsn = _not_a_bsn_field()
     text = forms.CharField(
         label=_("New note"),
         max_length=5000,
@@ -447,7 +491,7 @@ class CaseloadAdviserForm(forms.Form):
         self.fields["from_adviser"].queryset = advisers
 
 
-class CandidateChoiceField(forms.ModelMultipleChoiceField):
+class CandidateChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         if obj.date_of_birth:
             return f"{obj.full_name} ({date_format(obj.date_of_birth, 'SHORT_DATE_FORMAT')})"
@@ -506,8 +550,10 @@ def _not_in_future(day: datetime.date | None, message) -> datetime.date | None:
 TEAM_COACH_KINDS = (CoachKind.JOB_COACH, CoachKind.WORK_COACH, CoachKind.TRAINER)
 
 
-class CoachingNoteForm(forms.Form):
+class CoachingNoteForm(BsnWarningMixin, forms.Form):
     """A coaching note. Advisers get neither choice: their notes are written as adviser and shared."""
+
+    not_a_bsn = _not_a_bsn_field()
 
     coach_kind = forms.ChoiceField(label=_("Written as"))
     visibility = forms.ChoiceField(
@@ -600,6 +646,8 @@ EvaluationGoalFormSet = forms.formset_factory(
     extra=EVALUATION_GOAL_ROWS,
     max_num=EVALUATION_GOAL_ROWS,
     validate_max=True,
+    # A tampered form count builds no more forms than the page has rows.
+    absolute_max=EVALUATION_GOAL_ROWS,
 )
 
 

@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from core.audit import history_user
 from core.models import TimeStampedModel
 from core.statemachine import Lifecycle
 
@@ -122,6 +124,8 @@ class Candidate(TimeStampedModel):
     # the evaluation figures keep counting the group.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
@@ -193,6 +197,8 @@ class CandidateBarrier(TimeStampedModel):
     kind = models.CharField(_("barrier"), max_length=32, choices=BarrierKind.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
     resolved = models.BooleanField(_("resolved"), default=False)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("barrier")
@@ -286,6 +292,8 @@ class Enrolment(TimeStampedModel):
     interest_confirmed_on = models.DateField(
         _("interest last confirmed on"), null=True, blank=True, help_text=_("Reserves reconfirm their interest.")
     )
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -407,6 +415,8 @@ class Outcome(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
@@ -461,6 +471,8 @@ class ScreeningAppointment(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("screening appointment")
@@ -520,6 +532,9 @@ class Screening(TimeStampedModel):
         verbose_name=_("combined score"),
     )
 
+    # The combined score is computed by the database from the four scores the history keeps.
+    history = HistoricalRecords(excluded_fields=["total_score"], get_user=history_user)
+
     class Meta:
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
@@ -553,6 +568,8 @@ class Note(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
     text = models.TextField(_("note"))
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("note")
@@ -814,6 +831,8 @@ class CoachingNote(TimeStampedModel):
         _("visible to"), max_length=32, choices=NoteVisibility.choices, default=NoteVisibility.COACHING_TEAM
     )
     text = models.TextField(_("note"))
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("coaching note")

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.audit import records_history_user
 from core.models import User
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
@@ -58,7 +59,7 @@ from .models import (
     OutcomeKind,
 )
 from .progress_selectors import TRACK_STATUSES, cohort_rhythm, followups_for_digest, on_track, week_monday
-from .services import enrolment_transition, outcome_record
+from .services import enrolment_transition, outcome_record, refuse_if_anonymised
 
 logger = logging.getLogger(__name__)
 
@@ -369,12 +370,14 @@ def certificate_record(
 COACHING_NOTE_WRITER_ROLES = frozenset({Role.TRAINING_PARTNER, Role.ADVISER, Role.ADMINISTRATOR})
 
 
+@records_history_user
 @transaction.atomic
 def coaching_note_add(
     *, enrolment: Enrolment, by_user: User, text: str, coach_kind: str, visibility: str | None = None
 ) -> CoachingNote:
     """Add a coaching note. Without a visibility it stays within the coaching team; an adviser's note is always
     shared with the adviser (an adviser cannot write a note only the coaching team reads)."""
+    refuse_if_anonymised(enrolment.candidate)
     role = by_user.role
     if role not in COACHING_NOTE_WRITER_ROLES:
         raise TransitionNotAllowed(_("Only the coaching team and the advisers write coaching notes."))

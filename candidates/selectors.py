@@ -343,6 +343,7 @@ TIMELINE_ICONS = {
     "placement": "building",
     "adviser": "people",
     "note": "chat-left-text",
+    "change": "pencil-square",
 }
 _TIMELINE_RANK = {kind: rank for rank, kind in enumerate(TIMELINE_ICONS)}
 
@@ -466,6 +467,115 @@ def _adviser_events(changes) -> list[TimelineEvent]:
     return events
 
 
+# Per audited model, the fields whose change the timeline does not list from the history: bookkeeping, and
+# what another event already tells (a status change, a hand-over, an answer of the employer).
+_UNTOLD_FIELDS = frozenset({"id", "created_at", "updated_at"})
+_UNTOLD_CANDIDATE_FIELDS = _UNTOLD_FIELDS | {"adviser", "consent_recorded_by", "anonymised_at"}
+_UNTOLD_ENROLMENT_FIELDS = _UNTOLD_FIELDS | {
+    "candidate",
+    "cohort",
+    "status",
+    "status_changed_at",
+    "started_on",
+    "ended_on",
+    "dropout_reason",
+    "reserve_position",
+    "interest_confirmed_on",
+}
+_UNTOLD_OUTCOME_FIELDS = _UNTOLD_FIELDS | {"enrolment", "recorded_by"}
+_UNTOLD_PLACEMENT_FIELDS = _UNTOLD_FIELDS | {
+    "enrolment",
+    "employer",
+    "proposed_by",
+    "status",
+    "status_changed_at",
+    "notified_at",
+    "reminder_sent_at",
+    "answered_at",
+    "answered_by",
+    "answer_note",
+    "decline_reason",
+    "end_reason",
+    "ended_on",
+}
+
+
+def _changed_fields(model, previous, current, untold: frozenset[str]) -> list[str]:
+    """The labels of the fields that differ between two saved versions, in the model's order."""
+    return [
+        str(field.verbose_name)
+        for field in model._meta.concrete_fields
+        if field.name not in untold
+        and not field.generated
+        and getattr(previous, field.attname) != getattr(current, field.attname)
+    ]
+
+
+def _change_events(model, records, untold: frozenset[str], title) -> list[TimelineEvent]:
+    """An event for each saved change of an audited row, naming the fields that changed, never their values.
+
+    `records` are the row's history versions; `title(record, fields)` says what changed. Creating a row is
+    told by its own event, so only changes count; a save that changed only untold fields adds nothing.
+    """
+    events = []
+    previous_by_object: dict[int, object] = {}
+    for record in sorted(records, key=lambda record: (record.history_date, record.history_id)):
+        previous = previous_by_object.get(record.id)
+        previous_by_object[record.id] = record
+        if previous is None or record.history_type != "~":
+            continue
+        fields = _changed_fields(model, previous, record, untold)
+        if fields:
+            events.append(
+                TimelineEvent(
+                    at=record.history_date,
+                    kind="change",
+                    title=title(record, ", ".join(fields)),
+                    by=record.history_user,
+                )
+            )
+    return events
+
+
+def _history_events(*, candidate: Candidate, enrolments, placements) -> list[TimelineEvent]:
+    """What the history tables hold beyond the other events: edits of the person's details, of an enrolment,
+    an outcome or a placement. One query per table, whatever the number of changes."""
+    events = _change_events(
+        Candidate,
+        Candidate.history.filter(id=candidate.pk).select_related("history_user"),
+        _UNTOLD_CANDIDATE_FIELDS,
+        lambda record, fields: _("Details changed: %(fields)s") % {"fields": fields},
+    )
+    events += _change_events(
+        Enrolment,
+        Enrolment.history.filter(id__in=enrolments.values("pk")).select_related("history_user", "cohort"),
+        _UNTOLD_ENROLMENT_FIELDS,
+        lambda record, fields: _("%(cohort)s: changed %(fields)s") % {"cohort": record.cohort.name, "fields": fields},
+    )
+    events += _change_events(
+        Outcome,
+        Outcome.history.filter(enrolment_id__in=enrolments.values("pk")).select_related(
+            "history_user", "enrolment__cohort"
+        ),
+        _UNTOLD_OUTCOME_FIELDS,
+        lambda record, fields: (
+            _("Outcome for %(cohort)s changed: %(fields)s") % {"cohort": record.enrolment.cohort.name, "fields": fields}
+        ),
+    )
+    events += _change_events(
+        Placement,
+        Placement.history.filter(id__in=placements.values("pk")).select_related(
+            "history_user", "employer__organisation"
+        ),
+        _UNTOLD_PLACEMENT_FIELDS,
+        lambda record, fields: (
+            _("Placement at %(employer)s changed: %(fields)s")
+            % {"employer": record.employer.organisation.name, "fields": fields}
+        ),
+    )
+    return events
+
+
 def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
     """Everything that happened to a candidate, newest first, in a fixed number of queries.
 
@@ -535,4 +645,5 @@ def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent
             TimelineEvent(at=note.created_at, kind="note", title=_("Note"), detail=note.text, by=note.author)
             for note in Note.objects.filter(candidate=candidate).select_related("author")
         ]
+    events += _history_events(candidate=candidate, enrolments=enrolments, placements=placements)
     return sorted(events, key=lambda event: (event.at, _TIMELINE_RANK.get(event.kind, 0)), reverse=True)

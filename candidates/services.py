@@ -6,7 +6,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.audit import records_history_user
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort
 
@@ -40,6 +42,7 @@ class CohortFull(TransitionNotAllowed):
     """Selecting one more candidate would exceed the cohort's seats."""
 
 
+@records_history_user
 @transaction.atomic
 def enrolment_create(*, candidate: Candidate, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
     """Register a candidate for a cohort; the first history row records where it started."""
@@ -62,6 +65,7 @@ def seats_taken(*, cohort: Cohort) -> int:
     return cohort.enrolments.filter(status__in=SEAT_HOLDING_STATUSES).count()
 
 
+@records_history_user
 @transaction.atomic
 def enrolment_transition(
     *,
@@ -129,6 +133,7 @@ def enrolment_transition(
     return locked
 
 
+@records_history_user
 @transaction.atomic
 def outcome_record(*, enrolment: Enrolment, by_user, **fields) -> Outcome:
     """Record (or correct) where the enrolment led and move it to outflow when it is not there yet."""
@@ -149,11 +154,12 @@ def _apply_barriers(candidate: Candidate, kinds) -> None:
     kinds = set(kinds)
     candidate.barriers.exclude(kind__in=kinds).delete()
     existing = set(candidate.barriers.values_list("kind", flat=True))
-    CandidateBarrier.objects.bulk_create(
-        [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(kinds - existing)]
+    bulk_create_with_history(
+        [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(kinds - existing)], CandidateBarrier
     )
 
 
+@records_history_user
 @transaction.atomic
 def candidate_register(
     *, by_user, data: dict, barriers=(), cohort: Cohort | None = None, consent_purpose: str = ""
@@ -174,8 +180,21 @@ def candidate_register(
     return candidate
 
 
+class CandidateAnonymised(TransitionNotAllowed):
+    """The candidate's data was erased; nothing about them can be changed or added any more."""
+
+
+def refuse_if_anonymised(candidate: Candidate) -> None:
+    if candidate.anonymised_at is not None:
+        raise CandidateAnonymised(
+            _("The data of this candidate has been erased; it can no longer be changed or added to.")
+        )
+
+
+@records_history_user
 @transaction.atomic
 def candidate_update(*, candidate: Candidate, by_user, data: dict, barriers=None) -> Candidate:
+    refuse_if_anonymised(candidate)
     for name, value in data.items():
         setattr(candidate, name, value)
     if candidate.consent_given_at is None and data.get("consent_purpose"):
@@ -187,6 +206,7 @@ def candidate_update(*, candidate: Candidate, by_user, data: dict, barriers=None
     return candidate
 
 
+@records_history_user
 @transaction.atomic
 def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -> CandidateImport:
     """Import the importable rows of a parsed table in one transaction, all enrolled as registered.
@@ -217,11 +237,12 @@ def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -
         candidate.save()
         created.append(candidate)
     record.candidates.set(created)
-    enrolments = Enrolment.objects.bulk_create(
+    enrolments = bulk_create_with_history(
         [
             Enrolment(candidate=c, cohort=cohort, status=EnrolmentStatus.REGISTERED, status_changed_at=now)
             for c in created
-        ]
+        ],
+        Enrolment,
     )
     EnrolmentTransition.objects.bulk_create(
         [
@@ -239,6 +260,7 @@ def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -
     return record
 
 
+@records_history_user
 @transaction.atomic
 def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, by_user, duration_minutes: int = 45):
     """Plan a screening conversation; a registered enrolment moves to 'screening planned'."""
@@ -259,6 +281,7 @@ def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, b
     return appointment
 
 
+@records_history_user
 @transaction.atomic
 def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores) -> Screening:
     """Record a screening; the enrolment becomes 'screened' and planned appointments 'held'."""
@@ -271,16 +294,21 @@ def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores
     if barriers_met:
         candidate = enrolment.candidate
         existing = set(candidate.barriers.values_list("kind", flat=True))
-        CandidateBarrier.objects.bulk_create(
-            [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(set(barriers_met) - existing)]
+        bulk_create_with_history(
+            [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(set(barriers_met) - existing)],
+            CandidateBarrier,
         )
-    enrolment.appointments.filter(status=AppointmentStatus.PLANNED).update(status=AppointmentStatus.HELD)
+    # One save per appointment (a handful at most), so that each change is kept in the history.
+    for appointment in enrolment.appointments.filter(status=AppointmentStatus.PLANNED):
+        appointment.status = AppointmentStatus.HELD
+        appointment.save(update_fields=["status"])
     if enrolment.status != EnrolmentStatus.SCREENED:
         enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.SCREENED, by_user=by_user)
     screening.refresh_from_db()  # the combined score is computed by the database
     return screening
 
 
+@records_history_user
 @transaction.atomic
 def reserve_promote(*, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
     """Select the first candidate of the cohort's reserve list into a free seat."""
@@ -300,14 +328,20 @@ def reserve_promote(*, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
 
 def _close_reserve_gaps(cohort: Cohort) -> None:
     reserves = list(cohort.enrolments.filter(status=EnrolmentStatus.RESERVE).order_by("reserve_position"))
-    # Two passes: the unique (cohort, position) constraint must hold after every single update.
+    moving = [
+        (index, enrolment) for index, enrolment in enumerate(reserves, start=1) if enrolment.reserve_position != index
+    ]
+    # Two passes: the unique (cohort, position) constraint must hold after every single update. The parking
+    # pass is no change worth keeping; the second pass saves, so the history holds each new position once.
     offset = len(reserves) + 1000
-    for index, enrolment in enumerate(reserves, start=1):
+    for index, enrolment in moving:
         Enrolment.objects.filter(pk=enrolment.pk).update(reserve_position=offset + index)
-    for index, enrolment in enumerate(reserves, start=1):
-        Enrolment.objects.filter(pk=enrolment.pk).update(reserve_position=index)
+    for index, enrolment in moving:
+        enrolment.reserve_position = index
+        enrolment.save(update_fields=["reserve_position"])
 
 
+@records_history_user
 @transaction.atomic
 def interest_confirm(*, enrolment: Enrolment, by_user, on_date: date | None = None) -> Enrolment:
     """Record that a reserve still wants to take part (reserve lists go stale)."""
@@ -324,6 +358,7 @@ def interest_confirm(*, enrolment: Enrolment, by_user, on_date: date | None = No
     return enrolment
 
 
+@records_history_user
 @transaction.atomic
 def enrolments_carry_over(*, enrolments, to_cohort: Cohort, by_user) -> list[Enrolment]:
     """Carry candidates who were not selected or on reserve to another cohort, as registered."""
@@ -346,6 +381,7 @@ def enrolments_carry_over(*, enrolments, to_cohort: Cohort, by_user) -> list[Enr
     return carried
 
 
+@records_history_user
 @transaction.atomic
 def caseload_reassign(*, candidates, to_adviser, by_user, reason: str = "") -> int:
     """Hand candidates over to another adviser, each change kept for the timeline."""
@@ -365,19 +401,24 @@ def caseload_reassign(*, candidates, to_adviser, by_user, reason: str = "") -> i
             )
         )
     AdviserChange.objects.bulk_create(changes)
-    Candidate.objects.filter(pk__in=[change.candidate_id for change in changes]).update(
-        adviser=to_adviser, updated_at=now
-    )
+    # Fresh rows, so that the history keeps the candidates as they are, with only the adviser changed.
+    handed_over = list(Candidate.objects.filter(pk__in=[change.candidate_id for change in changes]))
+    for candidate in handed_over:
+        candidate.adviser, candidate.updated_at = to_adviser, now
+    bulk_update_with_history(handed_over, Candidate, ["adviser", "updated_at"])
     return len(changes)
 
 
+@records_history_user
 @transaction.atomic
 def note_add(*, candidate: Candidate, by_user, text: str) -> Note:
+    refuse_if_anonymised(candidate)
     if not text.strip():
         raise TransitionNotAllowed(_("A note cannot be empty."))
     return Note.objects.create(candidate=candidate, author=by_user, text=text.strip())
 
 
+@records_history_user
 @transaction.atomic
 def screening_cancel(*, appointment: ScreeningAppointment, by_user) -> ScreeningAppointment:
     """Cancel a planned screening appointment; without another one planned, the enrolment is registered again."""

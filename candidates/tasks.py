@@ -18,3 +18,14 @@ def send_followup_digests() -> int:
 def schedule_missing_followups() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): schedule the follow-ups of outcomes recorded without them."""
     return progress.followups_schedule_missing()
+
+
+@shared_task(name="candidates.tasks.anonymise_inactive_candidates")
+def anonymise_inactive_candidates() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): anonymise the candidates with no activity for RETENTION_MONTHS months.
+
+    A second run finds them anonymised already and does nothing.
+    """
+    from .privacy import anonymise_inactive
+
+    return len(anonymise_inactive())

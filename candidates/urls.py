@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, candidates, coaching, imports, outflow, screening, selection, start
+from .views import board, candidates, coaching, imports, outflow, privacy, screening, selection, start
 
 app_name = "candidates"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("<int:pk>/", candidates.candidate_detail, name="candidate-detail"),
     path("<int:pk>/wijzigen/", candidates.candidate_edit, name="candidate-edit"),
     path("<int:pk>/notitie/", candidates.candidate_note_add, name="note-add"),
+    # AVG (GDPR): access request and erasure
+    path("<int:pk>/inzage/", privacy.access_request, name="candidate-access"),
+    path("<int:pk>/inzage.json", privacy.access_request_json, name="candidate-access-json"),
+    path("<int:pk>/wissen/", privacy.erase, name="candidate-erase"),
     # imports
     path("import/", imports.import_upload, name="import-upload"),
     path("import/geschiedenis/", imports.import_history, name="import-history"),

@@ -65,3 +65,23 @@ def validate_working_age(born: date) -> None:
             % {"min": MIN_WORKING_AGE, "max": MAX_WORKING_AGE},
             code="not_working_age",
         )
+
+
+# Nine digits, optionally split into groups by single spaces, dots or dashes (123 456 789, 1234.56.789), and not
+# part of a longer number such as a phone number or an IBAN.
+_BSN_LIKE = re.compile(r"(?<![0-9])(?<![0-9][ .\-])[0-9](?:[ .\-]?[0-9]){8}(?![0-9])(?![ .\-][0-9])")
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def passes_bsn_eleven_test(digits: str) -> bool:
+    """The eleven-test of a citizen service number: the weighted sum (9 down to 2, and -1) divides by 11."""
+    if len(digits) != 9 or not digits.isascii() or not digits.isdigit() or digits == "000000000":
+        return False
+    return sum(int(digit) * weight for digit, weight in zip(digits, _BSN_WEIGHTS, strict=True)) % 11 == 0
+
+
+def looks_like_bsn(text: str) -> list[str]:
+    """The numbers in the text, as typed, that could be a citizen service number (BSN); the portal keeps none."""
+    return [
+        match.group() for match in _BSN_LIKE.finditer(text) if passes_bsn_eleven_test(re.sub(r"\D", "", match.group()))
+    ]

@@ -10,13 +10,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Model, TextChoices
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User, WorkerPing
+from .models import AuditEvent, User, WorkerPing
 from .roles import Role
 from .statemachine import TransitionNotAllowed
 
@@ -41,6 +44,53 @@ class ReadOnlyAdminMixin:
 class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """A model admin whose History page lists every saved version with who, when and what changed.
+
+    Showing an old version never turns the row back to it (SIMPLE_HISTORY_REVERT_DISABLED hides the
+    button; a posted form is refused here as well), because that would bypass the services.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoricalRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The history table of one audited model: every version ever saved, for administrators to read."""
+
+    list_display = ("history_date", "history_type", "object_label", "history_user", "history_change_reason")
+    list_filter = ("history_type", "history_date")
+    list_select_related = ("history_user",)
+    search_fields = ("id", "history_user__username")
+    search_help_text = _("Search by the object's number or the username of who changed it.")
+    date_hierarchy = "history_date"
+    ordering = ("-history_date", "-history_id")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("changes", *[field.name for field in self.model._meta.fields])
+
+    @admin.display(description=_("object"))
+    def object_label(self, obj) -> str:
+        return f"{capfirst(obj.instance_type._meta.verbose_name)} #{obj.id}"
+
+    @admin.display(description=_("what changed"))
+    def changes(self, obj) -> str:
+        previous = obj.prev_record
+        if previous is None:
+            return "–"
+        names = {field.name: field.verbose_name for field in obj.instance_type._meta.fields}
+        changed = obj.diff_against(previous, foreign_keys_are_objs=False).changed_fields
+        return ", ".join(str(names.get(name, name)) for name in changed) or "–"
+
+
+def register_history(*models: type[Model]) -> None:
+    """Show the history tables of these models read-only in the admin."""
+    for model in models:
+        admin.site.register(model.history.model, HistoricalRecordAdmin)
 
 
 def adopt(instance: Model, saved: Model) -> None:
@@ -180,3 +230,24 @@ class WorkerPingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("token", "answered_by")
     date_hierarchy = "created_at"
     readonly_fields = ("token", "created_at", "answered_at", "answered_by")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Logins, exports and downloads: written by core.audit.record_event, read here, never changed."""
+
+    list_display = ("at", "action", "username", "target_repr", "detail", "ip_address")
+    list_filter = ("action", "at")
+    search_fields = ("username", "target_repr", "detail", "ip_address")
+    date_hierarchy = "at"
+    readonly_fields = (
+        "at",
+        "action",
+        "user",
+        "username",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "detail",
+        "ip_address",
+    )

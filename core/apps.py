@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # Importing these connects their signal handlers: the login, logout and failed-login records, and
+        # remembering at login whether the user has a two-step device.
+        from . import audit, twofactor  # noqa: F401
         from .roles import sync_role_groups
 
         # Groups and their permissions follow the code after every migrate.

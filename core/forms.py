@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +30,29 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Save the new password"), css_class="w-100"))
+
+
+class OTPCodeForm(forms.Form):
+    """One code for the second step: six digits from the app, or a backup code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, submit_label=None, allow_backup_code: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if allow_backup_code:
+            self.fields["code"].help_text = _("The six digits your app shows, or one of your backup codes.")
+            del self.fields["code"].widget.attrs["inputmode"]
+        else:
+            self.fields["code"].help_text = _("The six digits your app shows.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", submit_label or _("Continue"), css_class="w-100"))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

@@ -1,7 +1,12 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+
+from . import twofactor
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -17,3 +22,61 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class TwoFactorMiddleware:
+    """Keeps a logged-in person at the second step until it is done.
+
+    Someone with a confirmed device goes to the code page until this session is verified; someone whose
+    role is in OTP_REQUIRED_ROLES and who has no device goes to the setup page. The Django admin is
+    behind this too, so an administrator passes the same second step. Logging in and out, the two
+    pages themselves, password reset, the language switch and the health check stay open.
+    """
+
+    EXEMPT_URL_NAMES = frozenset(
+        {
+            "login",
+            "logout",
+            "otp-verify",
+            "otp-setup",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+            "healthz",
+            "set_language",
+            "javascript-catalog",
+        }
+    )
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        target = self._second_step(request)
+        if target is not None and not self._is_exempt(request):
+            url = reverse(target)
+            if request.method == "GET":
+                url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+            return HttpResponseRedirect(url)
+        return self.get_response(request)
+
+    @staticmethod
+    def _second_step(request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        if twofactor.session_has_device(request):
+            return "otp-verify"
+        if twofactor.is_required_for(user):
+            return "otp-setup"
+        return None
+
+    def _is_exempt(self, request: HttpRequest) -> bool:
+        if request.path_info.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.url_name in self.EXEMPT_URL_NAMES

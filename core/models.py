@@ -1,7 +1,9 @@
 import uuid
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,53 @@ class WorkerPing(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOGOUT = "logout", _("Logged out")
+    EXPORT = "export", _("Export downloaded")
+    REPORT_DOWNLOAD = "report_download", _("Report downloaded")
+    ACCESS_EXPORT = "access_export", _("Access request exported")
+    ERASURE = "erasure", _("Personal data erased")
+
+
+class AuditEvent(models.Model):
+    """Something done that changes no audited row but must be traceable: a login, an export, a download.
+
+    Changes to candidates and their track are kept in the history tables; this table holds the rest.
+    Written only through core.audit.record_event and never edited.
+    """
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as typed, so the row still says who it was after the account is removed (or for a failed login).
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of object"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=200, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="auditevent_target_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="auditevent_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.username or '–'}"

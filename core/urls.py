@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inloggen/code/", views.otp_verify, name="otp-verify"),
+    path("account/tweestapsverificatie/", views.otp_setup, name="otp-setup"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord-vergeten/verstuurd/",

@@ -1,11 +1,22 @@
+import math
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .forms import LoginForm, PasswordResetForm, SetPasswordForm
+from . import twofactor
+from .forms import LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
 from .health import check_health
 from .roles import START_PAGES
 
@@ -40,3 +51,93 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def healthz(request: HttpRequest) -> JsonResponse:
     report = check_health()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the second step: a safe ?next= on this site, or else the start page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _code_refused(check: twofactor.CodeCheck) -> str:
+    if check.locked_until is None:
+        return _("This code is not correct. Check that the time on your phone is right and try again.")
+    seconds = max(1, math.ceil((check.locked_until - timezone.now()).total_seconds()))
+    return ngettext(
+        "Too many wrong codes. Wait %(seconds)d second and try again.",
+        "Too many wrong codes. Wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+@never_cache
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of logging in: a code from the app or a backup code."""
+    next_url = _next_url(request)
+    has_device = twofactor.has_confirmed_device(request.user)
+    request.session[twofactor.HAS_DEVICE_SESSION_KEY] = has_device
+    if request.user.is_verified() or not has_device:
+        return redirect(next_url)
+    form = OTPCodeForm(request.POST or None, allow_backup_code=True, submit_label=_("Log in"))
+    if request.method == "POST" and form.is_valid():
+        check = twofactor.check_login_code(user=request.user, token=form.cleaned_data["code"])
+        if check.device is not None:
+            twofactor.verify_session(request=request, device=check.device)
+            return redirect(next_url)
+        form.add_error("code", _code_refused(check))
+    return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Turn two-step verification on (scan, then confirm with a code) or off (with a code)."""
+    user = request.user
+    next_param = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = _next_url(request) if next_param else ""
+    has_device = twofactor.has_confirmed_device(user)
+    request.session[twofactor.HAS_DEVICE_SESSION_KEY] = has_device
+    if has_device and not user.is_verified():
+        # Only a verified session may change the second step; the code page comes first.
+        return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
+    context = {"required": twofactor.is_required_for(user), "next": next_url}
+    if has_device:
+        form = OTPCodeForm(
+            request.POST or None, allow_backup_code=True, submit_label=_("Turn off two-step verification")
+        )
+        if request.method == "POST" and form.is_valid():
+            check = twofactor.check_login_code(user=user, token=form.cleaned_data["code"])
+            if check.device is not None:
+                twofactor.devices_remove(request=request)
+                messages.success(request, _("Two-step verification is off."))
+                return redirect("otp-setup")
+            form.add_error("code", _code_refused(check))
+        context.update(
+            form=form,
+            device=twofactor.confirmed_totp_device(user),
+            backup_codes=request.session.pop(twofactor.BACKUP_CODES_SESSION_KEY, []),
+            backup_codes_left=twofactor.backup_codes_left(user),
+        )
+        return render(request, "registration/otp_setup.html", context)
+
+    device = twofactor.totp_setup_start(user=user)
+    form = OTPCodeForm(request.POST or None, submit_label=_("Turn on two-step verification"))
+    if request.method == "POST" and form.is_valid():
+        check, codes = twofactor.totp_confirm(request=request, device=device, token=form.cleaned_data["code"])
+        if check.device is not None:
+            request.session[twofactor.BACKUP_CODES_SESSION_KEY] = codes
+            messages.success(request, _("Two-step verification is on."))
+            url = reverse("otp-setup")
+            return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
+        form.add_error("code", _code_refused(check))
+    context.update(
+        form=form,
+        qr_code=twofactor.qr_code_svg(device.config_url, label=_("QR code to scan with your authenticator app")),
+        secret=twofactor.totp_secret(device),
+    )
+    return render(request, "registration/otp_setup.html", context)

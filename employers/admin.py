@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    HistoryAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
     TransitionActionForm,
@@ -12,8 +13,10 @@ from core.admin import (
     model_field_names,
     posted_action_value,
     refusal_of,
+    register_history,
     transition_action,
 )
+from core.fields import ModelMultipleChoiceField
 
 from .models import (
     ContractOffer,
@@ -235,7 +238,7 @@ def _move_placement(placement: Placement, status: str, request) -> None:
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(HistoryAdmin):
     """Placements are proposed through placement_propose and move only through placement_transition."""
 
     form = PlacementForm
@@ -331,6 +334,7 @@ class JointVacancyForm(forms.ModelForm):
     class Meta:
         model = JointVacancy
         fields = (*VACANCY_FIELDS, "employers")
+        field_classes = {"employers": ModelMultipleChoiceField}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -491,3 +495,7 @@ class ContractOfferAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         adopt(obj, contract_offer_record(**form.offer_fields(), by_user=request.user))
+
+
+# Every saved version of a placement, read-only.
+register_history(Placement)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from candidates.models import ContractType
+from core.fields import ModelMultipleChoiceField
 from pilots.models import Cohort
 
 from .models import ContractTerm, DeclineReason, EmployerLocation, EndReason
@@ -300,7 +301,7 @@ class VacancyForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Closes on"), required=False, widget=_date_input(), help_text=_("Empty: no fixed closing date.")
     )
-    employers = forms.ModelMultipleChoiceField(
+    employers = ModelMultipleChoiceField(
         label=_("Participating employers"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -4,8 +4,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from candidates.models import ContractType, EnrolmentStatus, postcode_validator
+from core.audit import history_user
 from core.models import TimeStampedModel
 from core.statemachine import Lifecycle
 from pilots.models import Sector
@@ -236,6 +238,8 @@ class Placement(TimeStampedModel):
     answer_note = models.TextField(_("note with the answer"), blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=32, choices=EndReason.choices, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("placement")

@@ -11,9 +11,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from candidates.models import Candidate, ContractType, Enrolment, EnrolmentStatus, Outcome, OutcomeKind
 from candidates.services import enrolment_create, outcome_record
+from core.audit import records_history_user
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort
@@ -121,6 +123,7 @@ def _record(placement: Placement, from_status: str, by_user, reason: str, at: da
     )
 
 
+@records_history_user
 @transaction.atomic
 def placement_propose(
     *, enrolment: Enrolment, employer: Employer, by_user, notify: bool = True, **details
@@ -170,6 +173,7 @@ def _structured_reason(code: str, note: str, choices) -> str:
     return code
 
 
+@records_history_user
 @transaction.atomic
 def placement_transition(
     *,
@@ -307,7 +311,10 @@ def placements_remind_overdue(*, now: datetime | None = None) -> int:
         claimed = list(
             reminder_due_list(now=now).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
         )
-        Placement.objects.filter(pk__in=claimed).update(reminder_sent_at=now, updated_at=now)
+        placements = list(Placement.objects.filter(pk__in=claimed))
+        for placement in placements:
+            placement.reminder_sent_at, placement.updated_at = now, now
+        bulk_update_with_history(placements, Placement, ["reminder_sent_at", "updated_at"])
         if claimed:
             transaction.on_commit(partial(_send_reminders, claimed))
     return len(claimed)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import Enrolment
 from candidates.selectors import candidate_list, enrolment_list
+from core.fields import id_from
 from core.permissions import role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
@@ -292,8 +293,8 @@ def seat_offer_on_behalf(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=cohort_pk)
     employers = _employers_for_cohort(cohort)
     initial = {}
-    if request.GET.get("employer", "").isdigit():
-        initial["employer"] = int(request.GET["employer"])
+    if (employer_id := id_from(request.GET.get("employer"))) is not None:
+        initial["employer"] = employer_id
     form = SeatOfferOnBehalfForm(
         request.POST if request.method == "POST" else None,
         employers=employers,
@@ -335,9 +336,10 @@ def seat_offer_on_behalf(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 
 def _cohort_from(request: HttpRequest, value: str) -> Cohort | None:
-    if not value.isdigit():
+    cohort_id = id_from(value)
+    if cohort_id is None:
         return None
-    return cohort_list(user=request.user).filter(pk=int(value)).first()
+    return cohort_list(user=request.user).filter(pk=cohort_id).first()
 
 
 @role_required(*ADVISER_SIDE)

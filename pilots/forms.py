@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import AttendanceStatus, Enrolment, ModuleResultStatus
+from core.fields import id_from
 from core.statemachine import TransitionNotAllowed
 
 from .models import CohortModule, Module, Organisation, TrackWeekday
@@ -137,8 +138,7 @@ def attendance_marks_from(data) -> dict[tuple[int, int], str]:
 
 def row_enrolment_id(data) -> int | None:
     """The enrolment whose "mark row present" button was pressed, if any."""
-    value = data.get("row", "")
-    return int(value) if value.isdigit() else None
+    return id_from(data.get("row", ""))
 
 
 # --- Module results and certificates -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from core.permissions import role_required
 from core.roles import Role
 from employers.selectors import cohort_places
 from employers.views_adviser import ADVISER_SIDE, places_total
+from reports.selectors import recent_report_jobs
 
 from .selectors import cohort_list, pilot_list
 
@@ -19,7 +20,11 @@ def coordinator_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pilots/coordinator_start.html",
-        {"pilots": pilots, "cohorts": cohort_list(user=request.user)},
+        {
+            "pilots": pilots,
+            "cohorts": cohort_list(user=request.user),
+            "recent_reports": recent_report_jobs(user=request.user),
+        },
     )
 
 

@@ -48,6 +48,7 @@ from candidates.progress_selectors import (
     module_attendance_rates,
     week_monday,
 )
+from core.fields import id_from
 from core.permissions import role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
@@ -89,7 +90,8 @@ EXPIRING_WITHIN_DAYS = 90
 
 
 def _module_in(modules: QuerySet, value: str | None) -> Model | None:
-    return modules.filter(pk=value).first() if value and value.isdigit() else None
+    module_id = id_from(value)
+    return modules.filter(pk=module_id).first() if module_id is not None else None
 
 
 def _learning_line_post(request: HttpRequest, *, modules: QuerySet, form_class, new, create, update, delete):

@@ -1,7 +1,23 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReportJob
+from .models import ReportDownload, ReportJob
+
+
+class ReportDownloadInline(admin.TabularInline):
+    """Who downloaded the report, and when; written by the download view only."""
+
+    model = ReportDownload
+    fields = ("user", "at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ReportJob)
@@ -40,11 +56,17 @@ class ReportJobAdmin(admin.ModelAdmin):
         "celery_task_id",
         "started_at",
         "finished_at",
+        "failure",
+        # The technical error is for the administrator only; the coordinator sees `failure` in plain words.
         "error",
+        "last_dispatch_at",
+        "dispatched_at",
+        "dispatch_error",
         "file_name",
         "created_at",
     )
     readonly_fields = fields
+    inlines = (ReportDownloadInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("pilots")

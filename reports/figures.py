@@ -17,18 +17,22 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.completeness import CHECKED_FIELDS, group_completeness
 from candidates.models import (
     SEAT_HOLDING_STATUSES,
     WORK_OUTCOMES,
     Attendance,
     AttendanceStatus,
     BarrierKind,
+    Candidate,
     CandidateBarrier,
     Certificate,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    FollowUp,
+    ModuleResult,
     ModuleResultStatus,
     Outcome,
     OutcomeKind,
@@ -44,7 +48,7 @@ from employers.models import (
     PlacementStatus,
     SeatOffer,
 )
-from pilots.models import Cohort, CohortModule, Pilot
+from pilots.models import Cohort, CohortModule, Organisation, Pilot
 
 S = EnrolmentStatus
 
@@ -52,6 +56,14 @@ S = EnrolmentStatus
 Figure = int | None
 
 FUNNEL_STAGES = ("applied", "screened", "selected", "started", "completed", "outflow")
+FUNNEL_LABELS = {
+    "applied": _("Applied"),
+    "screened": _("Screened"),
+    "selected": _("Selected"),
+    "started": _("Started"),
+    "completed": _("Completed"),
+    "outflow": _("Outflow to work"),
+}
 # The stage each stage's rate is taken over. Outflow is taken over started rather than completed: someone who
 # leaves the track early for a job flows out too, so outflow is not a part of completed.
 FUNNEL_BASE = {
@@ -65,6 +77,8 @@ FUNNEL_BASE = {
 # Statuses that can only be reached after a screening; not selected can also follow registration directly.
 SCREENED_OR_LATER = frozenset({S.SCREENED, S.RESERVE, *SEAT_HOLDING_STATUSES})
 STARTED_OR_LATER = frozenset({S.STARTED, S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
+# Enrolments whose track is over, one way or another.
+ENDED_STATUSES = frozenset({S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
 # Placements the host employer confirmed at some point: confirmed, running, or ended since.
 CONFIRMED_PLACEMENT_STATUSES = frozenset({*PLACE_HOLDING_STATUSES, PlacementStatus.ENDED})
 # Within 10 percentage points below the target counts as close.
@@ -141,6 +155,49 @@ DEFINITIONS = {
     "days_to_outflow": _(
         "Days to outflow: the median number of days from the day a candidate started the track to the start date "
         "of their work or education, over the candidates who flowed out to work with a start date recorded."
+    ),
+    "pilots": _(
+        "Pilots side by side: the same funnel and outflow to work for each pilot on its own, over its cohorts "
+        "within the period, each held to its own target."
+    ),
+    "partners": _(
+        "Partners: the organisations that lead the pilots or take part in them as a partner, such as the "
+        "municipality, the college and the host employers."
+    ),
+    "completeness": _(
+        "Completeness of the records: for each check, the records that have what the figures need out of all "
+        "records the check applies to, as a percentage to one decimal. Gaps make the figures above lower than "
+        "they really are."
+    ),
+    "completeness_consent": _(
+        "Consent recorded: candidates enrolled in the cohorts whose consent is recorded. Candidates whose data "
+        "has been erased are not counted."
+    ),
+    "completeness_record": _(
+        "Candidate record complete: candidates enrolled in the cohorts whose record has everything a selection "
+        "needs (date of birth, e-mail or phone, postcode, highest education, the four language levels, "
+        "available days and consent). Candidates whose data has been erased are not counted."
+    ),
+    "completeness_started_on": _(
+        "Start date recorded: candidates who started the track with the day they started recorded; the median "
+        "days are taken over these only."
+    ),
+    "completeness_attendance": _(
+        "Attendance marked: candidates who started the track with at least one session marked."
+    ),
+    "completeness_module_results": _(
+        "Module results recorded: candidates who completed the whole track with at least one module result recorded."
+    ),
+    "completeness_outcome": _(
+        "Outcome recorded: candidates whose track is over (completed, dropped out or flowed out) with an outcome "
+        "recorded; without one they count neither in outflow by kind nor in outflow to work."
+    ),
+    "completeness_outcome_start": _(
+        "Start of work recorded: outcomes of outflow to work with the start date of the work or education recorded."
+    ),
+    "completeness_followup": _(
+        "Follow-up answered: follow-up checks at 3, 6 and 12 months whose due date has been reached on the day of "
+        "the report, with an answer recorded."
     ),
     "suppressed": _(
         "So that no one can be recognised, a count of one up to the report threshold is not shown, nor any "
@@ -253,6 +310,22 @@ class MedianDays:
 
 
 @dataclass(frozen=True)
+class PilotFigures:
+    name: str
+    region: str
+    figures: KeyFigures
+
+
+@dataclass(frozen=True)
+class CompletenessFigure:
+    key: str  # one of COMPLETENESS_CHECKS; its definition is DEFINITIONS["completeness_" + key]
+    label: str
+    complete: Figure  # the records that have what the check asks
+    total: Figure  # the records the check applies to
+    rate: float | None  # complete / total × 100, to one decimal
+
+
+@dataclass(frozen=True)
 class Evaluation:
     pilot_names: tuple[str, ...]
     period_start: date | None
@@ -269,6 +342,22 @@ class Evaluation:
     followups: tuple[FollowUpFigure, ...]
     days_to_placement: MedianDays
     days_to_outflow: MedianDays
+    completeness: tuple[CompletenessFigure, ...]
+    pilots: tuple[PilotFigures, ...]  # every chosen pilot, also one without cohorts in the period
+    region_names: tuple[str, ...]  # the regions of the chosen pilots
+    partner_names: tuple[str, ...]  # the organisations that lead the chosen pilots or are partners in them
+
+
+COMPLETENESS_CHECKS = {
+    "consent": _("Consent recorded"),
+    "record": _("Candidate record complete"),
+    "started_on": _("Start date recorded"),
+    "attendance": _("Attendance marked"),
+    "module_results": _("Module results recorded"),
+    "outcome": _("Outcome recorded"),
+    "outcome_start": _("Start of work recorded"),
+    "followup": _("Follow-up answered"),
+}
 
 
 def rate(count: Figure, base: Figure) -> float | None:
@@ -326,11 +415,15 @@ def _cohorts(
     return list(selected.order_by("start_date", "pilot__name", "name", "pk"))
 
 
+def _completed() -> Q:
+    # A dropout keeps its reason after moving on to outflow; a completed track has none.
+    return Q(status=S.COMPLETED) | Q(status=S.OUTFLOW, dropout_reason="")
+
+
 def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
     """The funnel counts per cohort id, in one query."""
     had_screening = Exists(EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"), to_status=S.SCREENED))
-    # A dropout keeps its reason after moving on to outflow; a completed track has none.
-    completed = Q(status=S.COMPLETED) | Q(status=S.OUTFLOW, dropout_reason="")
+    completed = _completed()
     rows = (
         Enrolment.objects.filter(cohort_id__in=cohort_ids)
         .order_by()
@@ -509,6 +602,96 @@ def _days_to(cohort_ids: list[int]) -> tuple[MedianDays, MedianDays]:
     return _median_days(to_placement), _median_days(to_outflow)
 
 
+def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFigure, ...]:
+    """How complete the records behind the figures are; three queries (candidates, enrolments, follow-ups).
+
+    The candidate checks reuse candidates.completeness, the same check advisers see per candidate. Its rows grow
+    with the candidates, its number of queries does not.
+    """
+    candidates = (
+        Candidate.objects.filter(enrolments__cohort_id__in=cohort_ids, anonymised_at__isnull=True)
+        .distinct()
+        .order_by()
+        .only(*CHECKED_FIELDS)
+    )
+    records = group_completeness(candidates)
+    started = Q(status__in=STARTED_OR_LATER)
+    completed = _completed()
+    ended = Q(status__in=ENDED_STATUSES)
+    to_work = Q(outcome__kind__in=WORK_OUTCOMES)
+    # Exists rather than joins, so that an enrolment with many marks or results still counts once.
+    marked = Exists(Attendance.objects.filter(enrolment=OuterRef("pk")))
+    has_results = Exists(ModuleResult.objects.filter(enrolment=OuterRef("pk")))
+    enrolments = Enrolment.objects.filter(cohort_id__in=cohort_ids).aggregate(
+        started=Count("pk", filter=started),
+        with_start=Count("pk", filter=started & Q(started_on__isnull=False)),
+        with_marks=Count("pk", filter=started & Q(marked)),
+        completed=Count("pk", filter=completed),
+        with_results=Count("pk", filter=completed & Q(has_results)),
+        ended=Count("pk", filter=ended),
+        with_outcome=Count("pk", filter=ended & Q(outcome__isnull=False)),
+        work=Count("pk", filter=to_work),
+        with_work_start=Count("pk", filter=to_work & Q(outcome__start_date__isnull=False)),
+    )
+    followups = FollowUp.objects.filter(outcome__enrolment__cohort_id__in=cohort_ids, due_on__lte=today).aggregate(
+        due=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False))
+    )
+    counts = {
+        "consent": (records.candidates - records.missing_by_requirement["consent"], records.candidates),
+        "record": (records.complete, records.candidates),
+        "started_on": (enrolments["with_start"], enrolments["started"]),
+        "attendance": (enrolments["with_marks"], enrolments["started"]),
+        "module_results": (enrolments["with_results"], enrolments["completed"]),
+        "outcome": (enrolments["with_outcome"], enrolments["ended"]),
+        "outcome_start": (enrolments["with_work_start"], enrolments["work"]),
+        "followup": (followups["answered"], followups["due"]),
+    }
+    return tuple(
+        CompletenessFigure(key=key, label=str(label), complete=complete, total=total, rate=rate(complete, total))
+        for key, label in COMPLETENESS_CHECKS.items()
+        for complete, total in [counts[key]]
+    )
+
+
+def _chosen_pilots(pilots: Iterable[Pilot] | QuerySet[Pilot]) -> list[Pilot]:
+    """The chosen pilots with their regions, in one query, also those without a cohort in the period."""
+    if isinstance(pilots, QuerySet):
+        chosen = Pilot.objects.filter(pk__in=pilots.values_list("pk", flat=True))
+    else:
+        chosen = Pilot.objects.filter(pk__in=[pilot.pk for pilot in pilots])
+    return list(chosen.select_related("region").order_by("name", "pk"))
+
+
+def _partner_names(pilot_ids: list[int]) -> tuple[str, ...]:
+    """The organisations that lead the pilots or are partners in them; one query. Organisations, never people."""
+    names = (
+        Organisation.objects.filter(Q(led_pilots__in=pilot_ids) | Q(partnerships__pilot_id__in=pilot_ids))
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    return tuple(names)
+
+
+def _per_pilot(
+    chosen: list[Pilot], selected: list[Cohort], per_cohort: dict[int, dict[str, int]]
+) -> tuple[PilotFigures, ...]:
+    """Each pilot's key figures, summed from the funnel counts per cohort: no query of its own."""
+    empty = dict.fromkeys(FUNNEL_STAGES, 0)
+    figures = []
+    for pilot in chosen:
+        cohort_ids = [cohort.pk for cohort in selected if cohort.pilot_id == pilot.pk]
+        counts = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in FUNNEL_STAGES}
+        figures.append(
+            PilotFigures(
+                name=pilot.name,
+                region=pilot.region.name,
+                figures=_key_figures(counts, target=pilot.target_outflow_percentage),
+            )
+        )
+    return tuple(figures)
+
+
 def pilot_evaluation(
     *,
     pilots: Iterable[Pilot] | QuerySet[Pilot],
@@ -517,14 +700,16 @@ def pilot_evaluation(
     period_end: date | None = None,
     today: date | None = None,
 ) -> Evaluation:
-    """The raw evaluation figures of the pilots' cohorts, in eleven queries whatever the number of candidates.
+    """The raw evaluation figures of the pilots' cohorts, in sixteen queries whatever the number of candidates.
 
     The cohorts counted are those of the pilots, narrowed to `cohorts` when given, that start within the period
     (start_date from period_start up to and including period_end; either bound may be left open). The
     follow-ups due are those due by `today` (by default the current date). The figures are raw: pass them
     through public_figures before showing them to anyone.
     """
-    selected = _cohorts(pilots=pilots, cohorts=cohorts, period_start=period_start, period_end=period_end)
+    today = today or timezone.localdate()
+    chosen = _chosen_pilots(pilots)
+    selected = _cohorts(pilots=chosen, cohorts=cohorts, period_start=period_start, period_end=period_end)
     cohort_ids = [cohort.pk for cohort in selected]
     per_cohort = _funnel_counts(cohort_ids)
     empty = dict.fromkeys(FUNNEL_STAGES, 0)
@@ -533,7 +718,7 @@ def pilot_evaluation(
     pilot_names = tuple(dict.fromkeys(cohort.pilot.name for cohort in selected))
     modules, certificates_issued = _modules(cohort_ids)
     days_to_placement, days_to_outflow = _days_to(cohort_ids)
-    followups = followup_results(cohorts=selected, today=today or timezone.localdate())
+    followups = followup_results(cohorts=selected, today=today)
     return Evaluation(
         pilot_names=pilot_names,
         period_start=period_start,
@@ -564,6 +749,10 @@ def pilot_evaluation(
         ),
         days_to_placement=days_to_placement,
         days_to_outflow=days_to_outflow,
+        completeness=_completeness(cohort_ids, today=today),
+        pilots=_per_pilot(chosen, selected, per_cohort),
+        region_names=tuple(sorted({pilot.region.name for pilot in chosen})),
+        partner_names=_partner_names([pilot.pk for pilot in chosen]),
     )
 
 
@@ -676,4 +865,14 @@ def public_figures(figures: Evaluation) -> Evaluation:
         ),
         days_to_placement=_public_median(figures.days_to_placement, threshold),
         days_to_outflow=_public_median(figures.days_to_outflow, threshold),
+        completeness=tuple(
+            replace(
+                check,
+                complete=suppress(check.complete, threshold),
+                total=suppress(check.total, threshold),
+                rate=_shown_rate(check.complete, check.total, check.rate, threshold),
+            )
+            for check in figures.completeness
+        ),
+        pilots=tuple(replace(pilot, figures=_public_key_figures(pilot.figures, threshold)) for pilot in figures.pilots),
     )

@@ -1,16 +1,25 @@
-"""The live evaluation dashboard of one pilot."""
+"""The live evaluation dashboard of one pilot, its downloads, and pilots compared side by side."""
+
+from typing import cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import role_required
 from core.roles import Role
+from pilots.models import Pilot
 from pilots.selectors import pilot_list
 
-from .figures import DEFINITIONS, pilot_evaluation, public_figures
+from .charts import funnel_svg, outflow_target_svg
+from .exports import evaluation_xlsx_response, funnel_csv_response
+from .figures import DEFINITIONS, Evaluation, pilot_evaluation, public_figures
+from .services import can_request_reports
 
 EVALUATION_READERS = (Role.COORDINATOR, Role.ADVISER, Role.ADMINISTRATOR)
 DATE_FORMAT = "%Y-%m-%d"
@@ -42,15 +51,62 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
+class PilotChoiceForm(forms.Form):
+    """The pilots to compare, out of those the user may see, by their slugs."""
+
+    pilot = forms.ModelMultipleChoiceField(
+        label=_("Pilots"),
+        queryset=Pilot.objects.none(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("One of the chosen pilots cannot be found.")},
+    )
+
+    def __init__(self, *args, pilots: QuerySet[Pilot], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["pilot"]).queryset = pilots
+
+    def clean_pilot(self):
+        chosen = self.cleaned_data["pilot"]
+        if len(chosen) == 1:
+            raise forms.ValidationError(_("Choose at least two pilots to compare."), code="too_few")
+        return chosen
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dict]:
+    """The period form and the period to count; a bad period counts every cohort rather than a guess."""
+    form = PeriodForm(request.GET or None)
+    valid = form.is_valid()
+    return form, {
+        "period_start": form.cleaned_data.get("van") if valid else None,
+        "period_end": form.cleaned_data.get("tot") if valid else None,
+    }
+
+
+def _period_query(period: dict) -> str:
+    """The period as a query string for the links to the downloads, so that they count what the page shows."""
+    params = {
+        name: period[key].isoformat()
+        for name, key in (("van", "period_start"), ("tot", "period_end"))
+        if period[key] is not None
+    }
+    return urlencode(params)
+
+
+def _pilot_evaluation(request: HttpRequest, slug: str) -> tuple[Pilot, PeriodForm, dict, Evaluation]:
+    pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
+    form, period = _period(request)
+    return pilot, form, period, public_figures(pilot_evaluation(pilots=[pilot], **period))
+
+
+def _download_name(pilot: Pilot, suffix: str) -> str:
+    return f"evaluatie-{pilot.slug}-{timezone.localdate():%Y-%m-%d}.{suffix}"
+
+
 @role_required(*EVALUATION_READERS)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
-    form = PeriodForm(request.GET or None)
-    # A bad period is shown on the form; the figures then cover every cohort rather than a guess at a period.
-    valid = form.is_valid()
-    period_start = form.cleaned_data.get("van") if valid else None
-    period_end = form.cleaned_data.get("tot") if valid else None
-    evaluation = public_figures(pilot_evaluation(pilots=[pilot], period_start=period_start, period_end=period_end))
+    pilot, form, period, evaluation = _pilot_evaluation(request, slug)
     return render(
         request,
         "reports/dashboard.html",
@@ -60,5 +116,46 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "evaluation": evaluation,
             "definitions": list(DEFINITIONS.values()),
             "threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
+            "funnel_chart": funnel_svg(evaluation),
+            "outflow_chart": outflow_target_svg(evaluation, by="cohort"),
+            "period_query": _period_query(period),
+            "can_request_report": can_request_reports(request.user),
+        },
+    )
+
+
+@role_required(*EVALUATION_READERS)
+def dashboard_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    """The figures of the dashboard, same pilot and period, as an XLSX workbook with one sheet per section."""
+    pilot, _form, _period_used, evaluation = _pilot_evaluation(request, slug)
+    return evaluation_xlsx_response(evaluation, _download_name(pilot, "xlsx"), request=request)
+
+
+@role_required(*EVALUATION_READERS)
+def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The funnel of the dashboard, same pilot and period, as CSV."""
+    pilot, _form, _period_used, evaluation = _pilot_evaluation(request, slug)
+    return funnel_csv_response(evaluation, _download_name(pilot, "csv"), request=request)
+
+
+@role_required(*EVALUATION_READERS)
+def compare(request: HttpRequest) -> HttpResponse:
+    """Pilots side by side (?pilot=slug&pilot=slug), with the same figures as the dashboard of each."""
+    available = pilot_list(user=request.user).order_by("name", "pk")
+    choice = PilotChoiceForm(request.GET or None, pilots=available)
+    form, period = _period(request)
+    evaluation = None
+    if choice.is_valid() and choice.cleaned_data["pilot"]:
+        evaluation = public_figures(pilot_evaluation(pilots=choice.cleaned_data["pilot"], **period))
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "choice": choice,
+            "form": form,
+            "evaluation": evaluation,
+            "outflow_chart": outflow_target_svg(evaluation, by="pilot") if evaluation else None,
+            "threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
+            "definitions": [DEFINITIONS[key] for key in ("pilots", "outflow_to_work", "target_status", "suppressed")],
         },
     )

@@ -128,8 +128,8 @@ def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = (_export_row(candidate) for candidate in table.data.data.iterator(chunk_size=2000))
     filename = f"{_('candidates')}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        return csv_response(filename=filename, header=header, rows=rows)
-    return xlsx_response(filename=filename, sheets=[(_("Candidates"), header, rows)])
+        return csv_response(filename=filename, header=header, rows=rows, request=request)
+    return xlsx_response(filename=filename, sheets=[(_("Candidates"), header, rows)], request=request)
 
 
 # --- Registration and editing ------------------------------------------------------------------------

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "simple_history",
     "core",
     "pilots",
     "candidates",
@@ -59,6 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.TwoFactorMiddleware",
+    # After authentication: the history rows of a request record its user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a refused login further up into the lock-out page.
@@ -129,6 +137,29 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address; then read the client's address from the
+# header the proxy sets, e.g. AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR,REMOTE_ADDR. The proxy count
+# is the number of proxy addresses that header lists after the client's: 0 when one proxy in front writes only
+# the client's address. A header of another length is not trusted and the lock-out falls back to REMOTE_ADDR.
+# Only list a header that the proxy itself sets, never one a browser can send through unchanged.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+
+# Two-step verification with an authenticator app (TOTP) is optional for everyone; the roles listed in
+# OTP_REQUIRED_ROLES (codes: adviser, coordinator, training_partner, employer_contact, administrator) must set it
+# up before they can use the portal or the admin.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+_ROLE_CODES = {"adviser", "coordinator", "training_partner", "employer_contact", "administrator"}
+_unknown_roles = set(OTP_REQUIRED_ROLES) - _ROLE_CODES
+if _unknown_roles:
+    # A misspelt role would silently leave that role without the second step.
+    raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES names unknown roles: {sorted(_unknown_roles)}")
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Opstap")
+
+# The change history is an audit trail: the admin shows it, but never turns a row back to an older version
+# (that would bypass the services and their life-cycle rules).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Sessions end after SESSION_IDLE_MINUTES without a request: every request pushes the expiry forward again.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
@@ -224,6 +255,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "candidates.tasks.schedule_missing_followups",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Every five minutes: report jobs whose worker died are started again, those the queue never took are sent.
+    "watch-report-jobs": {
+        "task": "reports.tasks.watch_report_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every night: reports past REPORT_KEEP_DAYS or beyond REPORT_KEEP_PER_PILOT are deleted with their files.
+    "delete-old-reports": {
+        "task": "reports.tasks.delete_old_reports",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Every night: candidates with no activity for RETENTION_MONTHS months are anonymised.
+    "anonymise-inactive-candidates": {
+        "task": "candidates.tasks.anonymise_inactive_candidates",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # The intake workspace.
@@ -237,6 +283,21 @@ ATTENDANCE_WINDOW_DAYS = env.int("ATTENDANCE_WINDOW_DAYS", default=14)
 
 # Evaluation reports hide a count from 1 up to (not including) this threshold, so that no one can be recognised.
 REPORT_SMALL_COUNT_THRESHOLD = env.int("REPORT_SMALL_COUNT_THRESHOLD", default=5)
+
+# AVG (GDPR) retention: a candidate with no activity for this many months (and not in a running track) is anonymised
+# by the nightly task.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+
+# Report jobs: a build is asked to stop after REPORT_SOFT_TIME_LIMIT seconds and killed after REPORT_TIME_LIMIT
+# (keep it below the broker's visibility timeout, twice CELERY_TASK_TIME_LIMIT, or Redis hands the job out twice).
+# A job found running longer than that (its worker died) is started again up to REPORT_MAX_ATTEMPTS times in all.
+REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=240)
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=300)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# Finished reports are deleted, file and all, once older than REPORT_KEEP_DAYS days, and beyond the newest
+# REPORT_KEEP_PER_PILOT of each pilot; 0 switches a rule off.
+REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=365)
+REPORT_KEEP_PER_PILOT = env.int("REPORT_KEEP_PER_PILOT", default=20)
 
 # The employer portal.
 # Where the portal is reached from outside, for links in e-mail (no request to take the host from).

@@ -10,10 +10,13 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="opstap-media-"))  # noqa: F405
+# A worker process started by a test is given the test's own media folder, to store files the test then reads.
+MEDIA_ROOT = Path(os.environ.get("OPSTAP_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="opstap-media-"))  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="opstap-static-"))  # noqa: F405
 # The manifest needs collectstatic; tests render templates without it.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Tasks run in-process even when CI sets REDIS_URL, so a test sees at once what a task did. The broker stays
 # REDIS_URL's: the tests of the trip through Redis to a real worker switch this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# A report build that sleeps this many seconds before it starts, so a test can kill its worker in the middle.
+REPORT_BUILD_DELAY_SECONDS = float(os.environ.get("OPSTAP_TEST_REPORT_DELAY_SECONDS", "0"))

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candidates.models import (
     AdviserChange,
@@ -54,7 +56,8 @@ from candidates.services import (
     screening_record,
 )
 from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory
-from core.models import WorkerPing
+from core.audit import record_event
+from core.models import AuditAction, AuditEvent, WorkerPing
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.models import (
@@ -106,6 +109,9 @@ NOT_ADDABLE = {
 }
 # The login protection writes its own records of attempts, lock-outs and logins.
 NOT_ADDABLE |= {AccessAttempt, AccessFailureLog, AccessLog}
+# The audit trail: the history tables of the audited models and the recorded logins, exports and downloads.
+AUDIT_MODELS = {AuditEvent, *(model for model in REGISTERED_MODELS if hasattr(model, "history_date"))}
+NOT_ADDABLE |= AUDIT_MODELS
 # Progress during and after the track is recorded in the portal, through candidates.progress.
 NOT_ADDABLE |= {
     AttendanceSession,
@@ -170,6 +176,12 @@ def populated(administrator):
     UserFactory(role=Role.COORDINATOR)
     WorkerPing.objects.create()
     WorkerPing.objects.create()
+    # Two people's two-step verification (the administrator's own session stays without, so the admin opens).
+    for person in (UserFactory(role=Role.ADVISER), UserFactory(role=Role.COORDINATOR)):
+        TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
+        StaticDevice.objects.create(user=person, name="Backup codes", confirmed=True).token_set.create(token="abcd2345")
+    record_event(action=AuditAction.LOGIN, user=administrator)
+    record_event(action=AuditAction.LOGIN_FAILED, username="onbekend")
 
     pilots = PilotFactory.create_batch(2)
     for pilot in pilots:

@@ -20,6 +20,7 @@ from candidates.tests.factories import (
     AttendanceFactory,
     AttendanceSessionFactory,
     CandidateBarrierFactory,
+    CandidateFactory,
     EnrolmentFactory,
     FollowUpFactory,
     OutcomeFactory,
@@ -27,8 +28,16 @@ from candidates.tests.factories import (
 from employers.models import ContractOfferStatus, PlacementStatus
 from employers.tests.factories import ContractOfferFactory, EmployerFactory, PlacementFactory, SeatOfferFactory
 from pilots.models import Pilot
-from pilots.tests.factories import CohortFactory, CohortModuleFactory, PilotFactory
+from pilots.tests.factories import (
+    CohortFactory,
+    CohortModuleFactory,
+    OrganisationFactory,
+    PilotFactory,
+    PilotPartnerFactory,
+    RegionFactory,
+)
 from reports.figures import (
+    COMPLETENESS_CHECKS,
     DEFINITIONS,
     FUNNEL_STAGES,
     TargetStatus,
@@ -455,9 +464,10 @@ def test_the_number_of_queries_does_not_grow_with_the_candidates(size, django_as
     cohort = _cohort_of(size)
     pilot = Pilot.objects.get(pk=cohort.pilot_id)
 
-    # Eleven: the cohorts, the funnel, outflow by kind, dropout by reason, the employers, barriers, module
-    # results, certificates, attendance, follow-up and the days to placement and outflow; one query each.
-    with django_assert_max_num_queries(11):
+    # Sixteen: the pilots, the cohorts, the funnel, outflow by kind, dropout by reason, the employers, barriers,
+    # module results, certificates, attendance, follow-up, the days to placement and outflow, three for the
+    # completeness of the records and one for the partners.
+    with django_assert_max_num_queries(16):
         evaluation = public_figures(pilot_evaluation(pilots=[pilot]))
 
     raw = pilot_evaluation(pilots=[pilot])
@@ -466,13 +476,33 @@ def test_the_number_of_queries_does_not_grow_with_the_candidates(size, django_as
     started = raw.total.stage("started").count
     assert {row.kind: row.count for row in raw.barriers}[BarrierKind.CHILDCARE] == started
     assert (raw.modules[0].results, raw.modules[0].certificates, raw.attendance.marked) == (started,) * 3
+    assert {check.key: check.total for check in raw.completeness}["consent"] == size
+
+
+@pytest.mark.parametrize("pilots", [1, 4])
+def test_the_number_of_queries_does_not_grow_with_the_pilots(pilots, django_assert_num_queries):
+    region = RegionFactory()
+    chosen = []
+    for _ in range(pilots):
+        cohort = _cohort_of(5)
+        Pilot.objects.filter(pk=cohort.pilot_id).update(region=region)
+        PilotPartnerFactory(pilot=cohort.pilot)
+        CohortFactory(pilot=cohort.pilot, start_date=date(2027, 3, 1), end_date=date(2027, 6, 1))
+        chosen.append(cohort.pilot_id)
+
+    with django_assert_num_queries(16):
+        evaluation = public_figures(pilot_evaluation(pilots=Pilot.objects.filter(pk__in=chosen)))
+
+    assert len(evaluation.pilots) == pilots
+    assert len(evaluation.partner_names) == 2 * pilots
 
 
 def test_every_figure_has_a_written_definition():
     keys = {*FUNNEL_STAGES, "funnel_rate", "outflow_to_work", "target_status", "outflow_by_kind"}
     keys |= {"dropout_by_reason", "employer_offered", "employer_proposed", "employer_confirmed"}
     keys |= {"employer_contracts", "cohorts", "period", "suppressed", "barriers", "modules", "module_certificates"}
-    keys |= {"attendance", "followup", "days_to_placement", "days_to_outflow"}
+    keys |= {"attendance", "followup", "days_to_placement", "days_to_outflow", "pilots", "partners", "completeness"}
+    keys |= {f"completeness_{key}" for key in COMPLETENESS_CHECKS}
     assert keys <= set(DEFINITIONS)
     assert all(str(text) for text in DEFINITIONS.values())
 
@@ -485,3 +515,137 @@ def test_the_demo_pilots_show_their_published_figures():
 
     assert (werkfit.outflow_to_work.to_work, werkfit.outflow_to_work.started) == (14, 18)
     assert leerlingpoule.stage("started").count == 52
+
+
+def _completeness(evaluation):
+    return {check.key: (check.complete, check.total, check.rate) for check in evaluation.completeness}
+
+
+def test_completeness_of_the_records_on_a_hand_built_cohort():
+    cohort = CohortFactory()
+    module = CohortModuleFactory(cohort=cohort, name="VCA")
+    session = AttendanceSessionFactory(cohort=cohort)
+    # Eight candidates enrolled (and one erased); one without consent, one with a complete record.
+    without_consent = CandidateFactory(consent_given_at=None, consent_purpose="")
+    complete_record = CandidateFactory(education_level="mbo2")
+    EnrolmentFactory(cohort=cohort, candidate=without_consent, status=S.REGISTERED)
+    # Started: one with attendance marked, one without a start date.
+    marked = EnrolmentFactory(cohort=cohort, candidate=complete_record, status=S.STARTED)
+    AttendanceFactory(session=session, enrolment=marked)
+    AttendanceFactory(session=AttendanceSessionFactory(cohort=cohort, date=date(2026, 9, 8)), enrolment=marked)
+    _enrol(cohort, S.STARTED, started_on=None)
+    # Completed: one with module results (two, counted once), one without; neither has an outcome.
+    with_results, _without = _enrol(cohort, S.COMPLETED, 2)
+    _result(with_results, module, ModuleResultStatus.PASSED)
+    _result(with_results, CohortModuleFactory(cohort=cohort, name="Taal"), ModuleResultStatus.PASSED)
+    # Ended with an outcome: two to work (one without a start date), one dropout without work.
+    to_work = _to_work(cohort)
+    OutcomeFactory(
+        enrolment=EnrolmentFactory(cohort=cohort, status=S.OUTFLOW), kind=OutcomeKind.EDUCATION, start_date=None
+    )
+    dropout = EnrolmentFactory(cohort=cohort, status=S.DROPPED_OUT, dropout_reason=DropoutReason.HEALTH)
+    OutcomeFactory(enrolment=dropout, kind=OutcomeKind.NONE)
+    # Follow-ups: two due (one answered), one not yet due, answered early or not.
+    FollowUpFactory(outcome=to_work.outcome, months=3, due_on=date(2027, 3, 1), answered_on=date(2027, 3, 2))
+    FollowUpFactory(outcome=to_work.outcome, months=6, due_on=date(2027, 6, 1))
+    FollowUpFactory(outcome=to_work.outcome, months=12, due_on=date(2027, 12, 1), answered_on=date(2027, 5, 1))
+    # Another pilot, and an erased candidate, are not counted.
+    EnrolmentFactory(status=S.STARTED, started_on=None)
+    EnrolmentFactory(cohort=cohort, status=S.REGISTERED, candidate__anonymised_at=timezone.now())
+
+    evaluation = pilot_evaluation(pilots=[cohort.pilot], today=date(2027, 6, 1))
+
+    assert [check.key for check in evaluation.completeness] == list(COMPLETENESS_CHECKS)
+    assert _completeness(evaluation) == {
+        "consent": (7, 8, 87.5),
+        "record": (1, 8, 12.5),
+        "started_on": (6, 7, 85.7),
+        "attendance": (1, 7, 14.3),
+        "module_results": (1, 4, 25.0),
+        "outcome": (3, 5, 60.0),
+        "outcome_start": (1, 2, 50.0),
+        "followup": (1, 2, 50.0),
+    }
+
+
+def test_completeness_of_a_pilot_without_candidates_has_no_rates():
+    evaluation = pilot_evaluation(pilots=[PilotFactory()])
+
+    assert _completeness(evaluation) == dict.fromkeys(COMPLETENESS_CHECKS, (0, 0, None))
+
+
+def test_public_figures_hide_small_completeness_counts_and_their_rates(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory()
+    _enrol(cohort, S.STARTED, 6)
+    _enrol(cohort, S.STARTED, 2, started_on=None)
+    _enrol(cohort, S.COMPLETED, 3)
+
+    shown = _completeness(public_figures(pilot_evaluation(pilots=[cohort.pilot])))
+
+    assert shown["consent"] == (11, 11, 100.0)
+    assert shown["started_on"] == (9, 11, 81.8)
+    assert shown["module_results"] == (0, None, None)
+    assert shown["record"] == (0, 11, 0.0)
+
+
+def test_pilots_side_by_side_each_with_its_own_target_region_and_cohorts_in_the_period():
+    north, south = RegionFactory(name="Noord"), RegionFactory(name="Zuid")
+    first = PilotFactory(name="B-pilot", region=north, target_outflow_percentage=50)
+    second = PilotFactory(name="A-pilot", region=south, target_outflow_percentage=80)
+    empty = PilotFactory(name="C-pilot", region=north)
+    cohort = CohortFactory(pilot=first)
+    _enrol(cohort, S.STARTED, 2)
+    _to_work(cohort)
+    _to_work(cohort)
+    _enrol(CohortFactory(pilot=second), S.STARTED, 4)
+    _to_work(CohortFactory(pilot=second))
+    outside = CohortFactory(pilot=second, start_date=date(2025, 1, 6), end_date=date(2025, 4, 1))
+    _enrol(outside, S.STARTED, 7)  # before the period
+
+    evaluation = pilot_evaluation(pilots=[first, second, empty], period_start=date(2026, 1, 1))
+
+    assert [(pilot.name, pilot.region) for pilot in evaluation.pilots] == [
+        ("A-pilot", "Zuid"),
+        ("B-pilot", "Noord"),
+        ("C-pilot", "Noord"),
+    ]
+    a, b, c = (pilot.figures.outflow_to_work for pilot in evaluation.pilots)
+    assert (a.to_work, a.started, a.percentage, a.target, a.status) == (1, 5, 20.0, 80, TargetStatus.NOT_MET)
+    assert (b.to_work, b.started, b.percentage, b.target, b.status) == (2, 4, 50.0, 50, TargetStatus.MET)
+    assert (c.to_work, c.started, c.percentage) == (0, 0, None)
+    # The pilots add up to the total.
+    assert (
+        sum(pilot.figures.stage("applied").count for pilot in evaluation.pilots)
+        == evaluation.total.stage("applied").count
+    )
+    assert evaluation.region_names == ("Noord", "Zuid")
+
+
+def test_public_figures_hide_the_small_counts_of_a_pilot(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory()
+    _enrol(cohort, S.STARTED, 6)
+    _to_work(cohort)
+
+    pilot = public_figures(pilot_evaluation(pilots=[cohort.pilot])).pilots[0].figures
+
+    assert pilot.stage("applied").count == 7
+    assert (pilot.outflow_to_work.to_work, pilot.outflow_to_work.percentage) == (None, None)
+    assert pilot.outflow_to_work.status is None
+
+
+def test_the_partners_are_the_lead_and_partner_organisations_without_people():
+    lead = OrganisationFactory(name="Gemeente Utrecht")
+    pilot = PilotFactory(lead_organisation=lead)
+    PilotPartnerFactory(pilot=pilot, organisation=OrganisationFactory(name="ROC Midden"))
+    # The same organisation in two roles is named once.
+    college = OrganisationFactory(name="Albeda")
+    PilotPartnerFactory(pilot=pilot, organisation=college)
+    PilotPartnerFactory(pilot=pilot, organisation=college, role="coaching_provider")
+    PilotPartnerFactory(organisation=OrganisationFactory(name="Elders"))  # another pilot
+
+    evaluation = pilot_evaluation(pilots=Pilot.objects.filter(pk=pilot.pk))
+
+    assert evaluation.partner_names == ("Albeda", "Gemeente Utrecht", "ROC Midden")
+    assert evaluation.region_names == (pilot.region.name,)

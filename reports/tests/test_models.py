@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.tests.factories import UserFactory
-from reports.models import ReportJob, ReportJobStatus
+from reports.models import ReportDownload, ReportJob, ReportJobStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,34 @@ def test_an_unknown_report_job_status_is_refused():
 
     with refused_by("reportjob_status_valid"):
         ReportJob.objects.filter(pk=job.pk).update(status="cancelled")
+
+
+def test_a_job_is_waiting_for_the_queue_only_while_queued_after_a_failed_send():
+    job = create_job(dispatch_error="OperationalError: Connection refused")
+
+    assert job.waiting_for_queue
+    job.status = ReportJobStatus.RUNNING
+    assert not job.waiting_for_queue
+
+
+def test_a_job_sent_to_the_queue_is_not_waiting_for_it():
+    job = create_job()
+
+    assert not job.waiting_for_queue  # not sent yet: the commit hook or the watchdog sends it
+
+
+def test_the_downloads_of_a_job_go_with_it():
+    job = create_job()
+    user = UserFactory()
+    download = ReportDownload.objects.create(job=job, user=user)
+
+    assert str(user) in str(download)
+    job.delete()
+
+    assert not ReportDownload.objects.exists()
+
+
+def test_the_page_of_a_job_is_its_detail_page():
+    job = create_job()
+
+    assert job.get_absolute_url() == f"/rapportages/{job.pk}/"

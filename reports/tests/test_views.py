@@ -12,6 +12,7 @@ from django.utils import translation
 from candidates.models import BarrierKind, EnrolmentStatus
 from candidates.tests.factories import CandidateBarrierFactory, EnrolmentFactory, OutcomeFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
+from reports.figures import COMPLETENESS_CHECKS
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,9 @@ def test_the_funnel_shows_the_counts_and_rates_of_a_hand_built_cohort(client, co
         ["13", "72,2%"],
         ["8", "44,4%"],
     ]
-    assert response.content.decode().count("<meter") == 6
+    chart = re.search(r"<svg.*?</svg>", _section(response.content.decode(), "funnel-title"), re.S).group(0)
+    assert 'role="img"' in chart
+    assert chart.count("<rect") == 6
 
 
 def test_a_small_count_is_shown_as_below_the_threshold_never_as_the_number(client, coordinator, pilot, settings):
@@ -214,3 +217,153 @@ def test_the_pilot_page_links_to_the_evaluation(client, coordinator, pilot):
     content = client.get(pilot.get_absolute_url()).content.decode()
 
     assert f'href="{_url(pilot)}"' in content
+
+
+def test_the_dashboard_shows_the_outflow_against_the_target_as_a_chart(client, coordinator, pilot):
+    cohort = CohortFactory(pilot=pilot)
+    _enrol(cohort, S.STARTED, 5)
+    _enrol(cohort, S.OUTFLOW, 5)
+    client.force_login(coordinator)
+
+    section = _section(client.get(_url(pilot)).content.decode(), "key-title")
+
+    chart = re.search(r"<svg.*?</svg>", section, re.S).group(0)
+    assert 'role="img"' in chart and "<title>" in chart
+    assert "50,0%" in chart
+    assert 'class="chart-target"' in chart
+
+
+def test_the_dashboard_shows_the_completeness_of_the_records(client, coordinator, pilot, settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory(pilot=pilot)
+    _enrol(cohort, S.STARTED, 6)
+    EnrolmentFactory(cohort=cohort, status=S.STARTED, started_on=None)
+    _enrol(cohort, S.COMPLETED, 2)
+    client.force_login(coordinator)
+
+    rows = _rows(_section(client.get(_url(pilot)).content.decode(), "completeness-title"))
+
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {key: str(label) for key, label in COMPLETENESS_CHECKS.items()}
+    by_label = {row[0]: row[1:] for row in rows}
+    assert list(by_label) == list(labels.values())
+    assert by_label[labels["consent"]] == ["9", "9", "100,0%"]
+    assert by_label[labels["started_on"]] == ["8", "9", "88,9%"]
+    # Two completed, none with a module result: the base is hidden and so is the rate.
+    complete, total, rate = by_label[labels["module_results"]]
+    assert (complete, rate) == ("0", "–")
+    assert total.startswith("< 5") and "2" not in total
+
+
+def test_the_dashboard_links_to_the_downloads_with_its_period(client, coordinator, pilot):
+    client.force_login(coordinator)
+
+    content = client.get(_url(pilot, van="2026-01-01")).content.decode()
+
+    assert reverse("reports:dashboard-xlsx", args=[pilot.slug]) + "?van=2026-01-01" in content
+    assert reverse("reports:dashboard-csv", args=[pilot.slug]) + "?van=2026-01-01" in content
+    assert reverse("reports:compare") + f"?pilot={pilot.slug}" in content
+
+
+def _compare_url(*pilots, **params):
+    query = [("pilot", pilot.slug) for pilot in pilots] + list(params.items())
+    return reverse("reports:compare") + "?" + "&".join(f"{key}={value}" for key, value in query)
+
+
+def test_compare_shows_the_chosen_pilots_side_by_side(client, coordinator, organisation, pilot):
+    other = PilotFactory(name="Zorgpilot", lead_organisation=organisation, target_outflow_percentage=40)
+    _enrol(CohortFactory(pilot=pilot), S.STARTED, 6)
+    cohort = CohortFactory(pilot=other)
+    _enrol(cohort, S.STARTED, 5)
+    _enrol(cohort, S.OUTFLOW, 5)
+    PilotFactory(name="Niet gekozen", lead_organisation=organisation)
+    client.force_login(coordinator)
+
+    response = client.get(_compare_url(pilot, other))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    rows = {row[0]: row for row in _rows(_section(content, "pilots-title"))}
+    assert set(rows) == {pilot.name, "Zorgpilot"}
+    assert rows["Zorgpilot"][1] == other.region.name
+    assert rows["Zorgpilot"][2:8] == ["10", "10", "10", "10", "5", "5"]
+    assert rows["Zorgpilot"][8:10] == ["50,0%", "40%"]
+    assert rows[pilot.name][5] == "6"
+    chart = re.search(r"<svg.*?</svg>", _section(content, "outflow-title"), re.S).group(0)
+    assert "Zorgpilot" in chart
+
+
+def test_compare_without_pilots_shows_the_choice_of_the_users_pilots(client, coordinator, pilot):
+    foreign = PilotFactory(name="Pilot elders")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("reports:compare"))
+
+    assert response.status_code == 200
+    assert response.context["evaluation"] is None
+    content = response.content.decode()
+    assert f'value="{pilot.slug}"' in content
+    assert foreign.slug not in content
+
+
+def test_compare_refuses_a_pilot_the_user_does_not_work_on(client, coordinator, pilot):
+    foreign = PilotFactory(name="Pilot elders")
+    _enrol(CohortFactory(pilot=foreign), S.STARTED, 8)
+    client.force_login(coordinator)
+
+    response = client.get(_compare_url(pilot, foreign))
+
+    assert response.status_code == 200
+    assert response.context["evaluation"] is None
+    assert response.context["choice"].errors
+    assert "Pilot elders" not in response.content.decode()
+
+
+def test_compare_asks_for_at_least_two_pilots(client, coordinator, pilot):
+    client.force_login(coordinator)
+
+    response = client.get(_compare_url(pilot))
+
+    assert response.context["evaluation"] is None
+    assert [error.code for error in response.context["choice"].errors.as_data()["pilot"]] == ["too_few"]
+
+
+def test_compare_narrows_the_cohorts_to_the_period(client, coordinator, organisation, pilot):
+    other = PilotFactory(lead_organisation=organisation)
+    _enrol(CohortFactory(pilot=pilot, start_date=date(2025, 9, 1), end_date=date(2025, 12, 1)), S.STARTED, 6)
+    _enrol(CohortFactory(pilot=other, start_date=date(2026, 9, 1)), S.STARTED, 7)
+    client.force_login(coordinator)
+
+    evaluation = client.get(_compare_url(pilot, other, van="2026-01-01")).context["evaluation"]
+
+    assert {row.name: row.figures.stage("started").count for row in evaluation.pilots} == {
+        pilot.name: 0,
+        other.name: 7,
+    }
+
+
+@pytest.mark.parametrize("role", ["employer_contact", "training_partner"])
+def test_compare_refuses_employer_contacts_and_training_partners(client, user_for_role, pilot, role):
+    client.force_login(user_for_role(role))
+
+    assert client.get(reverse("reports:compare")).status_code == 403
+
+
+def test_the_number_of_queries_of_compare_does_not_grow_with_the_pilots_or_enrolments(
+    client, coordinator, organisation
+):
+    client.force_login(coordinator)
+    pilots = [PilotFactory(lead_organisation=organisation) for _ in range(4)]
+    _enrol(CohortFactory(pilot=pilots[0]), S.STARTED, 2)
+    _enrol(CohortFactory(pilot=pilots[1]), S.STARTED, 2)
+    for target in pilots[2:]:
+        _enrol(CohortFactory(pilot=target), S.STARTED, 12)
+        _enrol(CohortFactory(pilot=target), S.OUTFLOW, 6)
+
+    def queries(*chosen):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(_compare_url(*chosen))
+            assert response.context["evaluation"] is not None
+        return len(context.captured_queries)
+
+    assert queries(*pilots[:2]) == queries(*pilots)

@@ -1,0 +1,85 @@
+"""The AVG (GDPR) rights on the candidate page: an access request (JSON and a printable page) and erasure.
+
+Advisers and administrators, for candidates they may see; anyone else finds no such candidate (404) or is refused.
+"""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.permissions import role_required
+from core.roles import Role
+
+from ..models import Candidate
+from ..privacy import CandidateAnonymised, access_export, access_report, anonymise_candidate, record_access_export
+from ..selectors import candidate_list
+
+PRIVACY_ROLES = (Role.ADVISER, Role.ADMINISTRATOR)
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("For example “request of the candidate by e-mail of 3 March”. Do not name the person."),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand that the personal data is erased for good and cannot be restored"),
+        required=True,
+    )
+
+
+def _scoped_candidate(request: HttpRequest, pk: int) -> Candidate:
+    scoped = candidate_list(user=request.user).values("pk")
+    return get_object_or_404(Candidate.objects.filter(pk__in=scoped).select_related("adviser"), pk=pk)
+
+
+@role_required(*PRIVACY_ROLES)
+def access_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about the person on one printable page."""
+    candidate = _scoped_candidate(request, pk)
+    sections = access_report(candidate)
+    record_access_export(candidate=candidate, user=request.user, request=request, fmt="html")
+    return render(
+        request,
+        "candidates/privacy_access.html",
+        {"candidate": candidate, "sections": sections, "exported_at": timezone.now()},
+    )
+
+
+@role_required(*PRIVACY_ROLES)
+def access_request_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about the person as a JSON download."""
+    candidate = _scoped_candidate(request, pk)
+    data = access_export(candidate)
+    record_access_export(candidate=candidate, user=request.user, request=request, fmt="json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    filename = f"{_('access-request')}-{candidate.pk}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(*PRIVACY_ROLES)
+def erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """A warning and a confirmation with a reason; a POST anonymises the person's data."""
+    candidate = _scoped_candidate(request, pk)
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            anonymise_candidate(candidate, by=request.user, reason=form.cleaned_data["reason"])
+        except CandidateAnonymised as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The personal data of the candidate is erased."))
+        return redirect(candidate)
+    return render(request, "candidates/privacy_erase.html", {"candidate": candidate, "form": form})
