@@ -70,6 +70,9 @@ class AuditAction(models.TextChoices):
     REPORT_DOWNLOAD = "report_download", _("Report downloaded")
     ACCESS_EXPORT = "access_export", _("Access request exported")
     ERASURE = "erasure", _("Personal data erased")
+    TWO_STEP_ON = "two_step_on", _("Two-step verification turned on")
+    TWO_STEP_OFF = "two_step_off", _("Two-step verification turned off")
+    TWO_STEP_FAILED = "two_step_failed", _("Wrong two-step code")
 
 
 class AuditEvent(models.Model):

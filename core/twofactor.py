@@ -22,6 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .audit import AuditAction, record_event
+
 # Whether the logged-in user has a confirmed device, kept in the session so that an ordinary
 # request costs no extra query; set at login and whenever a device is confirmed or removed.
 HAS_DEVICE_SESSION_KEY = "opstap_otp_has_device"
@@ -113,6 +115,7 @@ def totp_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> tup
         codes = _new_backup_codes(device.user)
     verify_session(request=request, device=device)
     request.session[HAS_DEVICE_SESSION_KEY] = True
+    record_event(action=AuditAction.TWO_STEP_ON, request=request)
     return check, codes
 
 
@@ -153,3 +156,4 @@ def devices_remove(*, request: HttpRequest) -> None:
         StaticDevice.objects.filter(user=user).delete()
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     request.session[HAS_DEVICE_SESSION_KEY] = False
+    record_event(action=AuditAction.TWO_STEP_OFF, request=request)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import twofactor
+from .audit import AuditAction, record_event
 from .forms import LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
 from .health import check_health
 from .roles import START_PAGES
@@ -89,6 +90,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if check.device is not None:
             twofactor.verify_session(request=request, device=check.device)
             return redirect(next_url)
+        record_event(action=AuditAction.TWO_STEP_FAILED, request=request)
         form.add_error("code", _code_refused(check))
     return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})
 

@@ -347,3 +347,32 @@ def test_the_menu_links_to_two_step_verification(client, adviser):
 
     assert f'href="{SETUP}"' in response.text
     assert gettext("Two-step verification") in response.text
+
+
+# The audit trail
+
+
+def audit_actions(user) -> list[str]:
+    from core.models import AuditAction, AuditEvent
+
+    two_step = {AuditAction.TWO_STEP_ON, AuditAction.TWO_STEP_OFF, AuditAction.TWO_STEP_FAILED}
+    return list(
+        AuditEvent.objects.filter(user=user, action__in=two_step).order_by("pk").values_list("action", flat=True)
+    )
+
+
+def test_turning_it_on_and_off_and_a_wrong_code_are_recorded(client, coordinator, frozen):
+    client.force_login(coordinator)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=coordinator)
+    client.post(SETUP, {"code": code_for(device)})
+    client.post(reverse("logout"))
+    log_in_with_password(client, coordinator)
+    client.post(VERIFY, {"code": wrong_code(device)})
+    next_step(frozen)
+    next_step(frozen)
+    client.post(VERIFY, {"code": code_for(device)})
+    next_step(frozen)
+    client.post(SETUP, {"code": code_for(device)})
+
+    assert audit_actions(coordinator) == ["two_step_on", "two_step_failed", "two_step_off"]
