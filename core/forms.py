@@ -2,13 +2,18 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
+        username = self.fields["username"]
+        # AuthenticationForm only sets max_length as a widget hint; without the validator an over-long name
+        # reaches authenticate() and the lock-out's records, whose column it does not fit.
+        username.validators.append(MaxLengthValidator(username.max_length))
+        username.widget.attrs.update({"autofocus": True, "autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -85,6 +85,16 @@ def test_a_successful_login_forgets_earlier_failures(client, adviser):
         assert log_in(client, "adviseur", "not-the-password").status_code == 200
 
 
+def test_an_over_long_username_is_a_form_error_and_reaches_no_lock_out_record(client, db):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "x" * 300, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
+
+
 def test_the_throttle_settings():
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
