@@ -1,11 +1,20 @@
 """Fixtures every test may use: one logged-in-able user per role, scoped to one organisation."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.tests.factories import EmployerFactory
 from pilots.tests.factories import OrganisationFactory
+
+# In CI the property-based tests draw the same examples on every run, so that CI fails for a change and never
+# for an unlucky draw; on a laptop they explore new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture
