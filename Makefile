@@ -80,9 +80,15 @@ beat: setup
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+# The benchmarks measure PostgreSQL: DATABASE_URL, or else the local server when it answers (SQLite otherwise).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opstap_bench
+
 bench: setup
-	$(BIN)/python -m pytest benchmarks -p no:xdist $(PYTEST_ARGS)
-	$(BIN)/python -m benchmarks.report_job
+	@url="$$DATABASE_URL"; \
+	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(BENCH_DATABASE_URL)"; fi; \
+	[ -n "$$url" ] || echo "No PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is not set: measuring SQLite."; \
+	export DATABASE_URL="$$url"; [ -n "$$url" ] || unset DATABASE_URL; \
+	$(BIN)/python -m pytest benchmarks -p no:xdist $(PYTEST_ARGS) && $(BIN)/python -m benchmarks.report_job
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
