@@ -1,7 +1,9 @@
 """Writes of the learning line: the pilot's modules, each cohort's copy of them, and the cohort's weekly rhythm.
 
 A cohort inherits the pilot's learning line by copying it once (`cohort_learning_line_copy`); from then on the
-cohort's modules are its own and may differ, while the pilot's line can change for the cohorts to come.
+cohort's modules are its own and may differ, while the pilot's line can change for the cohorts to come. The copy
+is made by the first write that needs the cohort's own modules (a change of its line, a result, a certificate);
+until then the pages read the pilot's line (pilots.selectors.cohort_learning_line_or_pilots).
 
 Invalid field values raise ValidationError from the model's full_clean (a view adds it to its form); a
 refused step raises TransitionNotAllowed with a message for the user.
@@ -17,18 +19,8 @@ from core.models import User
 from core.statemachine import TransitionNotAllowed
 
 from .models import Cohort, CohortModule, Module, Pilot, TrackWeekday
+from .selectors import LEARNING_LINE_FIELDS, pilot_line_copies
 
-# What a pilot's module and a cohort's module share; a copy takes exactly these.
-LEARNING_LINE_FIELDS = (
-    "name",
-    "kind",
-    "provider",
-    "planned_hours",
-    "start_week",
-    "end_week",
-    "position",
-    "certificate_name",
-)
 COHORT_MODULE_FIELDS = (*LEARNING_LINE_FIELDS, "is_unit_certificate")
 
 
@@ -78,18 +70,15 @@ def module_delete(*, module: Module, by_user: User) -> None:
 def cohort_learning_line_copy(*, cohort: Cohort, by_user: User) -> list[CohortModule]:
     """Give the cohort the pilot's learning line, when it has no modules yet; returns the cohort's modules.
 
-    Safe to call more than once: a cohort that has modules (copied or its own) keeps them untouched.
-    The cohort row is locked, so two people opening a new cohort at once copy the line only once.
+    Called by the writes that need the cohort's own modules, never on reading a page. Safe to call more than
+    once: a cohort that has modules (copied or its own) keeps them untouched. The cohort row is locked, so two
+    people changing a new cohort's line at once copy it only once.
     """
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     existing = list(cohort.learning_line.all())
     if existing:
         return existing
-    copies = [
-        CohortModule(cohort=cohort, module=module, **{name: getattr(module, name) for name in LEARNING_LINE_FIELDS})
-        for module in Module.objects.filter(pilot_id=cohort.pilot_id).order_by("position", "start_week", "name")
-    ]
-    CohortModule.objects.bulk_create(copies)
+    CohortModule.objects.bulk_create(pilot_line_copies(cohort=cohort))
     return list(cohort.learning_line.all())
 
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +64,14 @@ from .forms import (
     row_enrolment_id,
 )
 from .models import Cohort, CohortModule, Module, TrackWeekday
-from .selectors import cohort_list, pilot_list
+from .selectors import (
+    PILOT_MODULE_PREFIX,
+    CohortLearningLine,
+    cohort_learning_line_or_pilots,
+    cohort_list,
+    module_choice,
+    pilot_list,
+)
 from .services import (
     cohort_learning_line_copy,
     cohort_module_create,
@@ -94,9 +101,40 @@ def _module_in(modules: QuerySet, value: str | None) -> Model | None:
     return modules.filter(pk=module_id).first() if module_id is not None else None
 
 
-def _learning_line_post(request: HttpRequest, *, modules: QuerySet, form_class, new, create, update, delete):
+def _with_own_modules(request: HttpRequest, cohort: Cohort, fields: tuple[str, ...], *, copy: bool) -> QueryDict:
+    """The posted data, with each module of the pilot's line (the page showed it while the cohort had no modules
+    of its own) replaced by the cohort's copy of it.
+
+    The copy is a write, so it is made here, by the POST that needs the cohort's own modules: always when `copy`,
+    otherwise only when one of `fields` names a module of the pilot's line. A module the copy does not hold
+    (taken off the pilot's line in the meantime) keeps its posted value, which the form refuses.
+    """
+    data = request.POST.copy()
+    named: dict[str, int] = {}
+    for name in fields:
+        value = data.get(name, "")
+        if value.startswith(PILOT_MODULE_PREFIX):
+            pilot_module_id = id_from(value.removeprefix(PILOT_MODULE_PREFIX))
+            if pilot_module_id is not None:
+                named[name] = pilot_module_id
+    if not (copy or named):
+        return data
+    copies = {
+        module.module_id: module
+        for module in cohort_learning_line_copy(cohort=cohort, by_user=request.user)
+        if module.module_id is not None
+    }
+    for name, pilot_module_id in named.items():
+        if pilot_module_id in copies:
+            data[name] = str(copies[pilot_module_id].pk)
+    return data
+
+
+def _learning_line_post(
+    request: HttpRequest, data: QueryDict, *, modules: QuerySet, form_class, new, create, update, delete
+):
     """Handle a learning line's add, edit and delete; returns (form, editing module, done)."""
-    deleting = _module_in(modules, request.POST.get("delete"))
+    deleting = _module_in(modules, data.get("delete"))
     if deleting is not None:
         try:
             delete(deleting)
@@ -105,8 +143,8 @@ def _learning_line_post(request: HttpRequest, *, modules: QuerySet, form_class, 
         else:
             messages.success(request, _("%(module)s is removed from the learning line.") % {"module": deleting.name})
         return None, None, True
-    editing = _module_in(modules, request.POST.get("module"))
-    form = form_class(request.POST, instance=editing or new, siblings=modules)
+    editing = _module_in(modules, data.get("module"))
+    form = form_class(data, instance=editing or new, siblings=modules)
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -130,6 +168,7 @@ def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         form, editing, done = _learning_line_post(
             request,
+            request.POST,
             modules=pilot.modules.all(),
             form_class=ModuleForm,
             new=Module(pilot=pilot),
@@ -145,7 +184,14 @@ def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "pilots/learning_line.html",
-        {"pilot": pilot, "modules": modules, "can_edit": can_edit, "form": form, "editing": editing},
+        {
+            "pilot": pilot,
+            "rows": [(module, str(module.pk)) for module in modules],
+            "can_edit": can_edit,
+            "form": form,
+            "editing": editing,
+            "editing_key": str(editing.pk) if editing is not None else None,
+        },
     )
 
 
@@ -153,8 +199,6 @@ def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
 def learning_line_cohort(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     can_edit = request.user.role in LEARNING_LINE_EDITORS
-    # The cohort inherits the pilot's line once; from then on its modules are its own.
-    cohort_learning_line_copy(cohort=cohort, by_user=request.user)
     form = editing = None
     rhythm = cohort_rhythm(cohort)
     rhythm_form = RhythmForm(
@@ -174,8 +218,11 @@ def learning_line_cohort(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The weekly rhythm of %(cohort)s is saved.") % {"cohort": cohort.name})
                     return redirect("pilots:cohort-learning-line", pk=cohort.pk)
         else:
+            # The cohort inherits the pilot's line once, at its first change; from then on its modules are its own.
+            data = _with_own_modules(request, cohort, ("module", "delete"), copy=True)
             form, editing, done = _learning_line_post(
                 request,
+                data,
                 modules=cohort.learning_line.all(),
                 form_class=CohortModuleForm,
                 new=CohortModule(cohort=cohort),
@@ -187,15 +234,18 @@ def learning_line_cohort(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if done:
                 return redirect("pilots:cohort-learning-line", pk=cohort.pk)
+    line = cohort_learning_line_or_pilots(cohort=cohort)
     if can_edit and form is None:
-        editing = _module_in(cohort.learning_line.all(), request.GET.get("edit"))
+        edit = request.GET.get("edit")
+        editing = next((module for module in line.modules if module_choice(module) == edit), None)
         form = CohortModuleForm(instance=editing, siblings=cohort.learning_line.all())
     return render(
         request,
         "pilots/learning_cohort.html",
         {
             "cohort": cohort,
-            "modules": _cohort_modules(cohort),
+            "rows": [(module, module_choice(module)) for module in line.modules],
+            "inherited": line.inherited,
             "rhythm": rhythm,
             "internship_days": [TrackWeekday(code).label for code in rhythm.internship],
             "school_days": [TrackWeekday(code).label for code in rhythm.school],
@@ -203,12 +253,9 @@ def learning_line_cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "form": form,
             "editing": editing,
+            "editing_key": module_choice(editing) if editing is not None else None,
         },
     )
-
-
-def _cohort_modules(cohort: Cohort) -> list[CohortModule]:
-    return list(cohort_learning_line(cohort=cohort))
 
 
 # --- Attendance -----------------------------------------------------------------------------------------------
@@ -296,7 +343,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for row in week.rows
     ]
-    modules = _cohort_modules(cohort)
+    modules = cohort_learning_line_or_pilots(cohort=cohort).modules
     module_rates = module_attendance_rates(cohort=cohort)
     week_number = (monday - week_monday(cohort.start_date)).days // 7 + 1
     return render(
@@ -337,10 +384,10 @@ def _track_enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
     )
 
 
-def _results_post(request: HttpRequest, cohort: Cohort, enrolments, modules) -> CertificateForm | None:
+def _results_post(request: HttpRequest, data: QueryDict, enrolments, modules) -> CertificateForm | None:
     """Record a result or a certificate; returns the certificate form when it must be shown again."""
-    if "record_result" in request.POST:
-        form = ModuleResultForm(request.POST, enrolments=enrolments, cohort_modules=modules)
+    if "record_result" in data:
+        form = ModuleResultForm(data, enrolments=enrolments, cohort_modules=modules)
         if not form.is_valid():
             errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
             messages.error(request, _("The result was not saved: %(reason)s") % {"reason": errors})
@@ -367,7 +414,7 @@ def _results_post(request: HttpRequest, cohort: Cohort, enrolments, modules) -> 
                 },
             )
         return None
-    form = CertificateForm(request.POST, enrolments=enrolments, cohort_modules=modules)
+    form = CertificateForm(data, enrolments=enrolments, cohort_modules=modules)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -401,25 +448,28 @@ def _results_post(request: HttpRequest, cohort: Cohort, enrolments, modules) -> 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     can_record = request.user.role in RESULT_RECORDERS
-    cohort_learning_line_copy(cohort=cohort, by_user=request.user)
     enrolments = _track_enrolments(cohort)
-    modules = cohort_learning_line(cohort=cohort)
     certificate_form = None
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        certificate_form = _results_post(request, cohort, enrolments, modules)
+        # A result or certificate of a module the cohort has not copied yet copies the pilot's line first.
+        data = _with_own_modules(request, cohort, ("cohort_module",), copy=False)
+        certificate_form = _results_post(request, data, enrolments, cohort_learning_line(cohort=cohort))
         if certificate_form is None:
             return redirect("pilots:results", pk=cohort.pk)
+    line = cohort_learning_line_or_pilots(cohort=cohort)
     if can_record and certificate_form is None:
-        certificate_form = CertificateForm(enrolments=enrolments, cohort_modules=modules)
-    rows = _result_rows(cohort, list(enrolments), list(modules))
+        certificate_form = CertificateForm(enrolments=enrolments, cohort_modules=cohort_learning_line(cohort=cohort))
+    if certificate_form is not None:
+        _offer_line(certificate_form, line)
+    rows = _result_rows(cohort, list(enrolments), line.modules)
     return render(
         request,
         "pilots/results.html",
         {
             "cohort": cohort,
-            "modules": list(modules),
+            "columns": [(module, module_choice(module)) for module in line.modules],
             "rows": rows,
             "any_certificates": any(row["certificates"] for row in rows),
             "can_record": can_record,
@@ -431,6 +481,13 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _offer_line(form: CertificateForm, line: CohortLearningLine) -> None:
+    """Offer the modules the page shows; an inherited line's are not rows yet, so the form cannot list them."""
+    if line.inherited:
+        field = form.fields["cohort_module"]
+        field.choices = [("", field.empty_label), *[(module_choice(module), module.name) for module in line.modules]]
 
 
 def _result_rows(cohort: Cohort, enrolments: list[Enrolment], modules: list[CohortModule]) -> list[dict]:
@@ -457,7 +514,7 @@ def _result_rows(cohort: Cohort, enrolments: list[Enrolment], modules: list[Coho
     return [
         {
             "enrolment": enrolment,
-            "results": [(module, results.get((enrolment.pk, module.pk))) for module in modules],
+            "results": [(module, module_choice(module), results.get((enrolment.pk, module.pk))) for module in modules],
             "certificates": certificates[enrolment.pk],
             "certificate_count": counts.get(enrolment.pk, 0),
         }

@@ -11,6 +11,7 @@ from candidates.progress_selectors import cohort_learning_line, cohort_rhythm
 from candidates.tests.factories import EnrolmentFactory
 from core.statemachine import TransitionNotAllowed
 from pilots.models import CohortModule, ModuleKind
+from pilots.selectors import cohort_learning_line_or_pilots, module_choice
 from pilots.services import (
     cohort_learning_line_copy,
     cohort_module_create,
@@ -65,6 +66,33 @@ def test_copying_again_keeps_the_cohorts_line_as_it_is(pilot, coordinator):
 
     assert [module.pk for module in again] == [module.pk for module in first]
     assert CohortModule.objects.get(pk=first[0].pk).planned_hours == 80
+
+
+def test_reading_a_cohort_without_modules_gives_the_pilots_line_unsaved(pilot, coordinator, django_assert_num_queries):
+    cohort = CohortFactory(pilot=pilot)
+
+    with django_assert_num_queries(2):
+        line = cohort_learning_line_or_pilots(cohort=cohort)
+
+    assert line.inherited
+    assert [module.name for module in line.modules] == ["Nederlands en werkcultuur", "VCA Basis", "Vakjargon"]
+    assert line.modules[0].provider.name == "Leerwerkbedrijf Noord"
+    assert all(module.pk is None for module in line.modules)
+    vca = pilot.modules.get(name="VCA Basis")
+    assert module_choice(line.modules[1]) == f"pilot-{vca.pk}"
+    assert not CohortModule.objects.exists()
+
+
+def test_after_the_copy_the_cohorts_own_modules_are_read(pilot, coordinator):
+    cohort = CohortFactory(pilot=pilot)
+    copied = cohort_learning_line_copy(cohort=cohort, by_user=coordinator)
+    ModuleFactory(pilot=pilot, name="Later toegevoegd")
+
+    line = cohort_learning_line_or_pilots(cohort=cohort)
+
+    assert not line.inherited
+    assert [module.pk for module in line.modules] == [module.pk for module in copied]
+    assert module_choice(line.modules[0]) == str(copied[0].pk)
 
 
 def test_a_cohort_with_a_module_of_its_own_gets_no_copy(pilot, coordinator):

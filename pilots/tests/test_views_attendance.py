@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from candidates.models import Attendance, AttendanceKind, AttendanceSession, AttendanceStatus, EnrolmentStatus
 from candidates.tests.factories import AttendanceFactory, AttendanceSessionFactory, EnrolmentFactory
-from pilots.models import PartnerRole
+from pilots.models import CohortModule, PartnerRole
 from pilots.tests.factories import (
     CohortFactory,
     CohortModuleFactory,
+    ModuleFactory,
     OrganisationFactory,
     PilotFactory,
     PilotPartnerFactory,
@@ -255,3 +256,14 @@ def test_the_grid_takes_the_same_number_of_queries_for_3_or_15_candidates(client
     assert few == many
     # 16 for the grid, 2 for the session that every request keeps alive (sliding idle expiry).
     assert many <= 18
+
+
+@pytest.mark.parametrize("role_user", ["training_partner", "adviser", "coordinator", "administrator"])
+def test_the_grid_plans_the_pilots_modules_without_copying_them(client, request, cohort, fatma, role_user):
+    ModuleFactory(pilot=cohort.pilot, name="Nederlands op de werkvloer", start_week=1, end_week=52)
+    client.force_login(request.getfixturevalue(role_user))
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    assert "Nederlands op de werkvloer" in body.split('class="week-modules"')[1].split("</p>")[0]
+    assert not CohortModule.objects.exists()

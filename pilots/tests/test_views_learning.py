@@ -156,16 +156,109 @@ def test_the_learning_line_of_another_regions_pilot_is_not_found(client, coordin
     assert client.get(cohort_line_url(other_cohort)).status_code == 404
 
 
-def test_the_first_visit_copies_the_pilots_learning_line_to_the_cohort(client, coordinator, cohort):
-    client.force_login(coordinator)
+@pytest.mark.parametrize("role_user", ["coordinator", "adviser", "training_partner", "administrator"])
+def test_opening_the_cohorts_line_shows_the_pilots_without_copying_it(client, request, cohort, role_user):
+    client.force_login(request.getfixturevalue(role_user))
+
     response = client.get(cohort_line_url(cohort))
 
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.index("Nederlands en werkcultuur") < body.index("VCA Basis")
+    assert not CohortModule.objects.exists()
+
+
+def test_the_edit_form_of_an_inherited_module_copies_nothing(client, coordinator, cohort):
+    vca = Module.objects.get(pilot=cohort.pilot, name="VCA Basis")
+    client.force_login(coordinator)
+
+    body = client.get(cohort_line_url(cohort), {"edit": f"pilot-{vca.pk}"}).content.decode()
+
+    assert f'<input type="hidden" name="module" value="pilot-{vca.pk}">' in body
+    assert 'value="VCA Basis"' in body
+    assert not CohortModule.objects.exists()
+
+
+def test_the_first_change_copies_the_pilots_line_and_then_adds_to_it(client, coordinator, cohort):
+    client.force_login(coordinator)
+
+    client.post(cohort_line_url(cohort), MODULE_POST)
+
     names = list(cohort.learning_line.order_by("position").values_list("name", flat=True))
-    assert names == ["Nederlands en werkcultuur", "VCA Basis"]
-    assert "VCA Basis" in response.content.decode()
-    # A second visit does not copy again, and the cohort's own modules stay.
-    client.get(cohort_line_url(cohort))
+    assert names == ["Nederlands en werkcultuur", "VCA Basis", "Vakjargon installatie"]
+    assert cohort.learning_line.filter(module__isnull=False).count() == 2
+    # From then on the page reads the cohort's own modules, and opening it copies nothing again.
+    body = client.get(cohort_line_url(cohort)).content.decode()
+    own = cohort.learning_line.get(name="VCA Basis")
+    assert f'data-module="{own.pk}"' in body
+    assert cohort.learning_line.count() == 3
+
+
+def test_editing_an_inherited_module_changes_the_cohorts_copy_only(client, coordinator, cohort):
+    vca = Module.objects.get(pilot=cohort.pilot, name="VCA Basis")
+    client.force_login(coordinator)
+
+    client.post(
+        cohort_line_url(cohort), {**MODULE_POST, "module": f"pilot-{vca.pk}", "name": "VCA Basis", "start_week": "5"}
+    )
+
+    copy = cohort.learning_line.get(module=vca)
+    assert (copy.name, copy.start_week) == ("VCA Basis", 5)
     assert cohort.learning_line.count() == 2
+    vca.refresh_from_db()
+    assert vca.start_week == 8
+
+
+def test_removing_an_inherited_module_keeps_the_rest_of_the_pilots_line(client, coordinator, cohort):
+    vca = Module.objects.get(pilot=cohort.pilot, name="VCA Basis")
+    client.force_login(coordinator)
+
+    client.post(cohort_line_url(cohort), {"delete": f"pilot-{vca.pk}"})
+
+    assert list(cohort.learning_line.values_list("name", flat=True)) == ["Nederlands en werkcultuur"]
+    assert Module.objects.filter(pk=vca.pk).exists()
+
+
+def test_a_module_taken_off_the_pilots_line_meanwhile_is_not_edited(client, coordinator, cohort):
+    vca = Module.objects.get(pilot=cohort.pilot, name="VCA Basis")
+    stale = f"pilot-{vca.pk}"
+    vca.delete()
+    client.force_login(coordinator)
+
+    client.post(cohort_line_url(cohort), {"delete": stale})
+
+    assert list(cohort.learning_line.values_list("name", flat=True)) == ["Nederlands en werkcultuur"]
+
+
+@pytest.mark.parametrize("role_user", ["training_partner", "adviser"])
+def test_readers_cannot_change_the_cohorts_line_nor_cause_its_copy(client, request, cohort, role_user):
+    client.force_login(request.getfixturevalue(role_user))
+    response = client.post(cohort_line_url(cohort), MODULE_POST)
+
+    assert response.status_code == 403
+    assert not CohortModule.objects.exists()
+
+
+def test_saving_the_weekly_rhythm_does_not_copy_the_learning_line(client, coordinator, cohort):
+    client.force_login(coordinator)
+    client.post(cohort_line_url(cohort), {"internship_weekdays": ["tue"], "school_weekdays": [], "save_rhythm": "1"})
+
+    cohort.refresh_from_db()
+    assert cohort.internship_weekdays == ["tue"]
+    assert not CohortModule.objects.exists()
+
+
+def test_the_cohorts_line_takes_as_many_queries_however_long_the_pilots_line(
+    client, coordinator, cohort, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(30) as short:
+        client.get(cohort_line_url(cohort))
+    for week in range(10, 16):
+        ModuleFactory(pilot=cohort.pilot, name=f"Module {week}", start_week=week, end_week=week)
+
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        client.get(cohort_line_url(cohort))
 
 
 def test_a_cohort_with_its_own_modules_is_not_given_the_pilots(client, coordinator, cohort):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from candidates.models import Certificate, EnrolmentStatus, ModuleResult
 from candidates.tests.factories import EnrolmentFactory
-from pilots.models import ModuleKind, PartnerRole
+from pilots.models import CohortModule, ModuleKind, PartnerRole
 from pilots.tests.factories import CohortFactory, CohortModuleFactory, ModuleFactory, PilotFactory, PilotPartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,8 +207,137 @@ def test_a_host_employer_may_not_open_the_results(client, employer_contact, coho
     assert client.get(reverse("pilots:certificates-expiring")).status_code == 403
 
 
-def test_the_results_page_copies_the_pilots_learning_line_when_the_cohort_has_none(client, training_partner, cohort):
-    ModuleFactory(pilot=cohort.pilot, name="Taal")
+@pytest.fixture
+def pilot_line(cohort):
+    """The pilot's learning line, which the cohort follows as long as it has no modules of its own."""
+    return [
+        ModuleFactory(pilot=cohort.pilot, name="Taal", position=1),
+        ModuleFactory(
+            pilot=cohort.pilot, name="VCA Basis", kind=ModuleKind.CERTIFICATE, certificate_name="VCA", position=2
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role_user", ["training_partner", "administrator", "adviser", "coordinator"])
+def test_opening_the_results_shows_the_pilots_line_without_copying_it(
+    client, request, cohort, pilot_line, fatma, role_user
+):
+    client.force_login(request.getfixturevalue(role_user))
+
+    response = client.get(results_url(cohort))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    taal, vca = pilot_line
+    assert f'<th scope="col" data-module="pilot-{taal.pk}">Taal</th>' in body
+    assert f'<th scope="col" data-module="pilot-{vca.pk}">VCA Basis</th>' in body
+    assert not CohortModule.objects.exists()
+
+
+def test_the_forms_of_an_inherited_line_name_the_pilots_modules(client, training_partner, cohort, pilot_line, fatma):
+    vca = pilot_line[1]
     client.force_login(training_partner)
-    client.get(results_url(cohort))
-    assert list(cohort.learning_line.values_list("name", flat=True)) == ["Taal"]
+
+    body = client.get(results_url(cohort)).content.decode()
+
+    assert f'<input type="hidden" name="cohort_module" value="pilot-{vca.pk}">' in body
+    certificate_form = body.split('class="certificate-form"')[1].split("</form>")[0]
+    assert f'<option value="pilot-{vca.pk}">VCA Basis</option>' in certificate_form
+    assert not CohortModule.objects.exists()
+
+
+def test_a_result_in_an_inherited_module_copies_the_line_and_records_it(
+    client, training_partner, cohort, pilot_line, fatma
+):
+    vca = pilot_line[1]
+    client.force_login(training_partner)
+
+    response = client.post(
+        results_url(cohort),
+        {"enrolment": fatma.pk, "cohort_module": f"pilot-{vca.pk}", "status": "passed", "record_result": ""},
+        follow=True,
+    )
+
+    assert list(cohort.learning_line.order_by("position").values_list("name", flat=True)) == ["Taal", "VCA Basis"]
+    result = ModuleResult.objects.get(enrolment=fatma)
+    assert result.cohort_module == cohort.learning_line.get(module=vca)
+    assert result.status == "passed"
+    assert "Fatma Yilmaz: VCA Basis is “Passed”." in response.content.decode()
+
+
+def test_a_certificate_of_an_inherited_module_is_recorded_on_the_cohorts_copy(
+    client, training_partner, cohort, pilot_line, fatma
+):
+    vca = pilot_line[1]
+    client.force_login(training_partner)
+
+    client.post(
+        results_url(cohort),
+        {
+            "enrolment": fatma.pk,
+            "cohort_module": f"pilot-{vca.pk}",
+            "issued_on": "2026-11-20",
+            "record_certificate": "",
+        },
+    )
+
+    certificate = Certificate.objects.get(enrolment=fatma)
+    assert certificate.cohort_module == cohort.learning_line.get(module=vca)
+    assert certificate.name == "VCA"
+
+
+def test_a_certificate_without_a_module_does_not_copy_the_line(client, training_partner, cohort, pilot_line, fatma):
+    client.force_login(training_partner)
+
+    client.post(
+        results_url(cohort),
+        {"enrolment": fatma.pk, "name": "BHV", "issued_on": "2026-11-20", "record_certificate": ""},
+    )
+
+    assert Certificate.objects.get(enrolment=fatma).cohort_module is None
+    assert not CohortModule.objects.exists()
+
+
+def test_a_result_in_a_module_taken_off_the_pilots_line_meanwhile_is_refused(
+    client, training_partner, cohort, pilot_line, fatma
+):
+    vca = pilot_line[1]
+    stale = f"pilot-{vca.pk}"
+    vca.delete()
+    client.force_login(training_partner)
+
+    response = client.post(
+        results_url(cohort),
+        {"enrolment": fatma.pk, "cohort_module": stale, "status": "passed", "record_result": ""},
+        follow=True,
+    )
+
+    assert "The result was not saved" in response.content.decode()
+    assert not ModuleResult.objects.exists()
+
+
+def test_a_reader_posting_a_result_causes_no_copy(client, adviser, cohort, pilot_line, fatma):
+    vca = pilot_line[1]
+    client.force_login(adviser)
+
+    response = client.post(
+        results_url(cohort),
+        {"enrolment": fatma.pk, "cohort_module": f"pilot-{vca.pk}", "status": "passed", "record_result": ""},
+    )
+
+    assert response.status_code == 403
+    assert not CohortModule.objects.exists()
+
+
+def test_the_results_of_an_inherited_line_take_as_many_queries_however_long_it_is(
+    client, training_partner, cohort, pilot_line, fatma, django_assert_max_num_queries
+):
+    client.force_login(training_partner)
+    with django_assert_max_num_queries(40) as short:
+        client.get(results_url(cohort))
+    for week in range(3, 9):
+        ModuleFactory(pilot=cohort.pilot, name=f"Module {week}", start_week=week, end_week=week)
+    EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.STARTED)
+
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        client.get(results_url(cohort))
