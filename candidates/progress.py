@@ -58,7 +58,7 @@ from .models import (
     Outcome,
     OutcomeKind,
 )
-from .progress_selectors import TRACK_STATUSES, cohort_rhythm, followups_for_digest, on_track, week_monday
+from .progress_selectors import TRACK_STATUSES, followups_for_digest, on_track, rhythm_days, week_monday
 from .services import enrolment_transition, outcome_record, refuse_if_anonymised
 
 logger = logging.getLogger(__name__)
@@ -101,18 +101,13 @@ def _week_sessions(cohort: Cohort, monday: date) -> list[AttendanceSession]:
 def attendance_week_sessions(*, cohort: Cohort, week_start: date, by_user: User) -> list[AttendanceSession]:
     """Create the week's school and internship days from the cohort's rhythm; returns all the week's sessions.
 
-    Only days within the cohort's start and end date get a session. Safe to call on every visit of the grid:
-    existing sessions stay, and a day that left the rhythm loses its session as long as nothing was marked on it.
-    Sessions added by hand (attendance_session_create) are never touched.
+    Only days within the cohort's start and end date get a session. Called by a save of the grid, before its
+    marks: existing sessions stay, and a day that left the rhythm loses its session as long as nothing was
+    marked on it. Sessions added by hand (attendance_session_create) are never touched. The grid shows the
+    same without writing (attendance_week_planned).
     """
     monday = week_monday(week_start)
-    rhythm = cohort_rhythm(cohort)
-    wanted: dict[date, str] = {}
-    for offset in range(7):
-        day = monday + timedelta(days=offset)
-        kind = rhythm.kind_on(day)
-        if kind is not None and cohort.start_date <= day <= cohort.end_date:
-            wanted[day] = kind
+    wanted = rhythm_days(cohort=cohort, week_start=monday)
     AttendanceSession.objects.bulk_create(
         [
             AttendanceSession(cohort=cohort, date=day, kind=kind, from_rhythm=True, created_by=by_user)

@@ -236,8 +236,8 @@ class AttendanceCell:
     is_future: bool
 
     @property
-    def key(self) -> tuple[int, int]:
-        """The (session id, enrolment id) pair attendance_mark_week takes."""
+    def key(self) -> tuple[int | None, int]:
+        """The (session id, enrolment id) pair attendance_mark_week takes; no session id for an unsaved session."""
         return (self.session.pk, self.enrolment.pk)
 
 
@@ -269,21 +269,74 @@ def on_track(enrolment: Enrolment, day: date) -> bool:
     return started and (enrolment.ended_on is None or day <= enrolment.ended_on)
 
 
+def rhythm_days(*, cohort: Cohort, week_start: date) -> dict[date, str]:
+    """The week's days the cohort's rhythm plans, with their AttendanceKind; only days within the cohort's period."""
+    monday = week_monday(week_start)
+    rhythm = cohort_rhythm(cohort)
+    days: dict[date, str] = {}
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        kind = rhythm.kind_on(day)
+        if kind is not None and cohort.start_date <= day <= cohort.end_date:
+            days[day] = kind
+    return days
+
+
+def attendance_week_planned(*, cohort: Cohort, week_start: date) -> list[AttendanceSession]:
+    """The week's sessions as attendance_week_sessions would leave them, without writing anything.
+
+    The existing sessions, less the unmarked ones of the rhythm whose day left the rhythm, and an unsaved
+    session (no pk) for each day of the rhythm that has none yet. Saving a mark is what creates or removes
+    them (attendance_week_sessions). One query.
+    """
+    monday = week_monday(week_start)
+    planned = rhythm_days(cohort=cohort, week_start=monday)
+    existing = list(
+        AttendanceSession.objects.filter(cohort=cohort, date__range=(monday, monday + timedelta(days=6)))
+        .select_related("cohort_module")
+        .annotate(is_marked=Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+    )
+    sessions = [
+        session
+        for session in existing
+        if session.is_marked or not session.from_rhythm or planned.get(session.date) == session.kind
+    ]
+    # One session without a module per day and kind (the model's constraint), which the rhythm's day would be.
+    held = {(session.date, session.kind) for session in sessions if session.cohort_module_id is None}
+    unsaved = [
+        AttendanceSession(cohort=cohort, date=day, kind=kind, from_rhythm=True)
+        for day, kind in planned.items()
+        if (day, kind) not in held
+    ]
+    return sorted([*sessions, *unsaved], key=_session_order)
+
+
+def _session_order(session: AttendanceSession) -> tuple:
+    """The grid's column order: by day and kind, a module's sessions by its position and the plain day last (as
+    PostgreSQL orders a NULL position), then by age, an unsaved session last."""
+    module = session.cohort_module
+    return (
+        session.date,
+        session.kind,
+        module is None,
+        module.position if module is not None else 0,
+        session.pk is None,
+        session.pk or 0,
+    )
+
+
 def attendance_week(*, cohort: Cohort, week_start: date, today: date | None = None) -> AttendanceWeek:
     """The attendance grid of one week: the week's sessions as columns, the candidates on the track as rows.
 
     Rows are the enrolments that were on the track at some day of the week (started on or before its Sunday,
     not ended before its Monday), so a past week still shows who left since. Three queries, however many
-    candidates and sessions. The sessions must exist: attendance_week_sessions creates them from the rhythm.
+    candidates and sessions. The columns are those of attendance_week_planned: a day of the rhythm without a
+    session yet is an unsaved session, whose cells have no mark.
     """
     today = today or timezone.localdate()
     monday = week_monday(week_start)
     sunday = monday + timedelta(days=6)
-    sessions = list(
-        AttendanceSession.objects.filter(cohort=cohort, date__range=(monday, sunday))
-        .select_related("cohort_module")
-        .order_by("date", "kind", "cohort_module__position", "pk")
-    )
+    sessions = attendance_week_planned(cohort=cohort, week_start=monday)
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort, status__in=TRACK_STATUSES, started_on__lte=sunday)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=monday))

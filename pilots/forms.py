@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import AttendanceStatus, Enrolment, ModuleResultStatus
+from candidates.models import AttendanceSession, AttendanceStatus, Enrolment, ModuleResultStatus
+from candidates.progress_selectors import AttendanceCell
 from core.fields import id_from
 from core.statemachine import TransitionNotAllowed
 
@@ -134,6 +136,43 @@ def attendance_marks_from(data) -> dict[tuple[int, int], str]:
             raise TransitionNotAllowed(_("Choose present, absent with notice, absent without notice or sick."))
         marks[(int(match[1]), int(match[2]))] = status
     return marks
+
+
+# A cell of a day of the rhythm that has no session yet is named after the day and kind instead of a session id:
+# "mark_2026-11-16-internship_<enrolment id>". Saving the grid creates the session and renames the cell.
+_DAY_MARK_FIELD = "mark_{day}-{kind}_{enrolment}"
+_DAY_MARK = re.compile(r"^mark_([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+)_([0-9]+)$")
+
+
+def _day_key(session: AttendanceSession) -> str:
+    return f"{session.date.isoformat()}-{session.kind}"
+
+
+def cell_field_name(cell: AttendanceCell) -> str:
+    if cell.session.pk is None:
+        return _DAY_MARK_FIELD.format(
+            day=cell.session.date.isoformat(), kind=cell.session.kind, enrolment=cell.enrolment.pk
+        )
+    return mark_field_name(cell.session.pk, cell.enrolment.pk)
+
+
+def with_session_ids(data: QueryDict, sessions: list[AttendanceSession]) -> QueryDict:
+    """The posted cells, with each cell named after a day and kind renamed to the session of that day and kind.
+
+    A day without such a session (it left the rhythm in the meantime) refuses the grid, as a vanished session does.
+    """
+    by_day = {_day_key(session): session.pk for session in sessions if session.cohort_module_id is None}
+    renamed = data.copy()
+    for name in data:
+        match = _DAY_MARK.match(name)
+        if match is None:
+            continue
+        if match[1] not in by_day:
+            raise TransitionNotAllowed(_("The attendance list has changed in the meantime; open the week again."))
+        value = renamed.get(name, "")
+        del renamed[name]
+        renamed[mark_field_name(by_day[match[1]], int(match[2]))] = value
+    return renamed
 
 
 def row_enrolment_id(data) -> int | None:

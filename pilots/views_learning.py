@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from candidates.models import (
-    AttendanceSession,
     AttendanceStatus,
     Certificate,
     Enrolment,
@@ -60,8 +59,9 @@ from .forms import (
     ModuleResultForm,
     RhythmForm,
     attendance_marks_from,
-    mark_field_name,
+    cell_field_name,
     row_enrolment_id,
+    with_session_ids,
 )
 from .models import Cohort, CohortModule, Module, TrackWeekday
 from .selectors import (
@@ -274,15 +274,25 @@ def _attendance_url(cohort: Cohort, monday: date) -> str:
     return f"{reverse('pilots:attendance', kwargs={'pk': cohort.pk})}?week={monday.isoformat()}"
 
 
+def _posted_cells(data: QueryDict) -> dict[str, str]:
+    """The grid's cells as they were filled in, by field name; none when one holds an unknown mark."""
+    posted = {name: data.get(name, "") for name in data if name.startswith("mark_")}
+    if any(status and status not in AttendanceStatus.values for status in posted.values()):
+        return {}
+    return posted
+
+
 def _attendance_post(request: HttpRequest, cohort: Cohort, monday: date) -> str | None:
     """Save the grid and, when a row's button was pressed, mark the rest of that row present.
 
-    Returns the reason when refused; nothing is saved then. The grid is saved first, so a sick day chosen
-    before pressing a row's button stays sick.
+    Returns the reason when refused; nothing is saved then. The week's sessions are brought in line with the
+    rhythm first, so the cells of days the grid showed without a session can be saved. The grid is saved
+    before the row's button, so a sick day chosen before pressing a row's button stays sick.
     """
     try:
         with transaction.atomic():
-            marks = attendance_marks_from(request.POST)
+            sessions = attendance_week_sessions(cohort=cohort, week_start=monday, by_user=request.user)
+            marks = attendance_marks_from(with_session_ids(request.POST, sessions))
             written = attendance_mark_week(cohort=cohort, week_start=monday, marks=marks, by_user=request.user)
             row = row_enrolment_id(request.POST)
             if row is not None:
@@ -291,7 +301,6 @@ def _attendance_post(request: HttpRequest, cohort: Cohort, monday: date) -> str 
                     raise TransitionNotAllowed(
                         _("The attendance list has changed in the meantime; open the week again.")
                     )
-                sessions = AttendanceSession.objects.filter(cohort=cohort, date__range=(monday, monday + timedelta(6)))
                 written += attendance_mark_row(enrolment=enrolment, sessions=sessions, by_user=request.user)
     except TransitionNotAllowed as refusal:
         return str(refusal)
@@ -311,18 +320,15 @@ def _attendance_post(request: HttpRequest, cohort: Cohort, monday: date) -> str 
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     monday = _grid_week(cohort, request.GET.get("week"))
-    posted: dict[tuple[int, int], str] = {}
+    posted: dict[str, str] = {}
     if request.method == "POST":
         refusal = _attendance_post(request, cohort, monday)
         if refusal is None:
             return redirect(_attendance_url(cohort, monday))
         messages.error(request, _("The attendance was not saved: %(reason)s") % {"reason": refusal})
         # Show the grid as it was filled in, so nothing typed is lost.
-        try:
-            posted = attendance_marks_from(request.POST)
-        except TransitionNotAllowed:
-            posted = {}
-    attendance_week_sessions(cohort=cohort, week_start=monday, by_user=request.user)
+        posted = _posted_cells(request.POST)
+    # Writes nothing: a day of the rhythm without a session yet shows as an unsaved one, which a save creates.
     week = attendance_week(cohort=cohort, week_start=monday)
     rates = attendance_rates(enrolments=[row.enrolment for row in week.rows])
     threshold = settings.ATTENDANCE_THRESHOLD_PERCENT
@@ -334,8 +340,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "cells": [
                 {
                     "cell": cell,
-                    "name": mark_field_name(*cell.key),
-                    "value": posted.get(cell.key, cell.status) or "",
+                    "name": (name := cell_field_name(cell)),
+                    "value": posted.get(name, cell.status) or "",
                     "choices": _cell_choices(cell.is_future),
                 }
                 for cell in row.cells

@@ -21,6 +21,7 @@ from candidates.progress_selectors import (
     attendance_rate,
     attendance_rates,
     attendance_week,
+    attendance_week_planned,
     module_attendance_rates,
 )
 from candidates.tests.factories import AttendanceFactory, AttendanceSessionFactory, CandidateFactory, EnrolmentFactory
@@ -115,6 +116,50 @@ def test_a_day_added_by_hand_stays_when_the_rhythm_changes(world, coordinator):
 
     assert [(s.date.day, s.kind) for s in sessions] == [(7, "internship"), (10, "school"), (11, "school")]
     assert extra in sessions
+
+
+def _shown(sessions) -> list[tuple[bool, int, str]]:
+    return [(s.pk is not None, s.date.day, s.kind) for s in sessions]
+
+
+def test_the_planned_week_shows_the_rhythms_days_without_creating_them(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        sessions = attendance_week_planned(cohort=world.cohort, week_start=MONDAY + datetime.timedelta(days=4))
+
+    assert _shown(sessions) == [(False, 7, "internship"), (False, 8, "internship"), (False, 9, "school")]
+    assert all(s.from_rhythm and s.cohort == world.cohort for s in sessions)
+    assert not AttendanceSession.objects.exists()
+
+
+def test_the_planned_week_is_what_saving_makes_of_it(world, coordinator):
+    monday, tuesday, _wednesday = attendance_week_sessions(cohort=world.cohort, week_start=MONDAY, by_user=world.by)
+    attendance_mark(session=monday, enrolment=world.amina, status=P, by_user=world.by)
+    extra = attendance_session_create(
+        cohort=world.cohort, on_date=MONDAY.replace(day=10), kind=AttendanceKind.SCHOOL, by_user=world.by
+    )
+    cohort_rhythm_update(cohort=world.cohort, internship_weekdays=["thu"], school_weekdays=["fri"], by_user=coordinator)
+
+    planned = attendance_week_planned(cohort=world.cohort, week_start=MONDAY)
+
+    # Monday is marked and stays, Tuesday left the rhythm unmarked and is left out but not yet removed, Thursday
+    # has the session added by hand (not from the rhythm, so of another kind it stays), Friday is new.
+    assert _shown(planned) == [
+        (True, 7, "internship"),
+        (False, 10, "internship"),
+        (True, 10, "school"),
+        (False, 11, "school"),
+    ]
+    assert monday in planned and extra in planned
+    assert AttendanceSession.objects.filter(pk=tuesday.pk).exists()
+    saved = attendance_week_sessions(cohort=world.cohort, week_start=MONDAY, by_user=world.by)
+    assert [(s.date, s.kind) for s in saved] == [(s.date, s.kind) for s in planned]
+    assert attendance_week_planned(cohort=world.cohort, week_start=MONDAY) == saved
+
+
+def test_the_planned_week_has_only_the_days_within_the_cohorts_period(world):
+    sessions = attendance_week_planned(cohort=world.cohort, week_start=datetime.date(2026, 8, 31))
+
+    assert [s.date.isoformat() for s in sessions] == ["2026-09-01", "2026-09-02"]
 
 
 def test_a_module_day_is_a_session_of_its_own(world):
@@ -330,10 +375,24 @@ def test_the_grid_reads_three_queries_however_many_candidates(world, candidates,
 
 
 def test_an_empty_week_takes_the_same_three_queries(world, django_assert_num_queries):
+    before_the_start = datetime.date(2026, 8, 24)
+    with django_assert_num_queries(3):
+        week = attendance_week(cohort=world.cohort, week_start=before_the_start)
+
+    assert (week.sessions, [cell for row in week.rows for cell in row.cells]) == ([], [])
+
+
+def test_a_week_without_sessions_yet_shows_the_rhythms_days_unmarked_in_three_queries(world, django_assert_num_queries):
     with django_assert_num_queries(3):
         week = attendance_week(cohort=world.cohort, week_start=MONDAY)
 
-    assert (week.sessions, [cell for row in week.rows for cell in row.cells]) == ([], [])
+    assert [(s.pk, s.date.day, s.kind) for s in week.sessions] == [
+        (None, 7, "internship"),
+        (None, 8, "internship"),
+        (None, 9, "school"),
+    ]
+    assert [cell.status for cell in week.rows[0].cells] == [None, None, None]
+    assert not AttendanceSession.objects.exists()
 
 
 def test_saving_the_grid_takes_a_fixed_number_of_queries(world):

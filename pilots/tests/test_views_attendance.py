@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates.models import Attendance, AttendanceKind, AttendanceSession, AttendanceStatus, EnrolmentStatus
+from candidates.progress import attendance_week_sessions
 from candidates.tests.factories import AttendanceFactory, AttendanceSessionFactory, EnrolmentFactory
 from pilots.models import CohortModule, PartnerRole
 from pilots.tests.factories import (
@@ -77,7 +78,7 @@ def field(session, enrolment) -> str:
 
 def test_the_grid_shows_the_weeks_days_and_the_marks(client, training_partner, cohort, fatma, daan):
     client.force_login(training_partner)
-    client.get(grid_url(cohort), WEEK)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
     monday, tuesday, wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
     assert [monday.kind, tuesday.kind, wednesday.kind] == ["internship", "internship", "school"]
     Attendance.objects.create(
@@ -99,7 +100,7 @@ def test_the_grid_shows_the_weeks_days_and_the_marks(client, training_partner, c
 
 def test_saving_the_grid_records_every_changed_cell(client, adviser, cohort, fatma, daan):
     client.force_login(adviser)
-    client.get(grid_url(cohort), WEEK)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=adviser)
     monday, tuesday, wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
 
     response = client.post(
@@ -123,7 +124,7 @@ def test_saving_the_grid_records_every_changed_cell(client, adviser, cohort, fat
 
 def test_the_row_button_marks_the_rest_of_the_row_present(client, training_partner, cohort, fatma, daan):
     client.force_login(training_partner)
-    client.get(grid_url(cohort), WEEK)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
     monday, tuesday, wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
 
     client.post(
@@ -143,7 +144,7 @@ def test_the_row_button_marks_the_rest_of_the_row_present(client, training_partn
 
 def test_a_mark_for_someone_outside_the_cohort_is_refused(client, training_partner, cohort, fatma):
     client.force_login(training_partner)
-    client.get(grid_url(cohort), WEEK)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
     monday = min(week_sessions(cohort), key=lambda session: session.date)
     stranger = EnrolmentFactory(cohort=CohortFactory(pilot=cohort.pilot), status=EnrolmentStatus.STARTED)
 
@@ -168,7 +169,7 @@ def test_a_row_button_for_someone_outside_the_cohort_is_refused(client, training
 
 def test_an_unknown_status_is_refused(client, training_partner, cohort, fatma):
     client.force_login(training_partner)
-    client.get(grid_url(cohort), WEEK)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
     monday = min(week_sessions(cohort), key=lambda session: session.date)
     response = client.post(f"{grid_url(cohort)}?week={MONDAY.isoformat()}", {field(monday, fatma): "holiday"})
     assert response.status_code == 200
@@ -244,7 +245,7 @@ def test_the_grid_takes_the_same_number_of_queries_for_3_or_15_candidates(client
     CohortModuleFactory(cohort=cohort)
     for number in range(3):
         started(cohort, f"Kandidaat{number}")
-    client.get(grid_url(cohort), WEEK)  # the week's sessions are created on the first visit
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
     few = _grid_queries(client, cohort)
     for number in range(3, 15):
         enrolment = started(cohort, f"Kandidaat{number}")
@@ -267,3 +268,182 @@ def test_the_grid_plans_the_pilots_modules_without_copying_them(client, request,
 
     assert "Nederlands op de werkvloer" in body.split('class="week-modules"')[1].split("</p>")[0]
     assert not CohortModule.objects.exists()
+
+
+def day_field(day: datetime.date, kind: str, enrolment) -> str:
+    return f"mark_{day.isoformat()}-{kind}_{enrolment.pk}"
+
+
+def test_the_grid_names_the_cells_of_a_day_without_a_session_after_its_day_and_kind(client, adviser, cohort, fatma):
+    client.force_login(adviser)
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    assert body.count('class="session-head"') == 3
+    for day, kind in ((MONDAY, "internship"), (MONDAY + datetime.timedelta(1), "internship")):
+        assert f'name="{day_field(day, kind, fatma)}"' in body
+        assert f'<label class="visually-hidden" for="{day_field(day, kind, fatma)}">' in body
+    assert f'name="{day_field(MONDAY + datetime.timedelta(2), "school", fatma)}"' in body
+    assert not AttendanceSession.objects.exists()
+
+
+@pytest.mark.parametrize("role_user", ["training_partner", "adviser", "coordinator", "administrator"])
+def test_opening_the_grid_creates_and_removes_no_sessions(client, request, coordinator, cohort, fatma, role_user):
+    # Monday has its session, Tuesday and Wednesday have none yet, and Thursday's unmarked one left the rhythm.
+    AttendanceSessionFactory(cohort=cohort, date=MONDAY, kind=AttendanceKind.INTERNSHIP, from_rhythm=True)
+    AttendanceSessionFactory(
+        cohort=cohort, date=MONDAY + datetime.timedelta(3), kind=AttendanceKind.SCHOOL, from_rhythm=True
+    )
+    before = sorted(AttendanceSession.objects.values_list("pk", "date", "kind"))
+    client.force_login(request.getfixturevalue(role_user))
+
+    for week in (WEEK, {"week": "2026-11-30"}, {}):
+        assert client.get(grid_url(cohort), week).status_code == 200
+
+    assert sorted(AttendanceSession.objects.values_list("pk", "date", "kind")) == before
+
+
+def test_marks_for_days_without_a_session_yet_are_recorded(client, training_partner, cohort, fatma, daan):
+    client.force_login(training_partner)
+    tuesday = MONDAY + datetime.timedelta(1)
+
+    response = client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}",
+        {
+            day_field(MONDAY, "internship", fatma): "present",
+            day_field(tuesday, "internship", fatma): "sick",
+            day_field(MONDAY, "internship", daan): "absent_with_notice",
+            day_field(tuesday, "internship", daan): "",
+            "save": "",
+        },
+        follow=True,
+    )
+
+    assert "The attendance is saved: 3 marks changed." in response.content.decode()
+    marks = {
+        (mark.session.date, mark.session.kind, mark.enrolment_id, mark.status)
+        for mark in Attendance.objects.select_related("session")
+    }
+    assert marks == {
+        (MONDAY, "internship", fatma.pk, "present"),
+        (tuesday, "internship", fatma.pk, "sick"),
+        (MONDAY, "internship", daan.pk, "absent_with_notice"),
+    }
+    # The save brought the whole week in line with the rhythm; the grid now names the cells after the sessions.
+    assert len(week_sessions(cohort)) == 3
+    monday = AttendanceSession.objects.get(date=MONDAY)
+    assert f'name="{field(monday, fatma)}"' in response.content.decode()
+
+
+def test_the_row_button_marks_days_without_a_session_yet(client, training_partner, cohort, fatma, daan):
+    client.force_login(training_partner)
+
+    client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}",
+        {day_field(MONDAY + datetime.timedelta(1), "internship", fatma): "sick", "row": str(fatma.pk)},
+    )
+
+    statuses = sorted(
+        (mark.session.date.day, mark.status)
+        for mark in Attendance.objects.filter(enrolment=fatma).select_related("session")
+    )
+    assert statuses == [(16, "present"), (17, "sick"), (18, "present")]
+
+
+def test_a_refused_save_creates_no_sessions_and_keeps_what_was_filled_in(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    stranger = EnrolmentFactory(cohort=CohortFactory(pilot=cohort.pilot), status=EnrolmentStatus.STARTED)
+
+    response = client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}",
+        {day_field(MONDAY, "internship", fatma): "sick", day_field(MONDAY, "internship", stranger): "present"},
+    )
+
+    body = response.content.decode()
+    assert "The attendance was not saved" in body
+    assert not AttendanceSession.objects.exists()
+    cell = body.split(f'name="{day_field(MONDAY, "internship", fatma)}"')[1].split("</select>")[0]
+    assert '<option value="sick" selected>' in cell
+
+
+def test_a_mark_for_a_day_that_left_the_rhythm_in_the_meantime_is_refused(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+    thursday = MONDAY + datetime.timedelta(3)
+
+    response = client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}", {day_field(thursday, "internship", fatma): "present"}
+    )
+
+    assert "The attendance list has changed in the meantime" in response.content.decode()
+    assert not Attendance.objects.exists()
+    assert not AttendanceSession.objects.exists()
+
+
+def test_an_unmarked_day_that_left_the_rhythm_is_hidden_and_removed_on_saving(client, coordinator, cohort, fatma):
+    thursday = AttendanceSessionFactory(
+        cohort=cohort, date=MONDAY + datetime.timedelta(3), kind=AttendanceKind.SCHOOL, from_rhythm=True
+    )
+    client.force_login(coordinator)
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    assert body.count('class="session-head"') == 3
+    assert f'name="{field(thursday, fatma)}"' not in body
+    assert AttendanceSession.objects.filter(pk=thursday.pk).exists()
+
+    client.post(f"{grid_url(cohort)}?week={MONDAY.isoformat()}", {day_field(MONDAY, "internship", fatma): "present"})
+
+    assert not AttendanceSession.objects.filter(pk=thursday.pk).exists()
+    assert sorted((session.date.day, session.kind) for session in week_sessions(cohort)) == [
+        (16, "internship"),
+        (17, "internship"),
+        (18, "school"),
+    ]
+
+
+def test_a_marked_day_that_left_the_rhythm_stays_in_the_grid(client, coordinator, cohort, fatma):
+    thursday = AttendanceSessionFactory(
+        cohort=cohort, date=MONDAY + datetime.timedelta(3), kind=AttendanceKind.SCHOOL, from_rhythm=True
+    )
+    AttendanceFactory(session=thursday, enrolment=fatma, status="present")
+    client.force_login(coordinator)
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    assert body.count('class="session-head"') == 4
+    assert f'name="{field(thursday, fatma)}"' in body
+
+
+def test_a_week_without_sessions_yet_takes_as_many_queries_as_one_with_them(client, training_partner, cohort):
+    client.force_login(training_partner)
+    for number in range(3):
+        started(cohort, f"Kandidaat{number}")
+
+    unsaved = _grid_queries(client, cohort)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
+    saved = _grid_queries(client, cohort)
+
+    assert unsaved == saved
+
+
+def _save_queries(client, cohort, enrolments) -> int:
+    cells = {
+        day_field(MONDAY + datetime.timedelta(offset), kind, enrolment): "present"
+        for offset, kind in ((0, "internship"), (1, "internship"), (2, "school"))
+        for enrolment in enrolments
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"{grid_url(cohort)}?week={MONDAY.isoformat()}", cells)
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_saving_days_without_a_session_takes_the_same_number_of_queries_for_1_or_8_candidates(
+    client, training_partner, cohort, fatma
+):
+    client.force_login(training_partner)
+    few = _save_queries(client, cohort, [fatma])
+    AttendanceSession.objects.all().delete()
+    many = _save_queries(client, cohort, [fatma, *(started(cohort, f"Kandidaat{number}") for number in range(7))])
+
+    assert few == many
