@@ -73,6 +73,7 @@ class AuditAction(models.TextChoices):
     TWO_STEP_ON = "two_step_on", _("Two-step verification turned on")
     TWO_STEP_OFF = "two_step_off", _("Two-step verification turned off")
     TWO_STEP_FAILED = "two_step_failed", _("Wrong two-step code")
+    BACKUP_CODES_RENEWED = "backup_codes_renewed", _("New backup codes made")
 
 
 class AuditEvent(models.Model):

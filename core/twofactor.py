@@ -119,6 +119,14 @@ def totp_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> tup
     return check, codes
 
 
+def backup_codes_renew(*, request: HttpRequest) -> list[str]:
+    """New backup codes for request.user; the old ones stop working. Shown once, like the first ones."""
+    with transaction.atomic():
+        codes = _new_backup_codes(request.user)
+    record_event(action=AuditAction.BACKUP_CODES_RENEWED, request=request)
+    return codes
+
+
 def _new_backup_codes(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     backup = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)

@@ -95,6 +95,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})
 
 
+CODES_PREFIX = "codes"
+
+
 @never_cache
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
@@ -109,10 +112,25 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
     context = {"required": twofactor.is_required_for(user), "next": next_url}
     if has_device:
+        # Two forms on one page, each confirmed with a code: new backup codes (prefix "codes"), or turning it off.
+        renewing = request.method == "POST" and f"{CODES_PREFIX}-code" in request.POST
         form = OTPCodeForm(
-            request.POST or None, allow_backup_code=True, submit_label=_("Turn off two-step verification")
+            request.POST if request.method == "POST" and not renewing else None,
+            allow_backup_code=True,
+            submit_label=_("Turn off two-step verification"),
         )
-        if request.method == "POST" and form.is_valid():
+        codes_form = OTPCodeForm(
+            request.POST if renewing else None, prefix=CODES_PREFIX, submit_label=_("Make new backup codes")
+        )
+        codes_form.fields["code"].widget.attrs.pop("autofocus", None)
+        if renewing and codes_form.is_valid():
+            check = twofactor.check_login_code(user=user, token=codes_form.cleaned_data["code"])
+            if check.device is not None:
+                request.session[twofactor.BACKUP_CODES_SESSION_KEY] = twofactor.backup_codes_renew(request=request)
+                messages.success(request, _("New backup codes are made; the old ones no longer work."))
+                return redirect("otp-setup")
+            codes_form.add_error("code", _code_refused(check))
+        elif request.method == "POST" and form.is_valid():
             check = twofactor.check_login_code(user=user, token=form.cleaned_data["code"])
             if check.device is not None:
                 twofactor.devices_remove(request=request)
@@ -120,6 +138,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 return redirect("otp-setup")
             form.add_error("code", _code_refused(check))
         context.update(
+            codes_form=codes_form,
             form=form,
             device=twofactor.confirmed_totp_device(user),
             backup_codes=request.session.pop(twofactor.BACKUP_CODES_SESSION_KEY, []),

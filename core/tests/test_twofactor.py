@@ -16,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import twofactor
+from core.models import AuditAction, AuditEvent
 from core.tests.test_auth import log_in
 from core.tests.test_settings import run_settings
 
@@ -353,8 +354,6 @@ def test_the_menu_links_to_two_step_verification(client, adviser):
 
 
 def audit_actions(user) -> list[str]:
-    from core.models import AuditAction, AuditEvent
-
     two_step = {AuditAction.TWO_STEP_ON, AuditAction.TWO_STEP_OFF, AuditAction.TWO_STEP_FAILED}
     return list(
         AuditEvent.objects.filter(user=user, action__in=two_step).order_by("pk").values_list("action", flat=True)
@@ -376,3 +375,40 @@ def test_turning_it_on_and_off_and_a_wrong_code_are_recorded(client, coordinator
     client.post(SETUP, {"code": code_for(device)})
 
     assert audit_actions(coordinator) == ["two_step_on", "two_step_failed", "two_step_off"]
+
+
+# New backup codes
+
+
+def verified_with_backup_codes(client, coordinator, device, frozen) -> set[str]:
+    log_in_with_password(client, coordinator)
+    client.post(VERIFY, {"code": code_for(device)})
+    next_step(frozen)
+    twofactor._new_backup_codes(coordinator)
+    return set(StaticToken.objects.filter(device__user=coordinator).values_list("token", flat=True))
+
+
+def test_new_backup_codes_replace_the_old_ones_and_are_shown_once(client, coordinator, device, frozen):
+    old = verified_with_backup_codes(client, coordinator, device, frozen)
+
+    response = client.post(SETUP, {"codes-code": code_for(device)}, follow=True)
+
+    assert gettext("New backup codes are made; the old ones no longer work.") in response.text
+    shown = set(re.findall(r'<li class="col">([a-z2-7]{8})</li>', response.text))
+    stored = set(StaticToken.objects.filter(device__user=coordinator).values_list("token", flat=True))
+    assert shown == stored
+    assert len(stored) == twofactor.BACKUP_CODE_COUNT
+    assert not stored & old
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
+    assert AuditEvent.objects.filter(user=coordinator, action=AuditAction.BACKUP_CODES_RENEWED).count() == 1
+
+
+def test_a_wrong_code_makes_no_new_backup_codes_and_does_not_turn_it_off(client, coordinator, device, frozen):
+    old = verified_with_backup_codes(client, coordinator, device, frozen)
+
+    response = client.post(SETUP, {"codes-code": wrong_code(device)})
+
+    assert response.status_code == 200
+    assert WRONG_CODE in response.text
+    assert set(StaticToken.objects.filter(device__user=coordinator).values_list("token", flat=True)) == old
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
