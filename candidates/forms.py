@@ -30,6 +30,7 @@ from .models import (
     Screening,
     Weekday,
 )
+from .services import ANONYMISED_REFUSAL
 from .validators import looks_like_bsn, normalise_phone, normalise_postcode, validate_working_age
 
 DEFAULT_CONSENT_PURPOSE = _("Taking part in the pre-training track and sharing with its partners")
@@ -433,10 +434,7 @@ class CandidateIntakeForm(CandidateForm):
         cleaned = super().clean()
         if self.instance.pk and self.instance.anonymised_at is not None:
             # The person's data was erased: writing it again would undo the erasure.
-            raise forms.ValidationError(
-                _("The data of this candidate has been erased; it can no longer be changed or added to."),
-                code="anonymised",
-            )
+            raise forms.ValidationError(ANONYMISED_REFUSAL, code="anonymised")
         return cleaned
 
 

@@ -9,9 +9,10 @@ evaluation figures count the group exactly as before, but nothing that names or 
 also not in the change history (django-simple-history) or the admin log.
 """
 
+import functools
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,10 +23,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, FieldError, ObjectDoesNotExist
 from django.db import models, transaction
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.audit import AuditAction, record_event
 
 from .models import Candidate, EnrolmentStatus
 from .progress import add_months
@@ -115,8 +118,11 @@ def _is_historical(model: type[models.Model]) -> bool:
     return hasattr(model, "instance_type")
 
 
-def person_models() -> list[PersonModel]:
+@functools.cache
+def person_models() -> tuple[PersonModel, ...]:
     """Candidate and every model that reaches it through foreign keys, nearest first.
+
+    It depends on the model definitions only, so it is walked once per process.
 
     A model reached through a many-to-many (an import of many people) is not followed further: what hangs
     below it belongs to others as well.
@@ -137,7 +143,7 @@ def person_models() -> list[PersonModel]:
             person_model = PersonModel(model, f"{name}__{current.path}" if current.path else name)
             found.append(person_model)
             queue.append((person_model, not relation.many_to_many))
-    return found
+    return tuple(found)
 
 
 def _history_rows(person_model: PersonModel, candidate: Candidate) -> QuerySet | None:
@@ -285,19 +291,8 @@ def _blank_admin_log(person_model: PersonModel, pks: list) -> None:
     )
 
 
-def _record_audit(action_name: str, *, user=None, request=None, target=None, detail: str = "") -> None:
-    """Record an audit event when the audit trail is installed; without it the portal works the same."""
-    try:
-        from core.audit import AuditAction, record_event
-    except ImportError:
-        return
-    action = getattr(AuditAction, action_name, None)
-    if action is not None:
-        record_event(action=action, user=user, request=request, target=target, detail=detail)
-
-
 def record_access_export(*, candidate: Candidate, user, request=None, fmt: str) -> None:
-    _record_audit("ACCESS_EXPORT", user=user, request=request, target=candidate, detail=fmt)
+    record_event(action=AuditAction.ACCESS_EXPORT, user=user, request=request, target=candidate, detail=fmt)
 
 
 @transaction.atomic
@@ -309,31 +304,25 @@ def anonymise_candidate(candidate: Candidate, *, by=None, reason: str) -> Candid
     """
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     refuse_if_anonymised(locked)
+    now = timezone.now()
     for person_model in person_models():
-        if person_model.model is Candidate:
-            continue
         pks = list(person_model.rows(locked).values_list("pk", flat=True))
         if not pks:
             continue
         blanks = _blank_values(person_model.model)
+        # The candidate row itself also carries the moment of the erasure.
+        extra = {"anonymised_at": now, "updated_at": now} if person_model.model is Candidate else {}
+        if blanks or extra:
+            person_model.model._default_manager.filter(pk__in=pks).update(**blanks, **extra)
         if blanks:
-            person_model.model._default_manager.filter(pk__in=pks).update(**blanks)
             history = _history_rows(person_model, locked)
             if history is not None:
                 history.update(**blanks)
         _blank_admin_log(person_model, pks)
 
-    now = timezone.now()
-    blanks = _blank_values(Candidate)
-    Candidate.objects.filter(pk=locked.pk).update(**blanks, anonymised_at=now, updated_at=now)
-    history = _history_rows(PersonModel(Candidate, ""), locked)
-    if history is not None:
-        history.update(**blanks)
-    _blank_admin_log(PersonModel(Candidate, ""), [locked.pk])
-
     candidate.refresh_from_db()
     logger.info("Candidate %s anonymised by %s", candidate.pk, getattr(by, "pk", None) or "the retention task")
-    _record_audit("ERASURE", user=by, target=candidate, detail=reason)
+    record_event(action=AuditAction.ERASURE, user=by, target=candidate, detail=reason)
     return candidate
 
 
@@ -380,21 +369,26 @@ def inactive_candidates(*, months: int | None = None, today: date | None = None)
     candidates = Candidate.objects.filter(anonymised_at__isnull=True, updated_at__lt=cutoff).exclude(pk__in=running)
     return (
         with_last_activity(candidates)
-        .filter(Q(last_activity__lt=cutoff))
+        .filter(last_activity__lt=cutoff)
         .select_related("adviser")
         .order_by(F("last_activity").asc(), "pk")
     )
 
 
-def anonymise_inactive(*, months: int | None = None, today: date | None = None) -> list[int]:
+def anonymise_inactive(
+    *, months: int | None = None, today: date | None = None, candidates: Iterable[Candidate] | None = None
+) -> list[int]:
     """Anonymise every candidate past the retention period, each in its own transaction; the ids anonymised.
 
-    A candidate anonymised meanwhile by someone else is skipped, so a second run does nothing.
+    `candidates` is a list inactive_candidates gave earlier (the command prints it first); by default it is
+    asked for now. A candidate anonymised meanwhile by someone else is skipped, so a second run does nothing.
     """
     months = settings.RETENTION_MONTHS if months is None else months
     reason = _("No activity for %(months)s months (retention period)") % {"months": months}
+    if candidates is None:
+        candidates = list(inactive_candidates(months=months, today=today))
     done = []
-    for candidate in list(inactive_candidates(months=months, today=today)):
+    for candidate in candidates:
         try:
             anonymise_candidate(candidate, by=None, reason=reason)
         except CandidateAnonymised:

@@ -38,6 +38,7 @@ from django.utils import timezone
 from core.models import User
 from core.roles import Role
 from pilots.models import Cohort, CohortModule, TrackWeekday
+from pilots.selectors import cohort_learning_line
 
 from .models import (
     WORK_OUTCOMES,
@@ -107,11 +108,6 @@ def cohort_rhythm(cohort: Cohort) -> Rhythm:
         school=tuple(weekdays[internship_days : internship_days + school_days]),
         inherited=True,
     )
-
-
-def cohort_learning_line(*, cohort: Cohort) -> QuerySet[CohortModule]:
-    """The cohort's modules in their order, with provider and the pilot's module they came from."""
-    return cohort.learning_line.select_related("provider", "module").order_by("position", "start_week", "name", "pk")
 
 
 # --- Attendance --------------------------------------------------------------------------------------------

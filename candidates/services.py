@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.audit import records_history_user
@@ -151,11 +152,17 @@ def outcome_record(*, enrolment: Enrolment, by_user, **fields) -> Outcome:
 
 
 def _apply_barriers(candidate: Candidate, kinds) -> None:
+    """The candidate's barriers become exactly `kinds`."""
     kinds = set(kinds)
     candidate.barriers.exclude(kind__in=kinds).delete()
+    _add_barriers(candidate, kinds)
+
+
+def _add_barriers(candidate: Candidate, kinds) -> None:
+    """Add the barriers of `kinds` the candidate does not have yet, each kept in the history."""
     existing = set(candidate.barriers.values_list("kind", flat=True))
     bulk_create_with_history(
-        [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(kinds - existing)], CandidateBarrier
+        [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(set(kinds) - existing)], CandidateBarrier
     )
 
 
@@ -184,11 +191,14 @@ class CandidateAnonymised(TransitionNotAllowed):
     """The candidate's data was erased; nothing about them can be changed or added any more."""
 
 
+ANONYMISED_REFUSAL = gettext_lazy(
+    "The data of this candidate has been erased; it can no longer be changed or added to."
+)
+
+
 def refuse_if_anonymised(candidate: Candidate) -> None:
     if candidate.anonymised_at is not None:
-        raise CandidateAnonymised(
-            _("The data of this candidate has been erased; it can no longer be changed or added to.")
-        )
+        raise CandidateAnonymised(str(ANONYMISED_REFUSAL))
 
 
 @records_history_user
@@ -292,12 +302,7 @@ def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores
     screening.full_clean(exclude=["enrolment", "adviser"])
     screening.save()
     if barriers_met:
-        candidate = enrolment.candidate
-        existing = set(candidate.barriers.values_list("kind", flat=True))
-        bulk_create_with_history(
-            [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(set(barriers_met) - existing)],
-            CandidateBarrier,
-        )
+        _add_barriers(enrolment.candidate, barriers_met)
     # One save per appointment (a handful at most), so that each change is kept in the history.
     for appointment in enrolment.appointments.filter(status=AppointmentStatus.PLANNED):
         appointment.status = AppointmentStatus.HELD

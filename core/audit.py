@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 from axes.helpers import get_client_ip_address
 from django.contrib.auth import signals as auth_signals
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -94,8 +95,6 @@ def record_event(
     `detail` is stored as given: put no personal data in it (a file name, a filter, a count is fine).
     `username` is for a failed login, where no user is known but the typed name is.
     """
-    from django.contrib.contenttypes.models import ContentType
-
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
     event = AuditEvent(

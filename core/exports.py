@@ -21,6 +21,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
+from .audit import AuditAction, record_event
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 Cell = str | int | float | Decimal | date | datetime | bool | None
@@ -55,8 +57,6 @@ class _Counted:
 def _record_export(request: HttpRequest | None, filename: str, count: int) -> None:
     if request is None:
         return
-    from .audit import AuditAction, record_event
-
     record_event(action=AuditAction.EXPORT, request=request, detail=f"{filename}, {count} rows")
 
 

@@ -49,6 +49,15 @@ def has_confirmed_device(user) -> bool:
     return django_otp.user_has_device(user, confirmed=True)
 
 
+def refresh_device_flag(request: HttpRequest) -> bool:
+    """Ask the database whether request.user has a confirmed device (an administrator may have removed it) and
+    keep the answer in the session; the session is written only when the answer changed."""
+    has_device = has_confirmed_device(request.user)
+    if request.session.get(HAS_DEVICE_SESSION_KEY) != has_device:
+        request.session[HAS_DEVICE_SESSION_KEY] = has_device
+    return has_device
+
+
 def session_has_device(request: HttpRequest) -> bool:
     """Whether request.user has a confirmed device, from the session when known."""
     known = request.session.get(HAS_DEVICE_SESSION_KEY)
@@ -62,10 +71,6 @@ def session_has_device(request: HttpRequest) -> bool:
 def _remember_device_at_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[HAS_DEVICE_SESSION_KEY] = has_confirmed_device(user)
-
-
-def confirmed_totp_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 def backup_codes_left(user) -> int:

@@ -80,8 +80,7 @@ def _code_refused(check: twofactor.CodeCheck) -> str:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of logging in: a code from the app or a backup code."""
     next_url = _next_url(request)
-    has_device = twofactor.has_confirmed_device(request.user)
-    request.session[twofactor.HAS_DEVICE_SESSION_KEY] = has_device
+    has_device = twofactor.refresh_device_flag(request)
     if request.user.is_verified() or not has_device:
         return redirect(next_url)
     form = OTPCodeForm(request.POST or None, allow_backup_code=True, submit_label=_("Log in"))
@@ -105,8 +104,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     next_param = request.POST.get("next") or request.GET.get("next") or ""
     next_url = _next_url(request) if next_param else ""
-    has_device = twofactor.has_confirmed_device(user)
-    request.session[twofactor.HAS_DEVICE_SESSION_KEY] = has_device
+    has_device = twofactor.refresh_device_flag(request)
     if has_device and not user.is_verified():
         # Only a verified session may change the second step; the code page comes first.
         return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
@@ -140,7 +138,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         context.update(
             codes_form=codes_form,
             form=form,
-            device=twofactor.confirmed_totp_device(user),
+            has_device=True,
             backup_codes=request.session.pop(twofactor.BACKUP_CODES_SESSION_KEY, []),
             backup_codes_left=twofactor.backup_codes_left(user),
         )

@@ -67,22 +67,26 @@ class CohortLearningLine:
     inherited: bool
 
 
+# The order of a learning line, the pilot's and a cohort's alike.
+LINE_ORDER = ("position", "start_week", "name", "pk")
+
+
+def cohort_learning_line(*, cohort: Cohort) -> QuerySet[CohortModule]:
+    """The cohort's modules in their order, with provider and the pilot's module they came from."""
+    return cohort.learning_line.select_related("provider", "module").order_by(*LINE_ORDER)
+
+
 def pilot_line_copies(*, cohort: Cohort) -> list[CohortModule]:
     """The pilot's modules as unsaved modules of the cohort, in their order; one query."""
     return [
         CohortModule(cohort=cohort, module=module, **{name: getattr(module, name) for name in LEARNING_LINE_FIELDS})
-        for module in Module.objects.filter(pilot_id=cohort.pilot_id)
-        .select_related("provider")
-        .order_by("position", "start_week", "name", "pk")
+        for module in Module.objects.filter(pilot_id=cohort.pilot_id).select_related("provider").order_by(*LINE_ORDER)
     ]
 
 
 def cohort_learning_line_or_pilots(*, cohort: Cohort) -> CohortLearningLine:
     """The cohort's own modules; without any yet, the pilot's line as the cohort will get it. Two queries at most."""
-    # The order of candidates.progress_selectors.cohort_learning_line, which cannot be imported here (a cycle).
-    own = list(
-        cohort.learning_line.select_related("provider", "module").order_by("position", "start_week", "name", "pk")
-    )
+    own = list(cohort_learning_line(cohort=cohort))
     if own:
         return CohortLearningLine(modules=own, inherited=False)
     return CohortLearningLine(modules=pilot_line_copies(cohort=cohort), inherited=True)

@@ -65,6 +65,7 @@ from .forms import (
 )
 from .models import Cohort, CohortModule, Module, TrackWeekday
 from .selectors import (
+    LINE_ORDER,
     PILOT_MODULE_PREFIX,
     CohortLearningLine,
     cohort_learning_line_or_pilots,
@@ -161,7 +162,7 @@ def _learning_line_post(
 def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
     pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
     can_edit = request.user.role in LEARNING_LINE_EDITORS
-    modules = pilot.modules.select_related("provider").order_by("position", "start_week", "name", "pk")
+    modules = pilot.modules.select_related("provider").order_by(*LINE_ORDER)
     form = editing = None
     if request.method == "POST":
         if not can_edit:

@@ -194,7 +194,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = _visible_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     form = CandidateIntakeForm(request.POST or None, instance=candidate)
     if request.method != "POST":
         return _candidate_form_page(request, form, candidate=candidate)
@@ -257,7 +257,7 @@ def _detail_page(request: HttpRequest, candidate: Candidate, *, note_form=None) 
     )
 
 
-def _visible_candidate(request: HttpRequest, pk: int) -> Candidate:
+def visible_candidate(request: HttpRequest, pk: int) -> Candidate:
     scoped = candidate_list(user=request.user).values("pk")
     queryset = Candidate.objects.filter(pk__in=scoped).select_related(
         "adviser", "referring_organisation", "consent_recorded_by"
@@ -267,13 +267,13 @@ def _visible_candidate(request: HttpRequest, pk: int) -> Candidate:
 
 @role_required(*READER_ROLES)
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _visible_candidate(request, pk))
+    return _detail_page(request, visible_candidate(request, pk))
 
 
 @role_required(*NOTE_WRITER_ROLES)
 @require_POST
 def candidate_note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = _visible_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:

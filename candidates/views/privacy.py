@@ -8,7 +8,7 @@ import json
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy
 from core.permissions import role_required
 from core.roles import Role
 
-from ..models import Candidate
 from ..privacy import CandidateAnonymised, access_export, access_report, anonymise_candidate, record_access_export
-from ..selectors import candidate_list
+from .candidates import visible_candidate
 
 PRIVACY_ROLES = (Role.ADVISER, Role.ADMINISTRATOR)
 
@@ -36,15 +35,10 @@ class ErasureForm(forms.Form):
     )
 
 
-def _scoped_candidate(request: HttpRequest, pk: int) -> Candidate:
-    scoped = candidate_list(user=request.user).values("pk")
-    return get_object_or_404(Candidate.objects.filter(pk__in=scoped).select_related("adviser"), pk=pk)
-
-
 @role_required(*PRIVACY_ROLES)
 def access_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about the person on one printable page."""
-    candidate = _scoped_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     sections = access_report(candidate)
     record_access_export(candidate=candidate, user=request.user, request=request, fmt="html")
     return render(
@@ -57,7 +51,7 @@ def access_request(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PRIVACY_ROLES)
 def access_request_json(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about the person as a JSON download."""
-    candidate = _scoped_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     data = access_export(candidate)
     record_access_export(candidate=candidate, user=request.user, request=request, fmt="json")
     response = HttpResponse(
@@ -72,7 +66,7 @@ def access_request_json(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PRIVACY_ROLES)
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     """A warning and a confirmation with a reason; a POST anonymises the person's data."""
-    candidate = _scoped_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     form = ErasureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

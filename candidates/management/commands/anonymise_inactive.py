@@ -30,5 +30,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{len(candidates)} candidate(s) would be anonymised (no activity for {months} months).")
             return
-        done = anonymise_inactive(months=months)
+        done = anonymise_inactive(months=months, candidates=candidates)
         self.stdout.write(f"{len(done)} candidate(s) anonymised (no activity for {months} months).")
