@@ -302,6 +302,28 @@ def test_after_erasure_nothing_about_the_person_names_them_also_not_the_history(
         assert trace not in text, trace
 
 
+def test_after_erasure_no_history_table_and_no_audit_event_holds_the_name(person, adviser):
+    """Searched independently of access_export: every text column of every history table, and the audit trail."""
+    from simple_history.models import registered_models
+
+    from core.models import AuditEvent
+
+    anonymise_candidate(person, by=adviser, reason="verzoek")
+
+    historical = [model.history.model for model in registered_models.values()]
+    assert historical, "no model keeps a history"
+    for model in historical:
+        texts = [f.name for f in model._meta.get_fields() if isinstance(f, models.CharField | models.TextField)]
+        for name in (OLD_NAME, OLD_LAST_NAME):
+            matches = models.Q()
+            for field in texts:
+                matches |= models.Q(**{f"{field}__icontains": name})
+            assert not model.objects.filter(matches).exists(), (model.__name__, name)
+    for event in AuditEvent.objects.all():
+        assert OLD_LAST_NAME not in f"{event.target_repr} {event.detail}"
+        assert OLD_NAME not in f"{event.target_repr} {event.detail}"
+
+
 def test_erasure_writes_no_history_row_with_the_old_values(person, adviser):
     anonymise_candidate(person, by=adviser, reason="verzoek")
 

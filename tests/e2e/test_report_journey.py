@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from pilots.tests.factories import CohortFactory, PilotFactory
 from reports import services, tasks
@@ -123,6 +124,8 @@ def test_the_coordinator_asks_for_a_report_watches_it_finish_and_downloads_the_p
     assert download.suggested_filename.endswith(".pdf")
     with open(path, "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+    # The file opens as a whole document, not only its first bytes.
+    assert len(PdfReader(path).pages) > 1
 
     job.refresh_from_db()
     assert job.status == ReportJobStatus.DONE
