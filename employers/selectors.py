@@ -119,7 +119,7 @@ class EmployerPlaces:
         return max(self.offered - self.proposed - self.confirmed, 0)
 
 
-def _count_per_employer(queryset: QuerySet, *, total=None) -> Coalesce:
+def count_per_employer(queryset: QuerySet, *, total=None) -> Coalesce:
     """A correlated subquery counting (or summing) the rows of one employer; 0 when there are none."""
     values = queryset.filter(employer_id=OuterRef("pk")).order_by().values("employer_id")
     aggregate = values.annotate(result=total if total is not None else Count("pk")).values("result")
@@ -128,14 +128,14 @@ def _count_per_employer(queryset: QuerySet, *, total=None) -> Coalesce:
 
 def _employers_with_places(employers: QuerySet[Employer], *, cohort_id: int) -> list[EmployerPlaces]:
     rows = employers.select_related("organisation").annotate(
-        places_offered=_count_per_employer(SeatOffer.objects.filter(cohort_id=cohort_id), total=Sum("places")),
-        places_proposed=_count_per_employer(
+        places_offered=count_per_employer(SeatOffer.objects.filter(cohort_id=cohort_id), total=Sum("places")),
+        places_proposed=count_per_employer(
             Placement.objects.filter(enrolment__cohort_id=cohort_id, status=PlacementStatus.PROPOSED)
         ),
-        places_confirmed=_count_per_employer(
+        places_confirmed=count_per_employer(
             Placement.objects.filter(enrolment__cohort_id=cohort_id, status__in=PLACE_HOLDING_STATUSES)
         ),
-        contracts_accepted=_count_per_employer(
+        contracts_accepted=count_per_employer(
             ContractOffer.objects.filter(enrolment__cohort_id=cohort_id, status=ContractOfferStatus.ACCEPTED)
         ),
     )

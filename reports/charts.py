@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .figures import FUNNEL_LABELS, Evaluation, OutflowToWork, TargetStatus, public_figures
+from .figures import Evaluation, OutflowToWork, TargetStatus, public_figures
 
 WIDTH = 640
 LABEL_WIDTH = 220  # room for the labels left of the bars
@@ -149,7 +149,7 @@ def funnel_svg(evaluation: Evaluation) -> SafeString:
     funnel = public_figures(evaluation).total.funnel
     rows = [
         (
-            str(FUNNEL_LABELS[stage.key]),
+            stage.label,
             stage.count,
             _percentage(stage.rate) if stage.rate is not None else None,
             ACCENT if stage.key == "outflow" else BAR,

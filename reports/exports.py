@@ -72,7 +72,7 @@ def _summary(evaluation: Evaluation) -> Sheet:
 
 
 def _funnel_rows(evaluation: Evaluation) -> list[Sequence[Cell]]:
-    return [(str(FUNNEL_LABELS[stage.key]), _count(stage.count), stage.rate) for stage in evaluation.total.funnel]
+    return [(stage.label, _count(stage.count), stage.rate) for stage in evaluation.total.funnel]
 
 
 def _median_row(label: str, figure: MedianDays) -> Sequence[Cell]:

@@ -12,8 +12,7 @@ from statistics import median
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +31,7 @@ from candidates.models import (
     EnrolmentStatus,
     EnrolmentTransition,
     FollowUp,
+    FollowUpMonths,
     ModuleResult,
     ModuleResultStatus,
     Outcome,
@@ -48,6 +48,7 @@ from employers.models import (
     PlacementStatus,
     SeatOffer,
 )
+from employers.selectors import count_per_employer
 from pilots.models import Cohort, CohortModule, Organisation, Pilot
 
 S = EnrolmentStatus
@@ -219,6 +220,10 @@ class FunnelStage:
     base: Figure  # the count of the stage the rate is taken over; None for the first stage
     rate: float | None  # count / base × 100, to one decimal
 
+    @property
+    def label(self) -> str:
+        return str(FUNNEL_LABELS[self.key])
+
 
 @dataclass(frozen=True)
 class OutflowToWork:
@@ -302,6 +307,10 @@ class FollowUpFigure:
     answered: Figure
     still_working: Figure
 
+    @property
+    def label(self) -> str:
+        return str(FollowUpMonths(self.months).label)
+
 
 @dataclass(frozen=True)
 class MedianDays:
@@ -346,6 +355,7 @@ class Evaluation:
     pilots: tuple[PilotFigures, ...]  # every chosen pilot, also one without cohorts in the period
     region_names: tuple[str, ...]  # the regions of the chosen pilots
     partner_names: tuple[str, ...]  # the organisations that lead the chosen pilots or are partners in them
+    public: bool = False  # set by public_figures once the small counts are suppressed
 
 
 COMPLETENESS_CHECKS = {
@@ -476,13 +486,6 @@ def _dropout_by_reason(cohort_ids: list[int]) -> tuple[DropoutFigure, ...]:
     )
 
 
-def _per_employer(queryset: QuerySet, *, total=None) -> Coalesce:
-    """A correlated subquery counting (or summing) the rows of one employer; 0 when there are none."""
-    values = queryset.filter(employer_id=OuterRef("pk")).order_by().values("employer_id")
-    aggregate = values.annotate(result=total if total is not None else Count("pk")).values("result")
-    return Coalesce(Subquery(aggregate, output_field=IntegerField()), 0)
-
-
 def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
     """The host employers involved in the cohorts, with their places summed over the cohorts; one query.
 
@@ -501,10 +504,10 @@ def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
     rows = (
         Employer.objects.filter(involved)
         .annotate(
-            places_offered=_per_employer(offers, total=Sum("places")),
-            places_proposed=_per_employer(placements.filter(status=PlacementStatus.PROPOSED)),
-            places_confirmed=_per_employer(placements.filter(status__in=PLACE_HOLDING_STATUSES)),
-            contracts_accepted=_per_employer(contracts),
+            places_offered=count_per_employer(offers, total=Sum("places")),
+            places_proposed=count_per_employer(placements.filter(status=PlacementStatus.PROPOSED)),
+            places_confirmed=count_per_employer(placements.filter(status__in=PLACE_HOLDING_STATUSES)),
+            contracts_accepted=count_per_employer(contracts),
         )
         .order_by("organisation__name", "pk")
         .values_list(
@@ -778,23 +781,21 @@ def _public_key_figures(figures: KeyFigures, threshold: int) -> KeyFigures:
             count=suppress(stage.count, threshold),
             base=suppress(stage.base, threshold) if stage.base is not None else None,
             # A rate would give a hidden count away again, whether the hidden count is above or below the line.
-            rate=stage.rate
-            if suppress(stage.count, threshold) is not None and suppress(stage.base, threshold) is not None
-            else None,
+            rate=_shown_rate(stage.count, stage.base, stage.rate, threshold),
         )
         for stage in figures.funnel
     )
     outflow = figures.outflow_to_work
-    to_work, started = suppress(outflow.to_work, threshold), suppress(outflow.started, threshold)
-    shown = to_work is not None and started is not None
+    percentage = _shown_rate(outflow.to_work, outflow.started, outflow.percentage, threshold)
     return KeyFigures(
         funnel=funnel,
         outflow_to_work=replace(
             outflow,
-            to_work=to_work,
-            started=started,
-            percentage=outflow.percentage if shown else None,
-            status=outflow.status if shown else None,
+            to_work=suppress(outflow.to_work, threshold),
+            started=suppress(outflow.started, threshold),
+            percentage=percentage,
+            # The status is read from the percentage and says as much: hidden with it.
+            status=outflow.status if percentage is not None else None,
         ),
     )
 
@@ -813,10 +814,17 @@ def _public_median(figure: MedianDays, threshold: int) -> MedianDays:
 
 
 def public_figures(figures: Evaluation) -> Evaluation:
-    """The evaluation as it may be shown: small counts suppressed, and the rates computed from them hidden."""
+    """The evaluation as it may be shown: small counts suppressed, and the rates computed from them hidden.
+
+    Every view and export passes its figures through here as a safety net; figures already made public come
+    back as they are, so that the repeated calls cost nothing.
+    """
+    if figures.public:
+        return figures
     threshold = settings.REPORT_SMALL_COUNT_THRESHOLD
     return replace(
         figures,
+        public=True,
         total=_public_key_figures(figures.total, threshold),
         outflow_by_kind=tuple(replace(kind, count=suppress(kind.count, threshold)) for kind in figures.outflow_by_kind),
         dropout_by_reason=tuple(

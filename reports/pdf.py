@@ -117,15 +117,21 @@ def _as_datetime(made_at: datetime | date | None) -> datetime:
     return datetime(made_at.year, made_at.month, made_at.day)
 
 
-def _report_html(
+def report_html(
     *,
     pilots: Iterable[Pilot] | QuerySet[Pilot],
-    cohorts: Iterable[Cohort] | QuerySet[Cohort] | None,
-    period_start: date | None,
-    period_end: date | None,
-    made_at: datetime | date | None,
-    progress: Progress | None,
+    cohorts: Iterable[Cohort] | QuerySet[Cohort] | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    made_at: datetime | date | None = None,
+    progress: Progress | None = None,
 ) -> str:
+    """The report's HTML, in the site's language, from the public figures of the pilots' (chosen) cohorts.
+
+    `cohorts` narrows the report to those cohorts of the pilots; the period keeps the cohorts that start within
+    it. `made_at` is the moment shown on the cover and the day follow-ups are counted as due (default: now).
+    `progress(percent)`, when given, hears of 10 and 60 on the way.
+    """
     made = _as_datetime(made_at)
     chosen_cohorts = None if cohorts is None else list(cohorts)
     with translation.override(settings.LANGUAGE_CODE):
@@ -164,29 +170,6 @@ def _report_html(
     return html
 
 
-def report_html(
-    *,
-    pilots: Iterable[Pilot] | QuerySet[Pilot],
-    cohorts: Iterable[Cohort] | QuerySet[Cohort] | None = None,
-    period_start: date | None = None,
-    period_end: date | None = None,
-    made_at: datetime | date | None = None,
-) -> str:
-    """The report's HTML, in the site's language, from the public figures of the pilots' (chosen) cohorts.
-
-    `cohorts` narrows the report to those cohorts of the pilots; the period keeps the cohorts that start within
-    it. `made_at` is the moment shown on the cover and the day follow-ups are counted as due (default: now).
-    """
-    return _report_html(
-        pilots=pilots,
-        cohorts=cohorts,
-        period_start=period_start,
-        period_end=period_end,
-        made_at=made_at,
-        progress=None,
-    )
-
-
 def render_pdf(html: str) -> bytes:
     """The PDF of the report's HTML; WeasyPrint may fetch the report's stylesheet and nothing else."""
     return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf()
@@ -202,7 +185,7 @@ def build_report_pdf(
     progress: Progress | None = None,
 ) -> bytes:
     """The evaluation report as PDF bytes; `progress(percent)` hears of 10, 60 and 100 on the way."""
-    html = _report_html(
+    html = report_html(
         pilots=pilots,
         cohorts=cohorts,
         period_start=period_start,

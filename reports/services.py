@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
@@ -193,16 +193,15 @@ def render_report(job: ReportJob, *, progress: Callable[[int], None]) -> bytes:
     """The PDF of the job's pilots, cohorts and period."""
     from .pdf import build_report_pdf
 
-    # Dutch, whoever asked and whichever language their browser had: the report is the pilot's document.
-    with translation.override(settings.LANGUAGE_CODE):
-        return build_report_pdf(
-            pilots=list(job.pilots.all()),
-            cohorts=list(job.cohorts.all()) or None,
-            period_start=job.period_start,
-            period_end=job.period_end,
-            made_at=timezone.now(),
-            progress=progress,
-        )
+    # build_report_pdf writes it in the site's language, whoever asked: the report is the pilot's document.
+    return build_report_pdf(
+        pilots=list(job.pilots.all()),
+        cohorts=list(job.cohorts.all()) or None,
+        period_start=job.period_start,
+        period_end=job.period_end,
+        made_at=timezone.now(),
+        progress=progress,
+    )
 
 
 def job_build(job: ReportJob) -> bool:
