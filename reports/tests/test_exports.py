@@ -185,6 +185,18 @@ def test_the_xlsx_download_of_the_dashboard(client, coordinator, cohort, setting
     assert [row[1] for row in _sheet(workbook, workbook.sheetnames[1])[1:]] == [15, 11, 11, 11, "< 5", "< 5"]
 
 
+def test_the_dashboard_downloads_are_recorded_in_the_audit_trail(client, coordinator, cohort):
+    from core.models import AuditAction, AuditEvent
+
+    client.force_login(coordinator)
+
+    client.get(_url("reports:dashboard-xlsx", cohort.pilot))
+    client.get(_url("reports:dashboard-csv", cohort.pilot))
+
+    events = AuditEvent.objects.filter(action=AuditAction.EXPORT, user=coordinator).order_by("pk")
+    assert [event.detail.split(",")[0].rsplit(".", 1)[1] for event in events] == ["xlsx", "csv"]
+
+
 def test_the_downloads_count_the_period_of_the_dashboard(client, coordinator, pilot):
     _people(CohortFactory(pilot=pilot, start_date=date(2025, 9, 1), end_date=date(2025, 12, 1)), S.STARTED, 6)
     _people(CohortFactory(pilot=pilot, start_date=date(2026, 9, 1)), S.STARTED, 7)

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from candidates.models import (
     AttendanceStatus,
@@ -242,6 +243,23 @@ def test_public_figures_hide_small_counts_and_the_rates_made_from_them(settings)
     assert {row.kind: row.count for row in shown.outflow_by_kind}[OutcomeKind.JOB_ELSEWHERE] is None
 
 
+def test_public_figures_are_made_public_once(settings, django_assert_num_queries):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory()
+    _enrol(cohort, S.STARTED, 2)
+    raw = pilot_evaluation(pilots=[cohort.pilot])
+
+    shown = public_figures(raw)
+
+    assert not raw.public
+    assert shown.public
+    assert shown.total.stage("started").count is None
+    # Passing public figures through again, as every view and export does, hands them back as they are.
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 1
+    with django_assert_num_queries(0):
+        assert public_figures(shown) is shown
+
+
 def test_public_figures_hide_a_rate_whose_base_is_hidden(settings):
     settings.REPORT_SMALL_COUNT_THRESHOLD = 5
     cohort = CohortFactory()
@@ -364,6 +382,15 @@ def test_followup_due_answered_and_still_working_per_moment():
         (3, 3, 3, 2),
         (6, 2, 1, 1),
         (12, 0, 0, 0),
+    ]
+    assert [row.label for row in followups] == [gettext("3 months"), gettext("6 months"), gettext("12 months")]
+
+
+def test_each_funnel_stage_has_its_label():
+    funnel = pilot_evaluation(pilots=[CohortFactory().pilot]).total.funnel
+
+    assert [stage.label for stage in funnel] == [
+        gettext(label) for label in ("Applied", "Screened", "Selected", "Started", "Completed", "Outflow to work")
     ]
 
 

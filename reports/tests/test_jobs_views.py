@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from core.models import AuditAction, AuditEvent
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory
@@ -300,6 +301,8 @@ def test_a_download_is_the_pdf_as_an_attachment_and_is_recorded(logged_in, coord
     assert b"".join(response.streaming_content) == PDF
     download = ReportDownload.objects.get()
     assert (download.job, download.user) == (job, coordinator)
+    event = AuditEvent.objects.get(action=AuditAction.REPORT_DOWNLOAD)
+    assert (event.user, event.target_id) == (coordinator, str(job.pk))
 
 
 def test_a_colleague_may_download_and_is_recorded_as_themselves(logged_in, coordinator, organisation, pilot):
