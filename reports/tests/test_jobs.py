@@ -374,6 +374,21 @@ def test_a_passing_error_in_process_fails_the_job_at_once_for_a_try_again(ask, r
     assert (job.status, job.failure, renderer.calls) == (ReportJobStatus.FAILED, FailureReason.ERROR, 1)
 
 
+def test_a_failing_file_save_leaves_no_file_and_no_done_job(ask, renderer, monkeypatch):
+    before = stored_files()
+
+    def full_disk(name, content, max_length=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services.default_storage, "save", full_disk)
+
+    job = ask()
+
+    assert (job.status, job.failure, job.file.name) == (ReportJobStatus.FAILED, FailureReason.ERROR, "")
+    assert job.progress < 100
+    assert stored_files() == before
+
+
 def test_a_build_over_the_soft_time_limit_fails_as_too_long(ask, renderer):
     renderer.errors = [SoftTimeLimitExceeded()]
 
