@@ -1,4 +1,5 @@
 import re
+from typing import cast
 
 from django import forms
 from django.contrib import admin
@@ -20,10 +21,11 @@ from core.admin import (
     register_history,
     transition_action,
 )
+from core.models import User
 from pilots.models import CohortClass
 
+from .lifecycle import ENROLMENT_LIFECYCLE
 from .models import (
-    ENROLMENT_LIFECYCLE,
     AdviserChange,
     Attendance,
     AttendanceSession,
@@ -47,19 +49,11 @@ from .models import (
     ScreeningAppointment,
     Weekday,
 )
-from .services import enrolment_create, enrolment_transition, outcome_record
+from .progress import OUTFLOW_FIELDS, outflow_record
+from .services import enrolment_create, enrolment_transition
 
-# What an administrator may record about an outcome; the rest is written by outcome_record.
-OUTCOME_FIELDS = (
-    "kind",
-    "employer",
-    "employer_name",
-    "contract_type",
-    "education_level",
-    "start_date",
-    "hours_per_week",
-    "next_step",
-)
+# What an administrator may record about an outcome is what outflow_record takes.
+OUTCOME_FIELDS = OUTFLOW_FIELDS
 
 _COMPACT_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
 
@@ -149,7 +143,7 @@ class CandidateBarrierAdmin(HistoryAdmin):
 
 class EnrolmentActionForm(TransitionActionForm):
     dropout_reason = forms.ChoiceField(
-        label=_("Dropout reason"), choices=BLANK_CHOICE_DASH + DropoutReason.choices, required=False
+        label=_("Dropout reason"), choices=[*BLANK_CHOICE_DASH, *DropoutReason.choices], required=False
     )
 
 
@@ -169,7 +163,8 @@ class EnrolmentChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "cohort_class" in self.fields:
-            self.fields["cohort_class"].queryset = CohortClass.objects.filter(cohort_id=self.instance.cohort_id)
+            cohort_class = cast(forms.ModelChoiceField, self.fields["cohort_class"])
+            cohort_class.queryset = CohortClass.objects.filter(cohort_id=self.instance.cohort_id)
 
 
 class EnrolmentTransitionInline(ReadOnlyTabularInline):
@@ -181,14 +176,14 @@ class EnrolmentTransitionInline(ReadOnlyTabularInline):
 
 
 class OutcomeInlineFormSet(BaseInlineFormSet):
-    by_user = None  # the person saving; set per request by OutcomeInline.get_formset
+    by_user: User | None = None  # the person saving; set per request by OutcomeInline.get_formset
 
     def clean(self) -> None:
         super().clean()
         for form in self.forms:
             if form.has_changed() and not form.errors:
                 refusal = refusal_of(
-                    outcome_record, enrolment=self.instance, by_user=self.by_user, **_outcome_details(form.cleaned_data)
+                    outflow_record, enrolment=self.instance, by_user=self.by_user, **_outcome_details(form.cleaned_data)
                 )
                 if refusal:
                     raise ValidationError(str(refusal))
@@ -204,13 +199,14 @@ class OutcomeInline(admin.StackedInline):
     can_delete = False
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.by_user = request.user  # a fresh class per request, so this stays with this request
+        # A fresh subclass of OutcomeInlineFormSet per request, so the user stays with this request.
+        formset = cast(type[OutcomeInlineFormSet], super().get_formset(request, obj, **kwargs))
+        formset.by_user = request.user
         return formset
 
 
 def _move_enrolment(enrolment: Enrolment, status: str, request) -> None:
-    enrolment_transition(
+    enrolment_transition.within(
         enrolment=enrolment,
         to_status=status,
         by_user=request.user,
@@ -279,7 +275,7 @@ class EnrolmentAdmin(HistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        enrolment = enrolment_create(
+        enrolment = enrolment_create.within(
             candidate=obj.candidate, cohort=obj.cohort, by_user=request.user, reason=form.cleaned_data["reason"]
         )
         adopt(obj, enrolment)
@@ -294,7 +290,7 @@ class EnrolmentAdmin(HistoryAdmin):
             if not outcome_form.has_changed():
                 continue
             is_new = outcome_form.instance.pk is None
-            outcome = outcome_record(
+            outcome = outflow_record.within(
                 enrolment=form.instance, by_user=request.user, **_outcome_details(outcome_form.cleaned_data)
             )
             if is_new:
@@ -313,20 +309,21 @@ class EnrolmentTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class OutcomeAdminForm(forms.ModelForm):
-    by_user = None  # the person saving; set per request by OutcomeAdmin.get_form
+    by_user: User | None = None  # the person saving; set per request by OutcomeAdmin.get_form
 
     class Meta:
         model = Outcome
         fields = ("enrolment", *OUTCOME_FIELDS)
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if self.errors:
             return cleaned_data
         # The enrolment is read-only, so not in the form, once the outcome exists.
         enrolment = cleaned_data.get("enrolment") or self.instance.enrolment
         refusal = refusal_of(
-            outcome_record, enrolment=enrolment, by_user=self.by_user, **_outcome_details(cleaned_data)
+            outflow_record, enrolment=enrolment, by_user=self.by_user, **_outcome_details(cleaned_data)
         )
         if refusal:
             raise ValidationError(str(refusal))
@@ -335,7 +332,7 @@ class OutcomeAdminForm(forms.ModelForm):
 
 @admin.register(Outcome)
 class OutcomeAdmin(HistoryAdmin):
-    """Outcomes are written through outcome_record, which also takes the enrolment to outflow."""
+    """Outcomes are written through outflow_record, which also takes the enrolment to outflow."""
 
     form = OutcomeAdminForm
     list_display = ("enrolment", "kind", "employer_or_school", "contract_type", "start_date", "recorded_by")
@@ -364,7 +361,10 @@ class OutcomeAdmin(HistoryAdmin):
         return ("enrolment", "recorded_by") if obj is not None else ("recorded_by",)
 
     def save_model(self, request, obj, form, change):
-        adopt(obj, outcome_record(enrolment=obj.enrolment, by_user=request.user, **_outcome_details(form.cleaned_data)))
+        adopt(
+            obj,
+            outflow_record.within(enrolment=obj.enrolment, by_user=request.user, **_outcome_details(form.cleaned_data)),
+        )
 
 
 @admin.register(ScreeningAppointment)

@@ -7,6 +7,7 @@ correlated subqueries, the adviser from a join, and the completeness from the ro
 
 import re
 from datetime import datetime, time, timedelta
+from typing import TypedDict, cast
 
 import django_filters
 from django import forms
@@ -31,6 +32,16 @@ LANGUAGE_SKILLS = (
     ("reading", _("Reading")),
     ("writing", _("Writing")),
 )
+
+
+class CurrentEnrolment(TypedDict):
+    """What the list and the export read of the latest enrolment the user may see (CandidateFilter annotates it)."""
+
+    current_status: str | None
+    current_cohort_id: int | None
+    current_cohort_name: str | None
+    current_pilot_name: str | None
+
 
 # What the list and the export read of a candidate: the columns, and what the completeness check needs.
 ROW_FIELDS = sorted(
@@ -165,14 +176,15 @@ class CandidateFilter(django_filters.FilterSet):
         # Always bound: the rows get their cohort and status columns from filter_queryset.
         super().__init__(data if data is not None else QueryDict(), candidate_list(user=user), **kwargs)
         self.user = user
-        self.filters["pilot"].queryset = pilot_list(user=user)
-        # The cohorts of cohort_list, without its seat counts: those add a scan of every enrolment to each page.
-        self.filters["cohort"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["pilot"]).queryset = pilot_list(user=user)
+        # The cohorts the user may see, without seat counts (candidates.selectors.with_seat_counts): those add a
+        # scan of every enrolment to each page.
+        cast(django_filters.ModelChoiceFilter, self.filters["cohort"]).queryset = (
             Cohort.objects.filter(pilot__in=pilot_list(user=user))
             .select_related("pilot")
             .order_by("start_date", "pilot__name", "name")
         )
-        self.filters["adviser"].queryset = adviser_choices(user=user)
+        cast(django_filters.ModelChoiceFilter, self.filters["adviser"]).queryset = adviser_choices(user=user)
 
     # The pilot, cohort and status filters describe one and the same enrolment; they are combined
     # in filter_queryset, so a candidate who is "selected" in another cohort does not match.

@@ -1,9 +1,12 @@
 import datetime
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.db import models
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,7 +14,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ModelMultipleChoiceField
-from pilots.models import Organisation, OrganisationKind
+from core.models import User
+from pilots.forms import CohortChoiceField
+from pilots.models import Cohort, CohortModule, Organisation, OrganisationKind
 
 from .importing import COLUMNS as IMPORT_COLUMNS
 from .importing import ImportFileError, max_import_bytes, parse_table
@@ -22,8 +27,10 @@ from .models import (
     CoachKind,
     ContractType,
     DropoutReason,
+    Enrolment,
     EnrolmentStatus,
     EvaluationAdvice,
+    ModuleResultStatus,
     NoteVisibility,
     OutcomeKind,
     Recommendation,
@@ -36,8 +43,15 @@ from .validators import looks_like_bsn, normalise_phone, normalise_postcode, val
 DEFAULT_CONSENT_PURPOSE = _("Taking part in the pre-training track and sharing with its partners")
 REFERRER_KINDS = [OrganisationKind.MUNICIPALITY, OrganisationKind.UWV, OrganisationKind.WSP]
 
+# The mixins below are joined with a form class. The type checker sees them as forms already; at run time they
+# stay plain classes, so that they are no form classes of their own.
+if TYPE_CHECKING:
+    _FormMixinBase = forms.BaseForm
+else:
+    _FormMixinBase = object
 
-class CandidateCleaningMixin:
+
+class CandidateCleaningMixin(_FormMixinBase):
     """The Dutch validation that registration and the import share."""
 
     def clean_postcode(self) -> str:
@@ -58,7 +72,8 @@ class CandidateCleaningMixin:
         return born
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # An address or number that was given but is invalid already has its own error.
         given = cleaned.get("email") or cleaned.get("phone") or self.has_error("email") or self.has_error("phone")
         if not given:
@@ -117,7 +132,8 @@ class CandidateForm(CandidateCleaningMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referring_organisation"].queryset = Organisation.objects.filter(kind__in=REFERRER_KINDS)
+        referring_organisation = cast(forms.ModelChoiceField, self.fields["referring_organisation"])
+        referring_organisation.queryset = Organisation.objects.filter(kind__in=REFERRER_KINDS)
         self.fields["date_of_birth"].required = True
         self.fields["consent_purpose"].required = True
         self.fields["consent_purpose"].initial = DEFAULT_CONSENT_PURPOSE
@@ -214,11 +230,11 @@ class AppointmentForm(forms.Form):
     location = forms.CharField(
         label=_("Place"), max_length=200, help_text=_("An address and room, or “by phone” or “video call”.")
     )
-    adviser = forms.ModelChoiceField(label=_("Adviser"), queryset=None)
+    adviser = forms.ModelChoiceField(label=_("Adviser"), queryset=User.objects.none())
 
     def __init__(self, *args, advisers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adviser"].queryset = advisers
+        cast(forms.ModelChoiceField, self.fields["adviser"]).queryset = advisers
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -229,7 +245,8 @@ class AppointmentForm(forms.Form):
         self.helper.add_input(Submit("plan", _("Plan the screening")))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, moment = cleaned.get("date"), cleaned.get("time")
         if day and moment:
             starts_at = timezone.make_aware(datetime.datetime.combine(day, moment))
@@ -261,7 +278,8 @@ class ScreeningForm(forms.Form):
         self.fields["screened_on"].initial = timezone.localdate
         score_groups = []
         for name in SCORE_FIELDS:
-            label = capfirst(Screening._meta.get_field(f"{name}_score").verbose_name)
+            score_field = cast(models.Field, Screening._meta.get_field(f"{name}_score"))
+            label = capfirst(score_field.verbose_name)
             self.fields[f"{name}_score"] = forms.TypedChoiceField(
                 label=label,
                 choices=SCORE_CHOICES,
@@ -325,13 +343,12 @@ class CarryOverForm(forms.Form):
     """Carry candidates who were not selected or on reserve to another cohort, without re-entering them."""
 
     enrolments = EnrolmentChoiceField(label=_("Candidates"), queryset=None, widget=forms.CheckboxSelectMultiple)
-    to_cohort = forms.ModelChoiceField(label=_("To cohort"), queryset=None)
+    to_cohort = CohortChoiceField(label=_("To cohort"), queryset=None)
 
     def __init__(self, *args, enrolments, cohorts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enrolments"].queryset = enrolments
-        self.fields["to_cohort"].queryset = cohorts
-        self.fields["to_cohort"].label_from_instance = lambda cohort: f"{cohort.pilot.name} – {cohort.name}"
+        cast(forms.ModelMultipleChoiceField, self.fields["enrolments"]).queryset = enrolments
+        cast(forms.ModelChoiceField, self.fields["to_cohort"]).queryset = cohorts
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("enrolments", "to_cohort")
@@ -346,7 +363,9 @@ class ImportUploadForm(forms.Form):
     """
 
     cohort = forms.ModelChoiceField(
-        label=_("Cohort"), queryset=None, help_text=_("Everyone imported is registered for this cohort.")
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        help_text=_("Everyone imported is registered for this cohort."),
     )
     file = forms.FileField(
         label=_("Referral list"),
@@ -363,7 +382,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, cohorts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts
         self.fields["file"].help_text = _(
             "CSV (separated by commas or semicolons) or XLSX, with the column names in the first row; at most %(size)s."
         ) % {"size": filesizeformat(max_import_bytes())}
@@ -408,7 +427,7 @@ class CandidateIntakeForm(CandidateForm):
 
     cohort = forms.ModelChoiceField(
         label=_("Enrol in cohort"),
-        queryset=None,
+        queryset=Cohort.objects.none(),
         required=False,
         empty_label=_("Not yet"),
         help_text=_("The candidate starts as registered in this cohort."),
@@ -423,7 +442,7 @@ class CandidateIntakeForm(CandidateForm):
         if cohorts is None:
             del self.fields["cohort"]
         else:
-            self.fields["cohort"].queryset = cohorts
+            cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts
             self.helper.layout.insert(len(self.helper.layout) - 1, Fieldset(_("Cohort"), "cohort"))
         if self.instance.pk and self.instance.has_consent:
             for name in ("consent", "consent_purpose"):
@@ -438,7 +457,7 @@ class CandidateIntakeForm(CandidateForm):
         return cleaned
 
 
-class BsnWarningMixin:
+class BsnWarningMixin(_FormMixinBase):
     """A note that seems to hold a citizen service number (BSN) is sent back once, asking to remove it.
 
     The portal keeps no BSN. Nine digits that pass the eleven-test are often something else (a client number),
@@ -448,7 +467,8 @@ class BsnWarningMixin:
     bsn_numbers: list[str] = []
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.bsn_numbers = looks_like_bsn(cleaned.get("text") or "")
         if self.bsn_numbers and not cleaned.get("not_a_bsn"):
             self.add_error(
@@ -482,11 +502,13 @@ class NoteForm(BsnWarningMixin, forms.Form):
 class CaseloadAdviserForm(forms.Form):
     """The first step of a hand-over: whose caseload."""
 
-    from_adviser = forms.ModelChoiceField(label=_("Hand over candidates of"), queryset=None, empty_label=None)
+    from_adviser = forms.ModelChoiceField(
+        label=_("Hand over candidates of"), queryset=User.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, advisers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_adviser"].queryset = advisers
+        cast(forms.ModelChoiceField, self.fields["from_adviser"]).queryset = advisers
 
 
 class CandidateChoiceField(ModelMultipleChoiceField):
@@ -499,12 +521,12 @@ class CandidateChoiceField(ModelMultipleChoiceField):
 class CaseloadReassignForm(forms.Form):
     """Hand some or all candidates of one adviser to a colleague of the same organisation."""
 
-    from_adviser = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    from_adviser = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
     all_candidates = forms.BooleanField(label=_("All candidates of this adviser"), required=False)
     candidates = CandidateChoiceField(
         label=_("Or only these candidates"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    to_adviser = forms.ModelChoiceField(label=_("Hand over to"), queryset=None)
+    to_adviser = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
     reason = forms.CharField(
         label=_("Reason"),
         max_length=255,
@@ -513,19 +535,20 @@ class CaseloadReassignForm(forms.Form):
 
     def __init__(self, *args, from_advisers, caseload, to_advisers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_adviser"].queryset = from_advisers
-        self.fields["candidates"].queryset = caseload
-        self.fields["to_adviser"].queryset = to_advisers
+        cast(forms.ModelChoiceField, self.fields["from_adviser"]).queryset = from_advisers
+        cast(forms.ModelMultipleChoiceField, self.fields["candidates"]).queryset = caseload
+        cast(forms.ModelChoiceField, self.fields["to_adviser"]).queryset = to_advisers
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("all_candidates") and not cleaned.get("candidates"):
             self.add_error("candidates", _("Tick the candidates to hand over, or choose all of them."))
         return cleaned
 
     def selected_candidates(self):
         if self.cleaned_data["all_candidates"]:
-            return self.fields["candidates"].queryset
+            return cast(forms.ModelMultipleChoiceField, self.fields["candidates"]).queryset
         return self.cleaned_data["candidates"]
 
 
@@ -542,6 +565,76 @@ def _not_in_future(day: datetime.date | None, message) -> datetime.date | None:
     if day is not None and day > timezone.localdate():
         raise forms.ValidationError(message)
     return day
+
+
+class ModuleResultForm(forms.Form):
+    """One cell of the results table: a candidate's result in one module of the cohort."""
+
+    enrolment = forms.ModelChoiceField(queryset=Enrolment.objects.none(), widget=forms.HiddenInput)
+    cohort_module = forms.ModelChoiceField(queryset=CohortModule.objects.none(), widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Result"), choices=ModuleResultStatus.choices)
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Empty: today, for a decided result."),
+    )
+
+    def __init__(self, *args, enrolments: QuerySet[Enrolment], cohort_modules: QuerySet[CohortModule], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
+        cast(forms.ModelChoiceField, self.fields["cohort_module"]).queryset = cohort_modules
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("A result cannot be dated on a day still to come."))
+        return day
+
+
+class EnrolmentCandidateChoiceField(forms.ModelChoiceField):
+    """An enrolment, shown as the name of its candidate."""
+
+    def label_from_instance(self, obj: Enrolment) -> str:
+        return obj.candidate.full_name
+
+
+class CertificateForm(forms.Form):
+    """A certificate a candidate obtained; without a name the module's certificate name is taken."""
+
+    enrolment = EnrolmentCandidateChoiceField(label=_("Candidate"), queryset=Enrolment.objects.none())
+    cohort_module = forms.ModelChoiceField(
+        label=_("Module"), queryset=CohortModule.objects.none(), required=False, empty_label=_("No module")
+    )
+    name = forms.CharField(
+        label=_("Certificate"),
+        max_length=100,
+        required=False,
+        help_text=_("For example VCA Basis; empty to take the module's certificate."),
+    )
+    number = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
+    issued_on = forms.DateField(
+        label=_("Issued on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: a VCA certificate expires after ten years, others do not expire."),
+    )
+
+    def __init__(self, *args, enrolments, cohort_modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
+        cast(forms.ModelChoiceField, self.fields["cohort_module"]).queryset = cohort_modules
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(Div("enrolment", css_class="col-md-6"), Div("cohort_module", css_class="col-md-6"), css_class="row"),
+            Div(Div("name", css_class="col-md-6"), Div("number", css_class="col-md-6"), css_class="row"),
+            Div(Div("issued_on", css_class="col-md-6"), Div("expires_on", css_class="col-md-6"), css_class="row"),
+        )
+        self.helper.add_input(Submit("record_certificate", _("Record the certificate")))
 
 
 # The coaching team writes as one of these; an adviser always writes as the adviser.
@@ -570,7 +663,9 @@ class CoachingNoteForm(BsnWarningMixin, forms.Form):
             del self.fields["visibility"]
             self.fields["text"].help_text = _("Shared with the coaching team and the advisers of the pilot.")
         else:
-            self.fields["coach_kind"].choices = [(kind.value, kind.label) for kind in TEAM_COACH_KINDS]
+            cast(forms.ChoiceField, self.fields["coach_kind"]).choices = [
+                (kind.value, kind.label) for kind in TEAM_COACH_KINDS
+            ]
 
 
 class EvaluationForm(forms.Form):
@@ -609,7 +704,8 @@ class EvaluationGoalForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         goal, score = (cleaned.get("goal") or "").strip(), cleaned.get("score")
         if goal and score is None:
             self.add_error("score", _("Score the progress from 1 to 5."))
@@ -638,14 +734,18 @@ class BaseEvaluationGoalFormSet(forms.BaseFormSet):
 
 
 EVALUATION_GOAL_ROWS = 3
-EvaluationGoalFormSet = forms.formset_factory(
-    EvaluationGoalForm,
-    formset=BaseEvaluationGoalFormSet,
-    extra=EVALUATION_GOAL_ROWS,
-    max_num=EVALUATION_GOAL_ROWS,
-    validate_max=True,
-    # A tampered form count builds no more forms than the page has rows.
-    absolute_max=EVALUATION_GOAL_ROWS,
+# The factory makes a subclass of the formset it is given; the stubs type it as a plain BaseFormSet.
+EvaluationGoalFormSet = cast(
+    type[BaseEvaluationGoalFormSet],
+    forms.formset_factory(
+        EvaluationGoalForm,
+        formset=BaseEvaluationGoalFormSet,
+        extra=EVALUATION_GOAL_ROWS,
+        max_num=EVALUATION_GOAL_ROWS,
+        validate_max=True,
+        # A tampered form count builds no more forms than the page has rows.
+        absolute_max=EVALUATION_GOAL_ROWS,
+    ),
 )
 
 
@@ -690,7 +790,8 @@ class EnrolmentDropOutForm(forms.Form):
         return _not_in_future(self.cleaned_data["on_date"], _("Someone leaves the track on a day that has come."))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         reason = cleaned.get("reason")
         if reason == DropoutReason.OTHER and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Describe the reason in the note."))
@@ -708,11 +809,18 @@ class EnrolmentDropOutForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.FOUND_WORK_FIELDS}
 
 
+class HostChoiceField(forms.ModelChoiceField):
+    """A host employer, shown as the name of its organisation."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.organisation.name
+
+
 class OutflowForm(forms.Form):
     """Where the candidate went after the track; a contract at the host names one of the enrolment's hosts."""
 
     kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices, widget=forms.RadioSelect)
-    employer = forms.ModelChoiceField(
+    employer = HostChoiceField(
         label=_("Host employer"),
         queryset=None,
         required=False,
@@ -745,11 +853,11 @@ class OutflowForm(forms.Form):
 
     def __init__(self, *args, hosts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = hosts
-        self.fields["employer"].label_from_instance = lambda employer: employer.organisation.name
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = hosts
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("kind")
         if kind == OutcomeKind.CONTRACT_AT_HOST and cleaned.get("employer") is None and not self.has_error("employer"):
             self.add_error("employer", _("A contract at the host needs the host employer."))
@@ -802,7 +910,8 @@ class FollowUpForm(forms.Form):
         return _not_in_future(self.cleaned_data["on_date"], _("A follow-up is recorded after it was held."))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         answer = cleaned.get("still_working")
         if answer == "unknown" and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Note why there is no answer, for example that the person was not reached."))

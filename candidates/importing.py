@@ -13,8 +13,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +39,7 @@ class ImportFileError(Exception):
 class Column:
     field: str
     header: str  # the header in the template (Dutch, as municipalities send them)
-    label: str
+    label: str | Promise  # a lazy translation
     aliases: tuple[str, ...] = ()
     required: bool = False
 
@@ -280,7 +282,7 @@ def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTa
 
 
 def _identity_keys(values: dict) -> list[tuple]:
-    keys = []
+    keys: list[tuple] = []
     if values.get("email"):
         keys.append(("email", values["email"]))
     keys.append(("name", _name_key(values["first_name"]), _name_key(values["last_name"]), values["date_of_birth"]))
@@ -308,7 +310,7 @@ def _restore_leading_zeros(phone: str) -> str:
 def _validate_row(row: ParsedRow) -> None:
     from .forms import CandidateImportRowForm
 
-    data = dict(row.raw)
+    data: dict[str, Any] = dict(row.raw)  # the text of the file, then the values the form takes
     data["benefit_type"] = _BENEFIT_WORDS.get(_key(data.get("benefit_type", "")), data.get("benefit_type", ""))
     data["education_level"] = _EDUCATION_WORDS.get(
         _key(data.get("education_level", "")), data.get("education_level", "")
@@ -343,7 +345,8 @@ def _validate_row(row: ParsedRow) -> None:
         if name in reported:
             continue
         label = form.fields[name].label if name in form.fields else ""
-        errors.extend(f"{label}: {message}" if label else message for message in messages)
+        # ErrorList hands out each message as a str, whatever its stub says.
+        errors.extend(f"{label}: {message}" if label else str(message) for message in messages)
     row.errors = errors
     if errors:
         row.values = {}

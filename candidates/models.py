@@ -8,7 +8,14 @@ from simple_history.models import HistoricalRecords
 
 from core.audit import history_user
 from core.models import TimeStampedModel
-from core.statemachine import Lifecycle
+
+from .lifecycle import (
+    ENROLMENT_LIFECYCLE,
+    POSITIVE_OUTFLOW,
+    EnrolmentQuerySet,
+    EnrolmentStatus,
+    OutcomeKind,
+)
 
 postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Z]{2}$", _("Enter a Dutch postcode such as 1234 AB."))
 
@@ -215,39 +222,7 @@ class CandidateBarrier(TimeStampedModel):
         return self.get_kind_display()
 
 
-class EnrolmentStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    SCREENING_PLANNED = "screening_planned", _("Screening planned")
-    SCREENED = "screened", _("Screened")
-    SELECTED = "selected", _("Selected")
-    RESERVE = "reserve", _("Reserve")
-    NOT_SELECTED = "not_selected", _("Not selected")
-    STARTED = "started", _("Started")
-    COMPLETED = "completed", _("Completed")
-    DROPPED_OUT = "dropped_out", _("Dropped out")
-    OUTFLOW = "outflow", _("Outflow")
-
-
 S = EnrolmentStatus
-ENROLMENT_LIFECYCLE = Lifecycle(
-    EnrolmentStatus,
-    {
-        S.REGISTERED: {S.SCREENING_PLANNED, S.SCREENED, S.NOT_SELECTED},
-        S.SCREENING_PLANNED: {S.SCREENED, S.REGISTERED, S.NOT_SELECTED},
-        S.SCREENED: {S.SELECTED, S.RESERVE, S.NOT_SELECTED},
-        # The reserve list is kept for a next round or a seat that comes free.
-        S.RESERVE: {S.SELECTED, S.NOT_SELECTED},
-        S.SELECTED: {S.STARTED, S.RESERVE, S.NOT_SELECTED},
-        S.NOT_SELECTED: set(),
-        S.STARTED: {S.COMPLETED, S.DROPPED_OUT},
-        S.COMPLETED: {S.OUTFLOW},
-        # Someone who leaves early for a job still flows out to work.
-        S.DROPPED_OUT: {S.OUTFLOW},
-        S.OUTFLOW: set(),
-    },
-)
-# Statuses that hold one of the cohort's seats.
-SEAT_HOLDING_STATUSES = frozenset({S.SELECTED, S.STARTED, S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
 
 
 class DropoutReason(models.TextChoices):
@@ -293,6 +268,7 @@ class Enrolment(TimeStampedModel):
         _("interest last confirmed on"), null=True, blank=True, help_text=_("Reserves reconfirm their interest.")
     )
 
+    objects = EnrolmentQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:
@@ -367,18 +343,6 @@ class EnrolmentTransition(models.Model):
         return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
 
 
-class OutcomeKind(models.TextChoices):
-    CONTRACT_AT_HOST = "contract_at_host", _("Contract at the host employer")
-    JOB_ELSEWHERE = "job_elsewhere", _("Job elsewhere")
-    EDUCATION = "education", _("BBL or other education")
-    VOLUNTEER = "volunteer", _("Volunteer work")
-    NONE = "none", _("None")
-
-
-# Outcomes that count as outflow to work in the evaluation.
-WORK_OUTCOMES = frozenset({OutcomeKind.CONTRACT_AT_HOST, OutcomeKind.JOB_ELSEWHERE, OutcomeKind.EDUCATION})
-
-
 class ContractType(models.TextChoices):
     GROUP_HELPER = "group_helper", _("Contract as group helper (groepshulp)")
     BBL = "bbl", _("BBL work-study contract")
@@ -442,8 +406,9 @@ class Outcome(TimeStampedModel):
         return self.get_kind_display()
 
     @property
-    def is_work(self) -> bool:
-        return self.kind in WORK_OUTCOMES
+    def is_positive(self) -> bool:
+        """Work or education: positive outflow."""
+        return self.kind in POSITIVE_OUTFLOW
 
 
 class AppointmentStatus(models.TextChoices):

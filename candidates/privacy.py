@@ -16,23 +16,29 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, FieldError, ObjectDoesNotExist
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, record_event
+from core.services import entry_point
 
-from .models import Candidate, EnrolmentStatus
+from .lifecycle import IN_PLAY
+from .models import Candidate
 from .progress import add_months
 from .services import CandidateAnonymised, refuse_if_anonymised
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +93,6 @@ KEPT_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 # What replaces an erased field instead of an empty value.
 REPLACEMENTS: dict[tuple[str, str], str] = {("candidates.candidate", "last_name"): ANONYMISED_NAME}
 
-# Enrolments in these statuses are a running track: the retention period never ends during one.
-RUNNING_TRACK_STATUSES = frozenset({EnrolmentStatus.SELECTED, EnrolmentStatus.STARTED})
 # The moment a row last changed, in order of preference; a model with none of them does not count as activity.
 ACTIVITY_FIELDS = ("updated_at", "at", "recorded_at", "created_at")
 
@@ -295,7 +299,7 @@ def record_access_export(*, candidate: Candidate, user, request=None, fmt: str) 
     record_event(action=AuditAction.ACCESS_EXPORT, user=user, request=request, target=candidate, detail=fmt)
 
 
-@transaction.atomic
+@entry_point
 def anonymise_candidate(candidate: Candidate, *, by=None, reason: str) -> Candidate:
     """Erase what describes the person, in every row about them and in their history; keep every row and status.
 
@@ -340,7 +344,11 @@ def _activity_field(model: type[models.Model]) -> str | None:
     return None
 
 
-def with_last_activity(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
+class LastActivity(TypedDict):
+    last_activity: datetime
+
+
+def with_last_activity(candidates: QuerySet[Candidate]) -> "QuerySet[WithAnnotations[Candidate, LastActivity]]":
     """The candidates with `last_activity`: the latest change to them or to any row about them; one query."""
     latest = []
     for person_model in person_models()[1:]:
@@ -360,12 +368,14 @@ def retention_cutoff(*, months: int, today: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-def inactive_candidates(*, months: int | None = None, today: date | None = None) -> QuerySet[Candidate]:
+def inactive_candidates(
+    *, months: int | None = None, today: date | None = None
+) -> "QuerySet[WithAnnotations[Candidate, LastActivity]]":
     """Candidates not anonymised yet whose last activity is older than the retention period and who are not in a
     running track (selected or started); oldest activity first."""
     months = settings.RETENTION_MONTHS if months is None else months
     cutoff = retention_cutoff(months=months, today=today or timezone.localdate())
-    running = Candidate.objects.filter(enrolments__status__in=RUNNING_TRACK_STATUSES).values("pk")
+    running = Candidate.objects.filter(enrolments__status__in=IN_PLAY).values("pk")
     candidates = Candidate.objects.filter(anonymised_at__isnull=True, updated_at__lt=cutoff).exclude(pk__in=running)
     return (
         with_last_activity(candidates)

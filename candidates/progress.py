@@ -26,12 +26,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.audit import records_history_user
 from core.models import User
 from core.roles import Role
+from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort, CohortModule
 
+from .attendance_grid import attendance_marks_from, with_session_ids
+from .lifecycle import STARTED, TRACK_OVER
 from .models import (
     Attendance,
     AttendanceKind,
@@ -58,8 +60,8 @@ from .models import (
     Outcome,
     OutcomeKind,
 )
-from .progress_selectors import TRACK_STATUSES, followups_for_digest, on_track, rhythm_days, week_monday
-from .services import enrolment_transition, outcome_record, refuse_if_anonymised
+from .progress_selectors import followups_for_digest, on_track, rhythm_days, week_monday
+from .services import enrolment_transition, refuse_if_anonymised
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def _refuse_unknown(fields: Mapping, allowed: Iterable[str], what: str) -> None:
 
 
 def _check_on_track(enrolment: Enrolment) -> None:
-    if enrolment.status not in TRACK_STATUSES:
+    if enrolment.status not in STARTED:
         raise TransitionNotAllowed(_("%(name)s has not started the track.") % {"name": enrolment.candidate.full_name})
 
 
@@ -97,7 +99,7 @@ def _week_sessions(cohort: Cohort, monday: date) -> list[AttendanceSession]:
     )
 
 
-@transaction.atomic
+@entry_point
 def attendance_week_sessions(*, cohort: Cohort, week_start: date, by_user: User) -> list[AttendanceSession]:
     """Create the week's school and internship days from the cohort's rhythm; returns all the week's sessions.
 
@@ -128,7 +130,7 @@ def attendance_week_sessions(*, cohort: Cohort, week_start: date, by_user: User)
     return _week_sessions(cohort, monday)
 
 
-@transaction.atomic
+@entry_point
 def attendance_session_create(
     *, cohort: Cohort, on_date: date, kind: str, by_user: User, cohort_module: CohortModule | None = None
 ) -> AttendanceSession:
@@ -151,7 +153,7 @@ def _check_mark(session: AttendanceSession, enrolment: Enrolment, status: str, t
         raise TransitionNotAllowed(_("Choose present, absent with notice, absent without notice or sick."))
     if enrolment.cohort_id != session.cohort_id:
         raise TransitionNotAllowed(_("%(name)s is not in this cohort.") % {"name": name})
-    if enrolment.status not in TRACK_STATUSES or not on_track(enrolment, session.date):
+    if enrolment.status not in STARTED or not on_track(enrolment, session.date):
         raise TransitionNotAllowed(
             _("%(name)s was not on the track on %(day)s.") % {"name": name, "day": session.date.isoformat()}
         )
@@ -175,7 +177,7 @@ def _save_marks(marks: list[Attendance]) -> None:
     )
 
 
-@transaction.atomic
+@entry_point
 def attendance_mark(*, session: AttendanceSession, enrolment: Enrolment, status: str, by_user: User) -> Attendance:
     """Record (or correct) one candidate's attendance on one session."""
     _check_mark(session, enrolment, status, timezone.localdate())
@@ -187,7 +189,7 @@ def attendance_mark(*, session: AttendanceSession, enrolment: Enrolment, status:
     return mark
 
 
-@transaction.atomic
+@entry_point
 def attendance_mark_row(
     *,
     enrolment: Enrolment,
@@ -222,7 +224,7 @@ def attendance_mark_row(
     return len(marks)
 
 
-@transaction.atomic
+@entry_point
 def attendance_mark_week(
     *, cohort: Cohort, week_start: date, marks: Mapping[tuple[int, int], str | None], by_user: User
 ) -> int:
@@ -270,6 +272,34 @@ def attendance_mark_week(
     return len(written) + len(cleared)
 
 
+@entry_point
+def attendance_grid_save(
+    *,
+    cohort: Cohort,
+    week_start: date,
+    cells: Mapping[str, str],
+    by_user: User,
+    row_enrolment_id: int | None = None,
+) -> int:
+    """Save the weekly grid as it was posted and, when a row's button was pressed, mark the rest of that row
+    present; returns the marks written or cleared.
+
+    cells maps the grid's field names (attendance_grid) to a status or ""; other names are left alone. All or
+    nothing: a refusal saves no part of it. The week's sessions are brought in line with the rhythm first, so the
+    cells of days the grid showed without a session can be saved; the grid is saved before the row, so a sick
+    day chosen before pressing the row's button stays sick.
+    """
+    sessions = attendance_week_sessions.within(cohort=cohort, week_start=week_start, by_user=by_user)
+    marks = attendance_marks_from(with_session_ids(cells, sessions))
+    written = attendance_mark_week.within(cohort=cohort, week_start=week_start, marks=marks, by_user=by_user)
+    if row_enrolment_id is not None:
+        enrolment = Enrolment.objects.filter(cohort=cohort, pk=row_enrolment_id).select_related("candidate").first()
+        if enrolment is None:
+            raise TransitionNotAllowed(_("The attendance list has changed in the meantime; open the week again."))
+        written += attendance_mark_row.within(enrolment=enrolment, sessions=sessions, by_user=by_user)
+    return written
+
+
 # --- Module results and certificates -----------------------------------------------------------------------
 
 # VCA certificates are valid for ten years; other certificates have no default expiry.
@@ -298,7 +328,7 @@ def certificate_default_expiry(*, name: str, issued_on: date) -> date | None:
     return add_years(issued_on, VCA_VALID_YEARS) if _VCA.search(name) else None
 
 
-@transaction.atomic
+@entry_point
 def module_result_record(
     *,
     enrolment: Enrolment,
@@ -321,7 +351,7 @@ def module_result_record(
     return result
 
 
-@transaction.atomic
+@entry_point
 def certificate_record(
     *,
     enrolment: Enrolment,
@@ -365,8 +395,7 @@ def certificate_record(
 COACHING_NOTE_WRITER_ROLES = frozenset({Role.TRAINING_PARTNER, Role.ADVISER, Role.ADMINISTRATOR})
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def coaching_note_add(
     *, enrolment: Enrolment, by_user: User, text: str, coach_kind: str, visibility: str | None = None
 ) -> CoachingNote:
@@ -414,7 +443,7 @@ def _evaluation_goals(goals: Iterable[Mapping]) -> list[EvaluationGoal]:
     return rows
 
 
-@transaction.atomic
+@entry_point
 def evaluation_record(
     *, enrolment: Enrolment, moment: str, by_user: User, goals: Iterable[Mapping], **fields
 ) -> Evaluation:
@@ -478,12 +507,16 @@ _EMPTY_OUTFLOW = {
 }
 
 
-@transaction.atomic
+@entry_point
 def enrolment_complete(
     *, enrolment: Enrolment, by_user: User, on_date: date | None = None, note: str = ""
 ) -> Enrolment:
-    """Mark the track completed (on_date, default today); the outflow follows with outflow_record."""
-    return enrolment_transition(
+    """Mark the track completed (on_date, default today).
+
+    Its consequences come with it (candidates.lifecycle): the open placements end as completed, and a contract
+    offer the candidate accepted becomes the outcome. Otherwise the outflow follows with outflow_record.
+    """
+    return enrolment_transition.within(
         enrolment=enrolment,
         to_status=EnrolmentStatus.COMPLETED,
         by_user=by_user,
@@ -492,7 +525,7 @@ def enrolment_complete(
     )
 
 
-@transaction.atomic
+@entry_point
 def enrolment_drop_out(
     *,
     enrolment: Enrolment,
@@ -504,10 +537,11 @@ def enrolment_drop_out(
 ) -> Enrolment:
     """Record that a candidate left the track early, with a reason (DropoutReason) and a note.
 
-    Leaving for a job is outflow to work, not failure: with the reason "found work elsewhere" an outcome "job
-    elsewhere" is recorded at once (through outflow_record, so its follow-ups are scheduled) and the enrolment
-    moves on to outflow. found_work holds that job's details (employer_name, start_date, hours_per_week,
-    contract_type, next_step) and is refused with any other reason. The reason "other" needs a note.
+    The open placements end with the enrolment (candidates.lifecycle). Leaving for a job is outflow to work, not
+    failure: with the reason "found work elsewhere" an outcome "job elsewhere" is recorded at once (through
+    outflow_record, so its follow-ups are scheduled) and the enrolment moves on to outflow. found_work holds that
+    job's details (employer_name, start_date, hours_per_week, contract_type, next_step) and is refused with any
+    other reason. The reason "other" needs a note.
     """
     if reason not in DropoutReason.values:
         raise TransitionNotAllowed(_("Choose a reason for the dropout."))
@@ -515,7 +549,7 @@ def enrolment_drop_out(
         raise TransitionNotAllowed(_("Describe the reason in the note."))
     if found_work is not None and reason != DropoutReason.FOUND_WORK:
         raise TransitionNotAllowed(_("Details of a job go with the reason “found work elsewhere”."))
-    left = enrolment_transition(
+    left = enrolment_transition.within(
         enrolment=enrolment,
         to_status=EnrolmentStatus.DROPPED_OUT,
         by_user=by_user,
@@ -525,7 +559,7 @@ def enrolment_drop_out(
     )
     if reason == DropoutReason.FOUND_WORK:
         details = {name: value for name, value in (found_work or {}).items() if name != "kind"}
-        outflow_record(enrolment=left, by_user=by_user, kind=OutcomeKind.JOB_ELSEWHERE, **details)
+        outflow_record.within(enrolment=left, by_user=by_user, kind=OutcomeKind.JOB_ELSEWHERE, **details)
         left.refresh_from_db()
     return left
 
@@ -548,22 +582,27 @@ def _check_outflow(values: Mapping) -> None:
         raise TransitionNotAllowed(_("Choose one of the listed contract types."))
 
 
-@transaction.atomic
+@entry_point
 def outflow_record(*, enrolment: Enrolment, by_user: User, **fields) -> Outcome:
-    """Record (or correct) where a candidate went after completing or leaving the track, and schedule the
-    follow-ups at 3, 6 and 12 months.
+    """Record (or correct) where a candidate went after completing or leaving the track: the one service that
+    writes an outcome, from every page, the administration and an accepted contract offer.
 
-    fields: kind (OutcomeKind, required), employer (required for a contract at the host), employer_name,
-    contract_type, education_level (1 to 4, required for education), start_date, hours_per_week (1 to 60),
-    next_step. The outflow is recorded whole: a field not given is cleared.
+    Validates the outcome, moves the enrolment to outflow when it is not there yet, and schedules the follow-ups
+    at 3, 6 and 12 months. fields: kind (OutcomeKind, required), employer (required for a contract at the host),
+    employer_name, contract_type, education_level (1 to 4, required for education), start_date, hours_per_week
+    (1 to 60), next_step. The outflow is recorded whole: a field not given is cleared.
     """
     _refuse_unknown(fields, OUTFLOW_FIELDS, "outflow")
     values = {**_EMPTY_OUTFLOW, **fields}
     _check_outflow(values)
     # The status in the database decides, not that of a copy the caller may hold from before.
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    outcome = outcome_record(enrolment=current, by_user=by_user, **values)
-    followups_schedule(outcome=outcome)
+    if current.status not in TRACK_OVER:
+        raise TransitionNotAllowed(_("An outcome can only be recorded after the track was completed or left."))
+    outcome, _created = Outcome.objects.update_or_create(enrolment=current, defaults={**values, "recorded_by": by_user})
+    if current.status != EnrolmentStatus.OUTFLOW:
+        enrolment_transition.within(enrolment=current, to_status=EnrolmentStatus.OUTFLOW, by_user=by_user)
+    _schedule(outcome)
     return outcome
 
 
@@ -604,7 +643,7 @@ def _schedule(outcome: Outcome) -> int:
     return len(new)
 
 
-@transaction.atomic
+@entry_point
 def followups_schedule(*, outcome: Outcome) -> list[FollowUp]:
     """Schedule the follow-ups at 3, 6 and 12 months after the outflow date (outflow_date); returns all three.
 
@@ -631,7 +670,7 @@ def followups_schedule_missing() -> int:
     return created
 
 
-@transaction.atomic
+@entry_point
 def followup_record(
     *,
     followup: FollowUp,

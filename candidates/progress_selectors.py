@@ -40,8 +40,8 @@ from core.roles import Role
 from pilots.models import Cohort, CohortModule, TrackWeekday
 from pilots.selectors import cohort_learning_line
 
+from .lifecycle import POSITIVE_OUTFLOW, STARTED
 from .models import (
-    WORK_OUTCOMES,
     Attendance,
     AttendanceKind,
     AttendanceSession,
@@ -60,10 +60,6 @@ from .models import (
 )
 from .selectors import enrolment_list
 
-# The statuses of an enrolment that has started the track: attendance, results, notes and evaluations apply.
-TRACK_STATUSES = frozenset(
-    {EnrolmentStatus.STARTED, EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT, EnrolmentStatus.OUTFLOW}
-)
 # An unanswered follow-up shows this many days before it is due, so a week's calls can be planned.
 FOLLOWUP_HORIZON_DAYS = 7
 
@@ -334,7 +330,7 @@ def attendance_week(*, cohort: Cohort, week_start: date, today: date | None = No
     sunday = monday + timedelta(days=6)
     sessions = attendance_week_planned(cohort=cohort, week_start=monday)
     enrolments = list(
-        Enrolment.objects.filter(cohort=cohort, status__in=TRACK_STATUSES, started_on__lte=sunday)
+        Enrolment.objects.filter(cohort=cohort, status__in=STARTED, started_on__lte=sunday)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=monday))
         .select_related("candidate")
         .order_by("candidate__last_name", "candidate__first_name", "pk")
@@ -512,7 +508,7 @@ def dropout_counts(*, cohorts: Iterable[Cohort] | QuerySet[Cohort]) -> list[Drop
         .exclude(dropout_reason="")
         .order_by()
         .values("dropout_reason")
-        .annotate(n=Count("pk"), to_work=Count("pk", filter=Q(outcome__kind__in=WORK_OUTCOMES)))
+        .annotate(n=Count("pk"), to_work=Count("pk", filter=Q(outcome__kind__in=POSITIVE_OUTFLOW)))
     )
     by_reason = {row["dropout_reason"]: row for row in rows}
     return [
@@ -665,7 +661,7 @@ def evaluations_due(*, user: User, today: date | None = None) -> list[Evaluation
         .filter(
             Q(status=EnrolmentStatus.STARTED, started_on__lt=today, has_mid_term=False)
             | Q(
-                status__in=TRACK_STATUSES,
+                status__in=STARTED,
                 ended_on__range=(today - timedelta(days=END_EVALUATION_WINDOW_DAYS), today),
                 has_end=False,
             )

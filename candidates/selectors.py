@@ -1,21 +1,22 @@
 """Reads of candidates and enrolments, scoped to what the user may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.roles import Role
-from employers.models import Placement, PlacementStatus, PlacementTransition
-from employers.selectors import placement_list
 from pilots.models import Cohort, Pilot
 from pilots.selectors import cohort_list, pilot_list
 
+from .lifecycle import CARRY_OVER, SEAT_HOLDING, SELECTION, status_in
 from .models import (
     AdviserChange,
     AppointmentStatus,
@@ -29,6 +30,9 @@ from .models import (
     Screening,
     ScreeningAppointment,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def candidate_list(*, user) -> QuerySet[Candidate]:
@@ -72,14 +76,6 @@ def candidate_duplicates(
 
 # --- Selection and the pipeline board --------------------------------------------------------------
 
-# The statuses the selection of a cohort decides between, once a candidate has been screened.
-SELECTION_STATUSES = (
-    EnrolmentStatus.SCREENED,
-    EnrolmentStatus.SELECTED,
-    EnrolmentStatus.RESERVE,
-    EnrolmentStatus.NOT_SELECTED,
-)
-CARRY_OVER_STATUSES = (EnrolmentStatus.RESERVE, EnrolmentStatus.NOT_SELECTED)
 # A large column (the leerlingpoule had 332 applicants) shows this many cards until "show all".
 BOARD_COLUMN_SIZE = 50
 
@@ -89,22 +85,29 @@ def _latest_screening(field: str) -> Subquery:
     return Subquery(latest.values(field)[:1])
 
 
-def _with_latest_screening(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+class LatestScreening(TypedDict):
+    latest_score: int | None
+    latest_recommendation: str | None
+
+
+def _with_latest_screening(
+    enrolments: QuerySet[Enrolment],
+) -> "QuerySet[WithAnnotations[Enrolment, LatestScreening]]":
     """One query for the whole list: the latest screening's score and recommendation as columns."""
     return enrolments.annotate(
         latest_score=_latest_screening("total_score"), latest_recommendation=_latest_screening("recommendation")
     )
 
 
-def selection_ranking(*, user, cohort: Cohort) -> QuerySet[Enrolment]:
+def selection_ranking(*, user, cohort: Cohort) -> "QuerySet[WithAnnotations[Enrolment, LatestScreening]]":
     """The cohort's screened candidates, ranked by their latest screening's combined score, best first."""
-    enrolments = enrolment_list(user=user).filter(cohort=cohort, status__in=SELECTION_STATUSES)
+    enrolments = enrolment_list(user=user).filter(cohort=cohort, status__in=SELECTION)
     return _with_latest_screening(enrolments).order_by(
         F("latest_score").desc(nulls_last=True), "candidate__last_name", "candidate__first_name", "pk"
     )
 
 
-def selection_reserve_list(*, user, cohort: Cohort) -> QuerySet[Enrolment]:
+def selection_reserve_list(*, user, cohort: Cohort) -> "QuerySet[WithAnnotations[Enrolment, LatestScreening]]":
     """The cohort's reserve list in the order in which seats that come free are offered."""
     enrolments = enrolment_list(user=user).filter(cohort=cohort, status=EnrolmentStatus.RESERVE)
     return _with_latest_screening(enrolments).order_by("reserve_position", "pk")
@@ -121,7 +124,7 @@ def selection_carry_over_enrolments(*, user, cohort: Cohort) -> QuerySet[Enrolme
     """Who may be carried to another cohort: those on the reserve list or not selected."""
     return (
         enrolment_list(user=user)
-        .filter(cohort=cohort, status__in=CARRY_OVER_STATUSES)
+        .filter(cohort=cohort, status__in=CARRY_OVER)
         .order_by("status", "reserve_position", "candidate__last_name", "candidate__first_name", "pk")
     )
 
@@ -284,25 +287,31 @@ def adviser_week_appointments(*, user, today: date | None = None) -> QuerySet[Sc
     )
 
 
-def adviser_waiting_placements(*, user) -> QuerySet[Placement]:
-    """Proposals the adviser made, or made for their candidates, that the employer has not answered yet.
-
-    Annotated with waiting_since: when the proposal was made (its last status change).
-    """
-    return (
-        placement_list(user=user)
-        .filter(status=PlacementStatus.PROPOSED)
-        .filter(Q(proposed_by=user) | Q(enrolment__candidate__adviser=user))
-        .annotate(waiting_since=Coalesce("status_changed_at", "created_at"))
-        .order_by("waiting_since", "pk")
-    )
-
-
 def adviser_starting_cohorts(*, user, today: date | None = None) -> QuerySet[Cohort]:
     """Cohorts of the adviser's pilots that start within four weeks, with their seats taken."""
     today = today or timezone.localdate()
-    return cohort_list(user=user).filter(
-        start_date__gte=today, start_date__lte=today + timedelta(days=STARTING_SOON_DAYS)
+    return with_seat_counts(
+        cohort_list(user=user).filter(start_date__gte=today, start_date__lte=today + timedelta(days=STARTING_SOON_DAYS))
+    )
+
+
+# --- Seats taken per cohort -----------------------------------------------------------------------------------
+
+
+class SeatCounts(TypedDict):
+    enrolment_count: int
+    selected_count: int
+
+
+def with_seat_counts(cohorts: QuerySet[Cohort]) -> "QuerySet[WithAnnotations[Cohort, SeatCounts]]":
+    """The cohorts with enrolment_count and selected_count (the enrolments holding a seat), in the same query.
+
+    Kept out of pilots.selectors.cohort_list, which pages use to scope a cohort: which enrolments hold a seat is
+    the candidates' life cycle (SEAT_HOLDING), and most pages that look a cohort up need no counts.
+    """
+    return cohorts.annotate(
+        enrolment_count=Count("enrolments", distinct=True),
+        selected_count=Count("enrolments", filter=status_in(SEAT_HOLDING, "enrolments__"), distinct=True),
     )
 
 
@@ -424,22 +433,6 @@ def _screening_events(screenings) -> list[TimelineEvent]:
     return events
 
 
-def _placement_events(transitions) -> list[TimelineEvent]:
-    events = []
-    for step in transitions:
-        employer = step.placement.employer.organisation.name
-        if not step.from_status:
-            title = _("Proposed to %(employer)s") % {"employer": employer}
-        else:
-            title = _("Placement at %(employer)s: %(from)s → %(to)s") % {
-                "employer": employer,
-                "from": step.get_from_status_display(),
-                "to": step.get_to_status_display(),
-            }
-        events.append(TimelineEvent(at=step.at, kind="placement", title=title, detail=step.reason, by=step.by_user))
-    return events
-
-
 def _outcome_events(outcomes) -> list[TimelineEvent]:
     events = []
     for outcome in outcomes:
@@ -469,9 +462,9 @@ def _adviser_events(changes) -> list[TimelineEvent]:
 
 # Per audited model, the fields whose change the timeline does not list from the history: bookkeeping, and
 # what another event already tells (a status change, a hand-over, an answer of the employer).
-_UNTOLD_FIELDS = frozenset({"id", "created_at", "updated_at"})
-_UNTOLD_CANDIDATE_FIELDS = _UNTOLD_FIELDS | {"adviser", "consent_recorded_by", "anonymised_at"}
-_UNTOLD_ENROLMENT_FIELDS = _UNTOLD_FIELDS | {
+UNTOLD_FIELDS = frozenset({"id", "created_at", "updated_at"})
+_UNTOLD_CANDIDATE_FIELDS = UNTOLD_FIELDS | {"adviser", "consent_recorded_by", "anonymised_at"}
+_UNTOLD_ENROLMENT_FIELDS = UNTOLD_FIELDS | {
     "candidate",
     "cohort",
     "status",
@@ -482,22 +475,7 @@ _UNTOLD_ENROLMENT_FIELDS = _UNTOLD_FIELDS | {
     "reserve_position",
     "interest_confirmed_on",
 }
-_UNTOLD_OUTCOME_FIELDS = _UNTOLD_FIELDS | {"enrolment", "recorded_by"}
-_UNTOLD_PLACEMENT_FIELDS = _UNTOLD_FIELDS | {
-    "enrolment",
-    "employer",
-    "proposed_by",
-    "status",
-    "status_changed_at",
-    "notified_at",
-    "reminder_sent_at",
-    "answered_at",
-    "answered_by",
-    "answer_note",
-    "decline_reason",
-    "end_reason",
-    "ended_on",
-}
+_UNTOLD_OUTCOME_FIELDS = UNTOLD_FIELDS | {"enrolment", "recorded_by"}
 
 
 def _changed_fields(model, previous, current, untold: frozenset[str]) -> list[str]:
@@ -511,7 +489,7 @@ def _changed_fields(model, previous, current, untold: frozenset[str]) -> list[st
     ]
 
 
-def _change_events(model, records, untold: frozenset[str], title) -> list[TimelineEvent]:
+def change_events(model, records, untold: frozenset[str], title) -> list[TimelineEvent]:
     """An event for each saved change of an audited row, naming the fields that changed, never their values.
 
     `records` are the row's history versions; `title(record, fields)` says what changed. Creating a row is
@@ -537,22 +515,22 @@ def _change_events(model, records, untold: frozenset[str], title) -> list[Timeli
     return events
 
 
-def _history_events(*, candidate: Candidate, enrolments, placements) -> list[TimelineEvent]:
-    """What the history tables hold beyond the other events: edits of the person's details, of an enrolment,
-    an outcome or a placement. One query per table, whatever the number of changes."""
-    events = _change_events(
+def _history_events(*, candidate: Candidate, enrolments) -> list[TimelineEvent]:
+    """What the history tables hold beyond the other events: edits of the person's details, of an enrolment or
+    an outcome. One query per table, whatever the number of changes."""
+    events = change_events(
         Candidate,
         Candidate.history.filter(id=candidate.pk).select_related("history_user"),
         _UNTOLD_CANDIDATE_FIELDS,
         lambda record, fields: _("Details changed: %(fields)s") % {"fields": fields},
     )
-    events += _change_events(
+    events += change_events(
         Enrolment,
         Enrolment.history.filter(id__in=enrolments.values("pk")).select_related("history_user", "cohort"),
         _UNTOLD_ENROLMENT_FIELDS,
         lambda record, fields: _("%(cohort)s: changed %(fields)s") % {"cohort": record.cohort.name, "fields": fields},
     )
-    events += _change_events(
+    events += change_events(
         Outcome,
         Outcome.history.filter(enrolment_id__in=enrolments.values("pk")).select_related(
             "history_user", "enrolment__cohort"
@@ -562,34 +540,28 @@ def _history_events(*, candidate: Candidate, enrolments, placements) -> list[Tim
             _("Outcome for %(cohort)s changed: %(fields)s") % {"cohort": record.enrolment.cohort.name, "fields": fields}
         ),
     )
-    events += _change_events(
-        Placement,
-        Placement.history.filter(id__in=placements.values("pk")).select_related(
-            "history_user", "employer__organisation"
-        ),
-        _UNTOLD_PLACEMENT_FIELDS,
-        lambda record, fields: (
-            _("Placement at %(employer)s changed: %(fields)s")
-            % {"employer": record.employer.organisation.name, "fields": fields}
-        ),
-    )
     return events
 
 
-def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
-    """Everything that happened to a candidate, newest first, in a fixed number of queries.
+def timeline_order(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    """Newest first; events of the same moment in the order in which they follow each other."""
+    return sorted(events, key=lambda event: (event.at, _TIMELINE_RANK.get(event.kind, 0)), reverse=True)
 
-    With a user, only what that user may see: the enrolments and placements of their pilots, and
-    the notes only for the roles that work with them.
+
+def candidate_events(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
+    """What happened to a candidate in this app, newest first, in a fixed number of queries: the candidate's
+    page adds the placements (employers.selectors.candidate_timeline).
+
+    With a user, only what that user may see: the enrolments of their pilots, and the notes only for the roles
+    that work with them.
     """
+    enrolments: QuerySet[Enrolment]
     if user is None:
         enrolments = Enrolment.objects.filter(candidate=candidate)
-        placements = Placement.objects.filter(enrolment__candidate=candidate)
         imports = CandidateImport.objects.filter(candidates=candidate)
         show_notes = True
     else:
         enrolments = enrolment_list(user=user).filter(candidate=candidate)
-        placements = placement_list(user=user).filter(enrolment__candidate=candidate)
         imports = CandidateImport.objects.filter(candidates=candidate)
         if user.role != Role.ADMINISTRATOR:
             imports = imports.filter(cohort__pilot__in=pilot_list(user=user))
@@ -617,11 +589,6 @@ def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent
     events += _screening_events(
         Screening.objects.filter(enrolment__in=enrolments).select_related("adviser", "enrolment__cohort")
     )
-    events += _placement_events(
-        PlacementTransition.objects.filter(placement__in=placements).select_related(
-            "by_user", "placement__employer__organisation"
-        )
-    )
     events += _outcome_events(
         Outcome.objects.filter(enrolment__in=enrolments).select_related(
             "recorded_by", "employer__organisation", "enrolment__cohort"
@@ -645,5 +612,5 @@ def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent
             TimelineEvent(at=note.created_at, kind="note", title=_("Note"), detail=note.text, by=note.author)
             for note in Note.objects.filter(candidate=candidate).select_related("author")
         ]
-    events += _history_events(candidate=candidate, enrolments=enrolments, placements=placements)
-    return sorted(events, key=lambda event: (event.at, _TIMELINE_RANK.get(event.kind, 0)), reverse=True)
+    events += _history_events(candidate=candidate, enrolments=enrolments)
+    return timeline_order(events)

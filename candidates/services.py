@@ -2,20 +2,27 @@
 
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.audit import records_history_user
+from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort
 
-from .models import (
+from .lifecycle import (
+    CARRY_OVER,
     ENROLMENT_LIFECYCLE,
-    SEAT_HOLDING_STATUSES,
+    REASON_REQUIRED,
+    SCREENABLE,
+    SEAT_HOLDING,
+    WAITING_FOR_START,
+    track_end_consequences,
+)
+from .models import (
     AdviserChange,
     AppointmentStatus,
     Candidate,
@@ -26,16 +33,8 @@ from .models import (
     EnrolmentStatus,
     EnrolmentTransition,
     Note,
-    Outcome,
     Screening,
     ScreeningAppointment,
-)
-
-# Statuses that need a reason from the person making the change.
-REASON_REQUIRED = frozenset({EnrolmentStatus.NOT_SELECTED, EnrolmentStatus.DROPPED_OUT})
-# Statuses in which a screening can be planned and recorded.
-SCREENABLE_STATUSES = frozenset(
-    {EnrolmentStatus.REGISTERED, EnrolmentStatus.SCREENING_PLANNED, EnrolmentStatus.SCREENED}
 )
 
 
@@ -43,8 +42,7 @@ class CohortFull(TransitionNotAllowed):
     """Selecting one more candidate would exceed the cohort's seats."""
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def enrolment_create(*, candidate: Candidate, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
     """Register a candidate for a cohort; the first history row records where it started."""
     now = timezone.now()
@@ -63,11 +61,32 @@ def enrolment_create(*, candidate: Candidate, cohort: Cohort, by_user, reason: s
 
 
 def seats_taken(*, cohort: Cohort) -> int:
-    return cohort.enrolments.filter(status__in=SEAT_HOLDING_STATUSES).count()
+    return cohort.enrolments.filter(status__in=SEAT_HOLDING).count()
 
 
-@records_history_user
-@transaction.atomic
+# Moving to these changes the cohort's seats or its reserve list: the cohort row is locked first.
+_COHORT_LOCKING = frozenset(
+    {EnrolmentStatus.SELECTED, EnrolmentStatus.RESERVE, EnrolmentStatus.NOT_SELECTED, EnrolmentStatus.WITHDRAWN}
+)
+
+
+def _check_start(enrolment: Enrolment, cohort: Cohort, day: date, reason: str) -> None:
+    if day < cohort.start_date and not reason.strip():
+        raise TransitionNotAllowed(
+            _(
+                "%(cohort)s starts on %(start)s; starting %(name)s earlier, on %(day)s, needs a reason "
+                "(for example an early internship agreed with the host)."
+            )
+            % {
+                "cohort": cohort.name,
+                "start": date_format(cohort.start_date, "DATE_FORMAT"),
+                "name": enrolment.candidate.full_name,
+                "day": date_format(day, "DATE_FORMAT"),
+            }
+        )
+
+
+@entry_point
 def enrolment_transition(
     *,
     enrolment: Enrolment,
@@ -77,21 +96,23 @@ def enrolment_transition(
     dropout_reason: str = "",
     on_date: date | None = None,
 ) -> Enrolment:
-    """Move an enrolment one allowed step; refuse the rest with a message for the user.
+    """Move an enrolment one allowed step, with every consequence of that step; refuse the rest with a message.
 
-    Selecting locks the cohort row first, so two advisers taking the last seat at the same
-    moment are served one after the other and the second is refused.
+    The one place that changes an enrolment's status. Rows are locked in the order of candidates.lifecycle
+    (cohort, then enrolment, then placements): selecting, the reserve list and withdrawing lock the cohort first,
+    so two advisers taking the last seat at the same moment are served one after the other. Starting before the
+    cohort's start date needs a reason. Leaving the track (withdrawn, completed, dropped out) carries out the
+    consequences registered with candidates.lifecycle.on_track_end, such as ending the open placements.
     """
-    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    cohort = None
+    if to_status in _COHORT_LOCKING:
+        cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    locked = Enrolment.objects.select_for_update().select_related("candidate", "cohort").get(pk=enrolment.pk)
     ENROLMENT_LIFECYCLE.check(locked.status, to_status)
     if to_status in REASON_REQUIRED and not reason.strip() and not dropout_reason:
         raise TransitionNotAllowed(_("Give a reason for this status."))
     if to_status == EnrolmentStatus.DROPPED_OUT and dropout_reason not in DropoutReason.values:
         raise TransitionNotAllowed(_("Choose a reason for the dropout."))
-    cohort = None
-    if to_status in (EnrolmentStatus.SELECTED, EnrolmentStatus.RESERVE):
-        # Selection and the reserve list are per cohort: one writer at a time.
-        cohort = Cohort.objects.select_for_update().get(pk=locked.cohort_id)
     if cohort is not None and to_status == EnrolmentStatus.SELECTED and seats_taken(cohort=cohort) >= cohort.seats:
         raise CohortFull(
             _("All %(seats)s seats of %(cohort)s are taken; put the candidate on the reserve list.")
@@ -100,6 +121,8 @@ def enrolment_transition(
 
     now = timezone.now()
     today = on_date or timezone.localdate()
+    if to_status == EnrolmentStatus.STARTED:
+        _check_start(locked, locked.cohort, today, reason)
     from_status = locked.status
     locked.status = to_status
     locked.status_changed_at = now
@@ -131,21 +154,43 @@ def enrolment_transition(
     EnrolmentTransition.objects.create(
         enrolment=locked, from_status=from_status, to_status=to_status, by_user=by_user, at=now, reason=reason
     )
+    track_end_consequences(enrolment=locked, to_status=to_status, by_user=by_user, on_date=today)
+    if from_status == EnrolmentStatus.RESERVE and cohort is not None:
+        _close_reserve_gaps(cohort)
     return locked
 
 
-@records_history_user
-@transaction.atomic
-def outcome_record(*, enrolment: Enrolment, by_user, **fields) -> Outcome:
-    """Record (or correct) where the enrolment led and move it to outflow when it is not there yet."""
-    if enrolment.status not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT, EnrolmentStatus.OUTFLOW):
-        raise TransitionNotAllowed(_("An outcome can only be recorded after the track was completed or left."))
-    outcome, _created = Outcome.objects.update_or_create(
-        enrolment=enrolment, defaults={**fields, "recorded_by": by_user}
+@entry_point
+def enrolment_start(*, enrolment: Enrolment, by_user, on_date: date | None = None, reason: str = "") -> Enrolment:
+    """A selected candidate begins the track (on_date, default today); before the cohort's start it needs a reason."""
+    return enrolment_transition.within(
+        enrolment=enrolment, to_status=EnrolmentStatus.STARTED, by_user=by_user, on_date=on_date, reason=reason
     )
-    if enrolment.status != EnrolmentStatus.OUTFLOW:
-        enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.OUTFLOW, by_user=by_user)
-    return outcome
+
+
+@entry_point
+def enrolment_withdraw(*, enrolment: Enrolment, by_user, reason: str, promote_reserve: bool = False) -> Enrolment:
+    """A selected candidate leaves before the first day, with a reason: the seat comes free for the reserve list.
+
+    Distinct from "not selected": the evaluation counts withdrawn candidates among those selected. Open proposals
+    and placements close with the enrolment (candidates.lifecycle). The seat is offered to the reserve list: the
+    adviser promotes the first reserve once they confirm their interest (reserve_promote); with promote_reserve
+    the first reserve takes the seat at once.
+    """
+    if enrolment.status not in WAITING_FOR_START:
+        raise TransitionNotAllowed(_("Only a selected candidate who has not started yet can withdraw."))
+    if not reason.strip():
+        raise TransitionNotAllowed(_("Give the reason why the candidate withdraws."))
+    withdrawn = enrolment_transition.within(
+        enrolment=enrolment, to_status=EnrolmentStatus.WITHDRAWN, by_user=by_user, reason=reason.strip()
+    )
+    if promote_reserve and withdrawn.cohort.enrolments.filter(status=EnrolmentStatus.RESERVE).exists():
+        reserve_promote.within(
+            cohort=withdrawn.cohort,
+            by_user=by_user,
+            reason=_("Promoted from the reserve list into the seat of a candidate who withdrew"),
+        )
+    return withdrawn
 
 
 # --- Intake: registration, import, screening, selection, caseload ---------------------------------
@@ -166,8 +211,7 @@ def _add_barriers(candidate: Candidate, kinds) -> None:
     )
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def candidate_register(
     *, by_user, data: dict, barriers=(), cohort: Cohort | None = None, consent_purpose: str = ""
 ) -> Candidate:
@@ -183,7 +227,7 @@ def candidate_register(
     candidate.save()
     _apply_barriers(candidate, barriers)
     if cohort is not None:
-        enrolment_create(candidate=candidate, cohort=cohort, by_user=by_user)
+        enrolment_create.within(candidate=candidate, cohort=cohort, by_user=by_user)
     return candidate
 
 
@@ -201,23 +245,61 @@ def refuse_if_anonymised(candidate: Candidate) -> None:
         raise CandidateAnonymised(str(ANONYMISED_REFUSAL))
 
 
-@records_history_user
-@transaction.atomic
+# What a candidate update may change; the rest (consent, anonymisation, the adviser) has services of its own.
+CANDIDATE_UPDATE_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name_prefix",
+        "last_name",
+        "date_of_birth",
+        "email",
+        "phone",
+        "postcode",
+        "city",
+        "education_level",
+        "referral_source",
+        "referring_organisation",
+        "speaking_level",
+        "listening_level",
+        "reading_level",
+        "writing_level",
+        "benefit_type",
+        "is_status_holder",
+        "available_days",
+        "available_from",
+        "hours_per_week",
+        "consent_purpose",
+    }
+)
+
+
+@entry_point
 def candidate_update(*, candidate: Candidate, by_user, data: dict, barriers=None) -> Candidate:
+    """Change the named fields of a candidate (CANDIDATE_UPDATE_FIELDS), validated as a registration is.
+
+    A field outside that list is a programming error (TypeError); an invalid value is refused with the model's
+    message (ValidationError) and nothing is saved. Giving a consent purpose to a candidate without consent
+    records the consent now.
+    """
     refuse_if_anonymised(candidate)
+    unknown = set(data) - CANDIDATE_UPDATE_FIELDS
+    if unknown:
+        raise TypeError(f"candidate_update cannot change: {sorted(unknown)}")
+    fields = set(data)
     for name, value in data.items():
         setattr(candidate, name, value)
     if candidate.consent_given_at is None and data.get("consent_purpose"):
         candidate.consent_given_at = timezone.now()
         candidate.consent_recorded_by = by_user
-    candidate.save()
+        fields |= {"consent_given_at", "consent_recorded_by"}
+    candidate.full_clean(exclude=["adviser", "consent_recorded_by", "referring_organisation"])
+    candidate.save(update_fields=sorted(fields | {"updated_at"}))
     if barriers is not None:
         _apply_barriers(candidate, barriers)
     return candidate
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -> CandidateImport:
     """Import the importable rows of a parsed table in one transaction, all enrolled as registered.
 
@@ -270,13 +352,12 @@ def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -
     return record
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, by_user, duration_minutes: int = 45):
     """Plan a screening conversation; a registered enrolment moves to 'screening planned'."""
     # The status in the database decides, not that of a copy the caller may hold from before.
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if current.status not in SCREENABLE_STATUSES:
+    if current.status not in SCREENABLE:
         raise TransitionNotAllowed(_("Only candidates who are not yet selected can be screened."))
     appointment = ScreeningAppointment.objects.create(
         enrolment=current,
@@ -287,16 +368,15 @@ def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, b
         created_by=by_user,
     )
     if current.status == EnrolmentStatus.REGISTERED:
-        enrolment_transition(enrolment=current, to_status=EnrolmentStatus.SCREENING_PLANNED, by_user=by_user)
+        enrolment_transition.within(enrolment=current, to_status=EnrolmentStatus.SCREENING_PLANNED, by_user=by_user)
     return appointment
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores) -> Screening:
     """Record a screening; the enrolment becomes 'screened' and planned appointments 'held'."""
     enrolment = Enrolment.objects.select_for_update().select_related("candidate").get(pk=enrolment.pk)
-    if enrolment.status not in SCREENABLE_STATUSES:
+    if enrolment.status not in SCREENABLE:
         raise TransitionNotAllowed(_("Only candidates who are not yet selected can be screened."))
     screening = Screening(enrolment=enrolment, adviser=by_user, barriers_met=sorted(set(barriers_met)), **scores)
     screening.full_clean(exclude=["enrolment", "adviser"])
@@ -308,27 +388,34 @@ def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores
         appointment.status = AppointmentStatus.HELD
         appointment.save(update_fields=["status"])
     if enrolment.status != EnrolmentStatus.SCREENED:
-        enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.SCREENED, by_user=by_user)
+        enrolment_transition.within(enrolment=enrolment, to_status=EnrolmentStatus.SCREENED, by_user=by_user)
     screening.refresh_from_db()  # the combined score is computed by the database
     return screening
 
 
-@records_history_user
-@transaction.atomic
-def reserve_promote(*, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
-    """Select the first candidate of the cohort's reserve list into a free seat."""
+@entry_point
+def reserve_promote(
+    *, cohort: Cohort, by_user, reason: str = "", expected: Enrolment | None = None, interest_reconfirmed: bool = False
+) -> Enrolment:
+    """Select the first candidate of the cohort's reserve list into a free seat.
+
+    expected: the reserve the adviser saw first; refused when the list changed in the meantime. With
+    interest_reconfirmed the reserve's renewed interest is recorded too; a refused promotion records nothing.
+    """
     locked_cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     first = locked_cohort.enrolments.filter(status=EnrolmentStatus.RESERVE).order_by("reserve_position").first()
     if first is None:
         raise TransitionNotAllowed(_("The reserve list of this cohort is empty."))
-    promoted = enrolment_transition(
+    if expected is not None and expected.pk != first.pk:
+        raise TransitionNotAllowed(_("The reserve list has changed since the page was opened; check it again."))
+    if interest_reconfirmed:
+        interest_confirm.within(enrolment=first, by_user=by_user)
+    return enrolment_transition.within(
         enrolment=first,
         to_status=EnrolmentStatus.SELECTED,
         by_user=by_user,
         reason=reason or _("Promoted from the reserve list"),
     )
-    _close_reserve_gaps(locked_cohort)
-    return promoted
 
 
 def _close_reserve_gaps(cohort: Cohort) -> None:
@@ -346,8 +433,7 @@ def _close_reserve_gaps(cohort: Cohort) -> None:
         enrolment.save(update_fields=["reserve_position"])
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def interest_confirm(*, enrolment: Enrolment, by_user, on_date: date | None = None) -> Enrolment:
     """Record that a reserve still wants to take part (reserve lists go stale)."""
     enrolment.interest_confirmed_on = on_date or timezone.localdate()
@@ -363,20 +449,19 @@ def interest_confirm(*, enrolment: Enrolment, by_user, on_date: date | None = No
     return enrolment
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def enrolments_carry_over(*, enrolments, to_cohort: Cohort, by_user) -> list[Enrolment]:
     """Carry candidates who were not selected or on reserve to another cohort, as registered."""
     carried = []
     for enrolment in enrolments:
-        if enrolment.status not in (EnrolmentStatus.RESERVE, EnrolmentStatus.NOT_SELECTED):
+        if enrolment.status not in CARRY_OVER:
             raise TransitionNotAllowed(
                 _("%(name)s is not on the reserve list or not selected.") % {"name": enrolment.candidate}
             )
         if Enrolment.objects.filter(candidate_id=enrolment.candidate_id, cohort=to_cohort).exists():
             continue
         carried.append(
-            enrolment_create(
+            enrolment_create.within(
                 candidate=enrolment.candidate,
                 cohort=to_cohort,
                 by_user=by_user,
@@ -386,8 +471,7 @@ def enrolments_carry_over(*, enrolments, to_cohort: Cohort, by_user) -> list[Enr
     return carried
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def caseload_reassign(*, candidates, to_adviser, by_user, reason: str = "") -> int:
     """Hand candidates over to another adviser, each change kept for the timeline."""
     now = timezone.now()
@@ -414,8 +498,7 @@ def caseload_reassign(*, candidates, to_adviser, by_user, reason: str = "") -> i
     return len(changes)
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def note_add(*, candidate: Candidate, by_user, text: str) -> Note:
     refuse_if_anonymised(candidate)
     if not text.strip():
@@ -423,8 +506,7 @@ def note_add(*, candidate: Candidate, by_user, text: str) -> Note:
     return Note.objects.create(candidate=candidate, author=by_user, text=text.strip())
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def screening_cancel(*, appointment: ScreeningAppointment, by_user) -> ScreeningAppointment:
     """Cancel a planned screening appointment; without another one planned, the enrolment is registered again."""
     # The enrolment is locked before its appointments, in the order screening_record takes them, so a
@@ -437,7 +519,7 @@ def screening_cancel(*, appointment: ScreeningAppointment, by_user) -> Screening
     locked.save(update_fields=["status", "updated_at"])
     still_planned = enrolment.appointments.filter(status=AppointmentStatus.PLANNED).exists()
     if enrolment.status == EnrolmentStatus.SCREENING_PLANNED and not still_planned:
-        enrolment_transition(
+        enrolment_transition.within(
             enrolment=enrolment,
             to_status=EnrolmentStatus.REGISTERED,
             by_user=by_user,

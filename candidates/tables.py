@@ -14,7 +14,7 @@ from .models import EnrolmentStatus
 from .validators import age_on
 
 # Enrolment statuses drawn with the badge colours of the portal: in progress, in the cohort, waiting, ended.
-STATUS_BADGE_CLASSES = {
+STATUS_BADGE_CLASSES: dict[str, str] = {
     EnrolmentStatus.REGISTERED: "status-neutral",
     EnrolmentStatus.SCREENING_PLANNED: "status-neutral",
     EnrolmentStatus.SCREENED: "status-recruitment",

@@ -1,19 +1,16 @@
 from django.urls import path
 
-from .views import board, candidates, coaching, imports, outflow, privacy, screening, selection, start
+from .views import board, candidates, coaching, imports, outflow, privacy, screening, selection
 
-app_name = "candidates"
+# The start page, the candidate's page with its notes and the outcome answer in this section too, from the apps
+# above this one: config/urls.py puts the section together.
 urlpatterns = [
-    # start
-    path("start/", start.adviser_start, name="adviser-start"),
-    # candidates: list, export, registration, the candidate page, notes, caseload
+    # candidates: list, export, registration, caseload
     path("", candidates.candidate_index, name="candidate-list"),
     path("export/<str:fmt>/", candidates.candidate_export, name="candidate-export"),
     path("nieuw/", candidates.candidate_create, name="candidate-create"),
     path("caseload/overdragen/", candidates.caseload_hand_over, name="caseload-reassign"),
-    path("<int:pk>/", candidates.candidate_detail, name="candidate-detail"),
     path("<int:pk>/wijzigen/", candidates.candidate_edit, name="candidate-edit"),
-    path("<int:pk>/notitie/", candidates.candidate_note_add, name="note-add"),
     # AVG (GDPR): access request and erasure
     path("<int:pk>/inzage/", privacy.access_request, name="candidate-access"),
     path("<int:pk>/inzage.json", privacy.access_request_json, name="candidate-access-json"),
@@ -40,6 +37,5 @@ urlpatterns = [
     path("inschrijving/<int:pk>/coaching/", coaching.coaching, name="coaching"),
     path("inschrijving/<int:pk>/evaluatie/<str:moment>/", coaching.evaluation, name="evaluation"),
     path("inschrijving/<int:pk>/afronden/", outflow.leave, name="leave"),
-    path("inschrijving/<int:pk>/uitstroom/", outflow.outflow, name="outflow-record"),
     path("vervolgmeting/<int:pk>/", outflow.followup, name="followup-record"),
 ]

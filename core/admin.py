@@ -5,6 +5,7 @@ and every life-cycle step goes through the same services the portal uses.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,10 +19,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_model_for_model
 
 from .models import AuditEvent, User, WorkerPing
 from .roles import Role
 from .statemachine import TransitionNotAllowed
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 admin.site.site_header = _("Opstap administration")
 admin.site.site_title = _("Opstap administration")
@@ -90,7 +95,7 @@ class HistoricalRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 def register_history(*models: type[Model]) -> None:
     """Show the history tables of these models read-only in the admin."""
     for model in models:
-        admin.site.register(model.history.model, HistoricalRecordAdmin)
+        admin.site.register(get_history_model_for_model(model), HistoricalRecordAdmin)
 
 
 def adopt(instance: Model, saved: Model) -> None:
@@ -114,9 +119,11 @@ def refusal_of(service: Callable[..., object], /, **kwargs) -> TransitionNotAllo
     The service stays the only place that knows its rules; running it in a savepoint that is
     always rolled back lets a form show a refusal as a form error before the real call.
     """
+    # An entry-point service runs as a step of this savepoint (core.services).
+    run = getattr(service, "within", service)
     try:
         with transaction.atomic():
-            service(**kwargs)
+            run(**kwargs)
             transaction.set_rollback(True)
     except TransitionNotAllowed as refusal:
         return refusal
@@ -139,8 +146,8 @@ def posted_action_value(request: HttpRequest, name: str) -> str:
     return request.POST.get(f"{prefix}{name}", "").strip()
 
 
-def transition_action(
-    status: TextChoices, description: str, move: Callable[[Model, str, HttpRequest], object]
+def transition_action[M: Model](
+    status: TextChoices, description: "StrOrPromise", move: Callable[[M, str, HttpRequest], object]
 ) -> Callable:
     """An admin action that takes each selected row one step through its service.
 

@@ -102,7 +102,7 @@ def _xlsx_value(value: Cell) -> Cell:
 def xlsx_bytes(*, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
     """An XLSX workbook with one sheet per (title, header, rows); every text cell neutralised."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=INVALID_TITLE_REGEX.sub("-", title)[:31])
         sheet.append([_xlsx_value(str(cell)) for cell in header])

@@ -24,7 +24,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        # django-stubs leave out this private method, which Django has had since 1.8.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def id_from(value: str | None) -> int | None:

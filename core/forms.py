@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
+        username = cast(forms.CharField, self.fields["username"])
         # AuthenticationForm only sets max_length as a widget hint; without the validator an over-long name
         # reaches authenticate() and the lock-out's records, whose column it does not fit.
         username.validators.append(MaxLengthValidator(username.max_length))

@@ -7,6 +7,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from .models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind `role_required` or `login_required` gets: its user has logged in.
+
+    A type only (the django-stubs pattern): Django still passes a plain HttpRequest, whose `user` the
+    decorator has checked before the view runs.
+    """
+
+    user: User
+
 
 def role_required(*roles: str) -> Callable:
     """Let in only users holding one of the roles; anonymous users go to the login page."""

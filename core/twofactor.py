@@ -45,6 +45,12 @@ def is_required_for(user) -> bool:
     return bool(user.role) and user.role in settings.OTP_REQUIRED_ROLES
 
 
+def is_verified(user) -> bool:
+    """Whether the session passed the second step. OTPMiddleware gives the request's user this as
+    `is_verified()`, at run time only, so the User model (and its type) does not have it."""
+    return user.is_verified()
+
+
 def has_confirmed_device(user) -> bool:
     return django_otp.user_has_device(user, confirmed=True)
 

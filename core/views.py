@@ -19,11 +19,12 @@ from . import twofactor
 from .audit import AuditAction, record_event
 from .forms import LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
 from .health import check_health
+from .permissions import AuthenticatedRequest
 from .roles import START_PAGES
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each role to its own start page."""
     role = request.user.role
     if role is None:
@@ -77,11 +78,11 @@ def _code_refused(check: twofactor.CodeCheck) -> str:
 
 @never_cache
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of logging in: a code from the app or a backup code."""
     next_url = _next_url(request)
     has_device = twofactor.refresh_device_flag(request)
-    if request.user.is_verified() or not has_device:
+    if twofactor.is_verified(request.user) or not has_device:
         return redirect(next_url)
     form = OTPCodeForm(request.POST or None, allow_backup_code=True, submit_label=_("Log in"))
     if request.method == "POST" and form.is_valid():
@@ -99,13 +100,13 @@ CODES_PREFIX = "codes"
 
 @never_cache
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Turn two-step verification on (scan, then confirm with a code) or off (with a code)."""
     user = request.user
     next_param = request.POST.get("next") or request.GET.get("next") or ""
     next_url = _next_url(request) if next_param else ""
     has_device = twofactor.refresh_device_flag(request)
-    if has_device and not user.is_verified():
+    if has_device and not twofactor.is_verified(user):
         # Only a verified session may change the second step; the code page comes first.
         return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
     context = {"required": twofactor.is_required_for(user), "next": next_url}

@@ -1,9 +1,12 @@
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from candidates.selectors import SeatCounts, with_seat_counts
 from core.admin import (
     HistoryAdmin,
     ReadOnlyAdminMixin,
@@ -17,6 +20,9 @@ from core.admin import (
     transition_action,
 )
 from core.fields import ModelMultipleChoiceField
+from core.models import User
+from pilots import admin as pilots_admin
+from pilots.models import Cohort
 
 from .models import (
     ContractOffer,
@@ -42,6 +48,10 @@ from .services import (
     seat_offer_set,
     vacancy_create,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 # What a proposal carries besides the enrolment and the employer; also what stays editable afterwards.
 PLACEMENT_DETAIL_FIELDS = (
@@ -108,14 +118,15 @@ SEAT_OFFER_KEY_FIELDS = ("employer", "cohort", "location")
 
 
 class SeatOfferForm(forms.ModelForm):
-    by_user = None  # the person saving; set per request by SeatOfferAdmin.get_form
+    by_user: User | None = None  # the person saving; set per request by SeatOfferAdmin.get_form
 
     class Meta:
         model = SeatOffer
         fields = (*SEAT_OFFER_KEY_FIELDS, "places")
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if self.errors:
             return cleaned_data
         key = {name: cleaned_data.get(name, getattr(self.instance, name, None)) for name in SEAT_OFFER_KEY_FIELDS}
@@ -145,7 +156,7 @@ class SeatOfferAdmin(admin.ModelAdmin):
     autocomplete_fields = ("employer", "cohort", "location")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = cast(type[SeatOfferForm], super().get_form(request, obj, change=change, **kwargs))
         form.by_user = request.user
         return form
 
@@ -156,7 +167,7 @@ class SeatOfferAdmin(admin.ModelAdmin):
         return (SeatOfferChangeInline,) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
-        offer = seat_offer_set(
+        offer = seat_offer_set.within(
             employer=obj.employer, cohort=obj.cohort, location=obj.location, places=obj.places, by_user=request.user
         )
         adopt(obj, offer)
@@ -176,8 +187,36 @@ class SeatOfferChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "at"
 
 
+class CohortSeatOfferInline(ReadOnlyTabularInline):
+    """Offers change on their own page, through seat_offer_set: the capacity rule holds and every change is kept."""
+
+    model = SeatOffer
+    fields = ("employer", "location", "places")
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("employer__organisation", "location")
+
+
+@admin.register(Cohort)
+class CohortAdmin(pilots_admin.CohortAdmin):
+    """The cohort of pilots/admin.py with its seats taken and the seat offers of its hosts: registered here, in the
+    highest app it shows."""
+
+    list_display = (*pilots_admin.CohortAdmin.list_display, "seats_taken")
+    inlines = (*pilots_admin.CohortAdmin.inlines, CohortSeatOfferInline)
+
+    def get_queryset(self, request):
+        # Counted in the same query as the rows, so the list runs no query per cohort.
+        return with_seat_counts(super().get_queryset(request))
+
+    @admin.display(description=_("seats taken"), ordering="selected_count")
+    def seats_taken(self, obj: "WithAnnotations[Cohort, SeatCounts]") -> int:
+        return obj.selected_count
+
+
 class PlacementForm(forms.ModelForm):
-    by_user = None  # the person saving; set per request by PlacementAdmin.get_form
+    by_user: User | None = None  # the person saving; set per request by PlacementAdmin.get_form
 
     class Meta:
         model = Placement
@@ -186,10 +225,12 @@ class PlacementForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and "location" in self.fields:
-            self.fields["location"].queryset = EmployerLocation.objects.filter(employer_id=self.instance.employer_id)
+            location = cast(forms.ModelChoiceField, self.fields["location"])
+            location.queryset = EmployerLocation.objects.filter(employer_id=self.instance.employer_id)
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         employer = cleaned_data.get("employer")
         location = cleaned_data.get("location")
         if employer is not None and location is not None and location.employer_id != employer.pk:
@@ -227,7 +268,7 @@ class PlacementActionForm(TransitionActionForm):
 
 
 def _move_placement(placement: Placement, status: str, request) -> None:
-    placement_transition(
+    placement_transition.within(
         placement=placement,
         to_status=status,
         by_user=request.user,
@@ -293,7 +334,7 @@ class PlacementAdmin(HistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        placement = placement_propose(
+        placement = placement_propose.within(
             enrolment=obj.enrolment,
             employer=obj.employer,
             by_user=request.user,
@@ -329,7 +370,7 @@ VACANCY_FIELDS = ("cohort", "title", "description", "published_on", "closes_on")
 
 
 class JointVacancyForm(forms.ModelForm):
-    by_user = None  # the person saving; set per request by JointVacancyAdmin.get_form
+    by_user: User | None = None  # the person saving; set per request by JointVacancyAdmin.get_form
 
     class Meta:
         model = JointVacancy
@@ -347,6 +388,11 @@ class JointVacancyForm(forms.ModelForm):
     def _vacancy_fields(self) -> dict:
         data = self.cleaned_data
         return {**{name: data[name] for name in VACANCY_FIELDS}, "employers": list(data["employers"])}
+
+
+class VacancyTotals(TypedDict):
+    employer_total: int
+    application_total: int
 
 
 @admin.register(JointVacancy)
@@ -373,15 +419,15 @@ class JointVacancyAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("employers"), ordering="employer_total")
-    def employer_count(self, obj: JointVacancy) -> int:
+    def employer_count(self, obj: "WithAnnotations[JointVacancy, VacancyTotals]") -> int:
         return obj.employer_total
 
     @admin.display(description=_("applications"), ordering="application_total")
-    def application_count(self, obj: JointVacancy) -> int:
+    def application_count(self, obj: "WithAnnotations[JointVacancy, VacancyTotals]") -> int:
         return obj.application_total
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = cast(type[JointVacancyForm], super().get_form(request, obj, change=change, **kwargs))
         form.by_user = request.user
         return form
 
@@ -389,7 +435,7 @@ class JointVacancyAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        adopt(obj, vacancy_create(**form._vacancy_fields(), by_user=request.user))
+        adopt(obj, vacancy_create.within(**form._vacancy_fields(), by_user=request.user))
 
 
 @admin.register(VacancyApplication)
@@ -424,7 +470,7 @@ CONTRACT_OFFER_DETAIL_FIELDS = (
 
 
 class ContractOfferForm(forms.ModelForm):
-    by_user = None  # the person saving; set per request by ContractOfferAdmin.get_form
+    by_user: User | None = None  # the person saving; set per request by ContractOfferAdmin.get_form
 
     class Meta:
         model = ContractOffer
@@ -444,9 +490,9 @@ class ContractOfferForm(forms.ModelForm):
 
 def _answer_offer(offer: ContractOffer, status: str, request) -> None:
     if status == ContractOfferStatus.WITHDRAWN:
-        contract_offer_withdraw(offer=offer, by_user=request.user)
+        contract_offer_withdraw.within(offer=offer, by_user=request.user)
     else:
-        contract_offer_answer(offer=offer, accepted=status == ContractOfferStatus.ACCEPTED, by_user=request.user)
+        contract_offer_answer.within(offer=offer, accepted=status == ContractOfferStatus.ACCEPTED, by_user=request.user)
 
 
 @admin.register(ContractOffer)
@@ -475,7 +521,7 @@ class ContractOfferAdmin(admin.ModelAdmin):
         return obj.enrolment.candidate
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = cast(type[ContractOfferForm], super().get_form(request, obj, change=change, **kwargs))
         form.by_user = request.user
         return form
 
@@ -494,7 +540,7 @@ class ContractOfferAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        adopt(obj, contract_offer_record(**form.offer_fields(), by_user=request.user))
+        adopt(obj, contract_offer_record.within(**form.offer_fields(), by_user=request.user))
 
 
 # Every saved version of a placement, read-only.

@@ -1,6 +1,7 @@
 """Forms of the employer side: what a host employer fills in. The services decide; these check the input."""
 
 from datetime import date
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
@@ -11,11 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from candidates.models import ContractType
+from candidates.models import Candidate, ContractType
 from core.fields import ModelMultipleChoiceField
+from pilots.forms import CohortChoiceField
 from pilots.models import Cohort
 
-from .models import ContractTerm, DeclineReason, EmployerLocation, EndReason
+from .models import ContractTerm, DeclineReason, Employer, EmployerLocation, EndReason
+from .selectors import EmployerPlaces
 from .services import MAX_CONTRACT_HOURS
 
 # Large enough for the leerlingpoule's 52 places with room to grow, small enough to catch a typing slip.
@@ -43,7 +46,8 @@ class _ReasonForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reason") == "other" and not cleaned.get("note", "").strip():
             self.add_error("note", _("Describe the reason in a few words."))
         return cleaned
@@ -92,7 +96,7 @@ class HostEndForm(_ReasonForm):
 class HostSeatOfferForm(forms.Form):
     """Places for one cohort at one location (or the organisation as a whole): a new offer or a changed one."""
 
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), empty_label=_("Choose a cohort"))
+    cohort = CohortChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), empty_label=_("Choose a cohort"))
     location = forms.ModelChoiceField(
         label=_("Location"),
         queryset=EmployerLocation.objects.none(),
@@ -108,9 +112,8 @@ class HostSeatOfferForm(forms.Form):
 
     def __init__(self, *args, cohorts: QuerySet[Cohort], locations: QuerySet[EmployerLocation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
-        self.fields["cohort"].label_from_instance = lambda cohort: f"{cohort.pilot.name} – {cohort.name}"
-        self.fields["location"].queryset = locations
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = locations
         self.fields["places"].widget.attrs.update({"inputmode": "numeric"})
         self.helper = _helper(
             Div(
@@ -163,7 +166,8 @@ class HostContractOfferForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("contract_type") == ContractTerm.FIXED_TERM and not cleaned.get("duration_months"):
             self.add_error("duration_months", _("A fixed-term contract needs its duration in months."))
         if cleaned.get("contract_type") not in (None, ContractTerm.FIXED_TERM):
@@ -188,8 +192,22 @@ def places_label(row) -> str:
     ) % {"employer": row.employer.name, "remaining": row.remaining, "offered": row.offered}
 
 
-def _location_label(location) -> str:
-    return f"{location.employer.name} – {location}"
+class HostPlacesChoiceField(forms.ModelChoiceField):
+    """An employer with the places it has left for the cohort; the form gives each employer's row."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.places: dict[int, EmployerPlaces] = {}
+
+    def label_from_instance(self, obj: Employer) -> str:
+        return places_label(self.places[obj.pk])
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    """A location, named with its employer."""
+
+    def label_from_instance(self, obj: EmployerLocation) -> str:
+        return f"{obj.employer.name} – {obj}"
 
 
 class PlacementPeriodForm(forms.Form):
@@ -220,8 +238,8 @@ class PlacementPeriodForm(forms.Form):
 class PlacementProposeForm(PlacementPeriodForm):
     """Propose one candidate to one host employer that offered places for the cohort."""
 
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=None, empty_label=_("Choose an employer"))
-    location = forms.ModelChoiceField(
+    employer = HostPlacesChoiceField(label=_("Employer"), queryset=None, empty_label=_("Choose an employer"))
+    location = LocationChoiceField(
         label=_("Location"), queryset=None, required=False, empty_label=_("No particular location")
     )
     supervisor_name = forms.CharField(
@@ -246,10 +264,17 @@ class PlacementProposeForm(PlacementPeriodForm):
     def __init__(self, *args, places, employers, locations, cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         by_employer = {row.employer.pk: row for row in places}
-        self.fields["employer"].queryset = employers
-        self.fields["employer"].label_from_instance = lambda employer: places_label(by_employer[employer.pk])
-        self.fields["location"].queryset = locations
-        self.fields["location"].label_from_instance = _location_label
+        # Only hosts with a free place can be chosen (the one capacity rule, employers.lifecycle); the full ones
+        # are named, so the adviser knows whom to ask for another place.
+        employer = cast(HostPlacesChoiceField, self.fields["employer"])
+        employer.queryset = employers.filter(pk__in=[pk for pk, row in by_employer.items() if row.remaining > 0])
+        employer.places = by_employer
+        full = sorted(row.employer.name for row in places if row.remaining == 0)
+        if full:
+            employer.help_text = _(
+                "No free place at: %(hosts)s. Ask the host for another place, or choose another host."
+            ) % {"hosts": ", ".join(full)}
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = locations
         self.set_cohort_defaults(cohort)
         self.helper = _helper("employer", "location", "supervisor_name", self.period_layout(), "motivation")
         self.helper.add_input(Submit("propose", _("Send the proposal")))
@@ -267,8 +292,10 @@ class PlacementProposeForm(PlacementPeriodForm):
 class SeatOfferOnBehalfForm(forms.Form):
     """An adviser or coordinator records the places an employer offered a cohort, by phone or by mail."""
 
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=None, empty_label=_("Choose an employer"))
-    location = forms.ModelChoiceField(
+    employer = forms.ModelChoiceField(
+        label=_("Employer"), queryset=Employer.objects.none(), empty_label=_("Choose an employer")
+    )
+    location = LocationChoiceField(
         label=_("Location"), queryset=None, required=False, empty_label=_("No particular location")
     )
     places = forms.IntegerField(
@@ -283,9 +310,8 @@ class SeatOfferOnBehalfForm(forms.Form):
 
     def __init__(self, *args, employers, locations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employers
-        self.fields["location"].queryset = locations
-        self.fields["location"].label_from_instance = _location_label
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employers
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = locations
         self.fields["places"].widget.attrs.update({"inputmode": "numeric"})
         self.helper = _helper("employer", "location", "places")
         self.helper.add_input(Submit("save", _("Record the offer")))
@@ -294,7 +320,7 @@ class SeatOfferOnBehalfForm(forms.Form):
 class VacancyForm(forms.Form):
     """One joint vacancy for several host employers of a cohort."""
 
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None, empty_label=_("Choose a cohort"))
+    cohort = CohortChoiceField(label=_("Cohort"), queryset=None, empty_label=_("Choose a cohort"))
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     published_on = forms.DateField(label=_("Published on"), widget=_date_input())
@@ -311,9 +337,8 @@ class VacancyForm(forms.Form):
     def __init__(self, *args, cohorts, employers, employers_for, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.employers_for = employers_for
-        self.fields["cohort"].queryset = cohorts
-        self.fields["cohort"].label_from_instance = lambda cohort: f"{cohort.pilot.name} – {cohort.name}"
-        self.fields["employers"].queryset = employers
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts
+        cast(forms.ModelMultipleChoiceField, self.fields["employers"]).queryset = employers
         self.fields["published_on"].initial = timezone.localdate
         self.helper = _helper(
             "cohort",
@@ -325,7 +350,8 @@ class VacancyForm(forms.Form):
         self.helper.add_input(Submit("create", _("Publish the vacancy")))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cohort, employers = cleaned.get("cohort"), cleaned.get("employers")
         if cohort is not None and employers:
             allowed = set(self.employers_for(cohort).values_list("pk", flat=True))
@@ -339,24 +365,24 @@ class VacancyForm(forms.Form):
         return cleaned
 
 
+class CandidateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Candidate) -> str:
+        # Two people with the same name are told apart by their date of birth.
+        if obj.date_of_birth:
+            return f"{obj.full_name} ({date_format(obj.date_of_birth, 'SHORT_DATE_FORMAT')})"
+        return obj.full_name
+
+
 class VacancyApplyForm(forms.Form):
     """An adviser records a candidate's application to a joint vacancy."""
 
-    candidate = forms.ModelChoiceField(label=_("Candidate"), queryset=None, empty_label=_("Choose a candidate"))
+    candidate = CandidateChoiceField(label=_("Candidate"), queryset=None, empty_label=_("Choose a candidate"))
     applied_on = forms.DateField(label=_("Applied on"), widget=_date_input())
 
     def __init__(self, *args, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].queryset = candidates
-        self.fields["candidate"].label_from_instance = self._candidate_label
+        cast(forms.ModelChoiceField, self.fields["candidate"]).queryset = candidates
         self.fields["applied_on"].initial = timezone.localdate
-
-    @staticmethod
-    def _candidate_label(candidate) -> str:
-        # Two people with the same name are told apart by their date of birth.
-        if candidate.date_of_birth:
-            return f"{candidate.full_name} ({date_format(candidate.date_of_birth, 'SHORT_DATE_FORMAT')})"
-        return candidate.full_name
 
 
 class VacancyDistributeForm(PlacementPeriodForm):

@@ -6,11 +6,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from candidates.models import ContractType, EnrolmentStatus, postcode_validator
+from candidates.models import ContractType, postcode_validator
 from core.audit import history_user
 from core.models import TimeStampedModel
-from core.statemachine import Lifecycle
 from pilots.models import Sector
+
+from .lifecycle import OPEN, EndReason, PlacementStatus
 
 
 def validate_kvk_number(value: str) -> None:
@@ -137,25 +138,7 @@ class PlacementKind(models.TextChoices):
     JOB = "job", _("Job")
 
 
-class PlacementStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    CONFIRMED = "confirmed", _("Confirmed")
-    DECLINED = "declined", _("Declined")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
-
-
 P = PlacementStatus
-PLACEMENT_LIFECYCLE = Lifecycle(
-    PlacementStatus,
-    {
-        P.PROPOSED: {P.CONFIRMED, P.DECLINED},
-        P.CONFIRMED: {P.ACTIVE, P.ENDED},
-        P.DECLINED: set(),
-        P.ACTIVE: {P.ENDED},
-        P.ENDED: set(),
-    },
-)
 
 
 class DeclineReason(models.TextChoices):
@@ -166,24 +149,6 @@ class DeclineReason(models.TextChoices):
     DISTANCE = "distance", _("Travel distance")
     PLACES_FILLED = "places_filled", _("No places left")
     OTHER = "other", _("Other")
-
-
-class EndReason(models.TextChoices):
-    # A placement that runs to its planned end needs a reason too, so the report can tell it from an early end.
-    COMPLETED = "completed", _("Completed as planned")
-    NOT_A_FIT = "not_a_fit", _("Not a fit")
-    CANDIDATE_STOPPED = "candidate_stopped", _("The candidate stopped")
-    EMPLOYER_STOPPED = "employer_stopped", _("The employer stopped")
-    HEALTH = "health", _("Health")
-    FOUND_OTHER_WORK = "found_other_work", _("Found other work")
-    OTHER = "other", _("Other")
-
-
-# Placements that take one of the employer's offered places.
-PLACE_HOLDING_STATUSES = frozenset({P.CONFIRMED, P.ACTIVE})
-OPEN_STATUSES = frozenset({P.PROPOSED, P.CONFIRMED, P.ACTIVE})
-# A candidate can be proposed from selection on: werkfit and groepshulp look for a host before the start.
-PROPOSABLE_ENROLMENT_STATUSES = frozenset({EnrolmentStatus.SELECTED, EnrolmentStatus.STARTED})
 
 
 class Placement(TimeStampedModel):
@@ -261,7 +226,7 @@ class Placement(TimeStampedModel):
             # One open proposal or placement per candidate and employer at a time.
             models.UniqueConstraint(
                 fields=["enrolment", "employer"],
-                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                condition=Q(status__in=sorted(OPEN)),
                 name="placement_one_open_per_employer",
             ),
             models.CheckConstraint(

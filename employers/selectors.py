@@ -2,24 +2,25 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from candidates.models import Attendance, AttendanceKind, AttendanceStatus, Candidate, Outcome, Weekday
+from candidates.models import Attendance, AttendanceKind, AttendanceStatus, Candidate, Enrolment, Outcome, Weekday
+from candidates.progress_selectors import cohort_rhythm
+from candidates.selectors import UNTOLD_FIELDS, TimelineEvent, candidate_events, change_events, timeline_order
 from core.models import User
 from core.roles import Role
 from pilots.models import Cohort, PilotPartner, TrackWeekday
 from pilots.selectors import pilot_list
 
+from .lifecycle import EVER_CONFIRMED, OPEN, PLACE_HOLDING, PLACEMENT_LIFECYCLE, PROPOSABLE_ENROLMENT_STATUSES
 from .models import (
-    OPEN_STATUSES,
-    PLACE_HOLDING_STATUSES,
-    PLACEMENT_LIFECYCLE,
-    PROPOSABLE_ENROLMENT_STATUSES,
     ContractOffer,
     ContractOfferStatus,
     DeclineReason,
@@ -28,10 +29,14 @@ from .models import (
     JointVacancy,
     Placement,
     PlacementStatus,
+    PlacementTransition,
     SeatOffer,
     VacancyApplication,
 )
 from .workdays import latest_start_due_by
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Declined proposals stay on the adviser's start page this long, unless the candidate was proposed anew.
 DECLINED_VISIBLE_DAYS = 30
@@ -133,7 +138,7 @@ def _employers_with_places(employers: QuerySet[Employer], *, cohort_id: int) -> 
             Placement.objects.filter(enrolment__cohort_id=cohort_id, status=PlacementStatus.PROPOSED)
         ),
         places_confirmed=count_per_employer(
-            Placement.objects.filter(enrolment__cohort_id=cohort_id, status__in=PLACE_HOLDING_STATUSES)
+            Placement.objects.filter(enrolment__cohort_id=cohort_id, status__in=PLACE_HOLDING)
         ),
         contracts_accepted=count_per_employer(
             ContractOffer.objects.filter(enrolment__cohort_id=cohort_id, status=ContractOfferStatus.ACCEPTED)
@@ -159,7 +164,7 @@ def cohort_places(*, cohort: Cohort) -> list[EmployerPlaces]:
     """
     involved = (
         Q(pk__in=SeatOffer.objects.filter(cohort=cohort).values("employer_id"))
-        | Q(pk__in=Placement.objects.filter(enrolment__cohort=cohort, status__in=OPEN_STATUSES).values("employer_id"))
+        | Q(pk__in=Placement.objects.filter(enrolment__cohort=cohort, status__in=OPEN).values("employer_id"))
         | Q(
             pk__in=ContractOffer.objects.filter(enrolment__cohort=cohort, status=ContractOfferStatus.ACCEPTED).values(
                 "employer_id"
@@ -179,7 +184,7 @@ class VacancyDistribution:
 def vacancy_distribution(*, vacancy: JointVacancy) -> VacancyDistribution:
     """Where the vacancy's selected applicants can still go: places per participating employer, and who is left."""
     employers = _employers_with_places(vacancy.employers.all(), cohort_id=vacancy.cohort_id)
-    open_placement = Placement.objects.filter(enrolment_id=OuterRef("enrolment_id"), status__in=OPEN_STATUSES)
+    open_placement = Placement.objects.filter(enrolment_id=OuterRef("enrolment_id"), status__in=OPEN)
     unplaced = (
         vacancy.applications.filter(enrolment__status__in=PROPOSABLE_ENROLMENT_STATUSES)
         .exclude(Exists(open_placement))
@@ -226,7 +231,7 @@ def adviser_declined_placements(*, user, now: datetime | None = None) -> QuerySe
     now = now or timezone.now()
     newer_open = Placement.objects.filter(
         enrolment_id=OuterRef("enrolment_id"),
-        status__in=OPEN_STATUSES,
+        status__in=OPEN,
         created_at__gt=OuterRef("status_changed_at"),
     )
     return (
@@ -241,6 +246,117 @@ def adviser_declined_placements(*, user, now: datetime | None = None) -> QuerySe
     )
 
 
+class WaitingSince(TypedDict):
+    waiting_since: datetime
+
+
+def adviser_waiting_placements(*, user) -> "QuerySet[WithAnnotations[Placement, WaitingSince]]":
+    """Proposals the adviser made, or made for their candidates, that the employer has not answered yet.
+
+    Annotated with waiting_since: when the proposal was made (its last status change).
+    """
+    return (
+        placement_list(user=user)
+        .filter(status=PlacementStatus.PROPOSED)
+        .filter(Q(proposed_by=user) | Q(enrolment__candidate__adviser=user))
+        .annotate(waiting_since=Coalesce("status_changed_at", "created_at"))
+        .order_by("waiting_since", "pk")
+    )
+
+
+# --- The candidate's page: the placements beside the enrolments ------------------------------------------------
+
+# What the timeline does not list from a placement's history: bookkeeping, and what another event already tells
+# (a status change, an answer of the employer).
+_UNTOLD_PLACEMENT_FIELDS = UNTOLD_FIELDS | {
+    "enrolment",
+    "employer",
+    "proposed_by",
+    "status",
+    "status_changed_at",
+    "notified_at",
+    "reminder_sent_at",
+    "answered_at",
+    "answered_by",
+    "answer_note",
+    "decline_reason",
+    "end_reason",
+    "ended_on",
+}
+
+
+def _placement_events(transitions) -> list[TimelineEvent]:
+    events = []
+    for step in transitions:
+        employer = step.placement.employer.organisation.name
+        if not step.from_status:
+            title = _("Proposed to %(employer)s") % {"employer": employer}
+        else:
+            title = _("Placement at %(employer)s: %(from)s → %(to)s") % {
+                "employer": employer,
+                "from": step.get_from_status_display(),
+                "to": step.get_to_status_display(),
+            }
+        events.append(TimelineEvent(at=step.at, kind="placement", title=title, detail=step.reason, by=step.by_user))
+    return events
+
+
+def placement_events(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
+    """The candidate's placements on the timeline: each status change and each edit. Two queries.
+
+    With a user, only the placements that user may see (placement_list): none for a training partner.
+    """
+    if user is None:
+        placements = Placement.objects.filter(enrolment__candidate=candidate)
+    else:
+        placements = placement_list(user=user).filter(enrolment__candidate=candidate)
+    events = _placement_events(
+        PlacementTransition.objects.filter(placement__in=placements).select_related(
+            "by_user", "placement__employer__organisation"
+        )
+    )
+    events += change_events(
+        Placement,
+        Placement.history.filter(id__in=placements.values("pk")).select_related(
+            "history_user", "employer__organisation"
+        ),
+        _UNTOLD_PLACEMENT_FIELDS,
+        lambda record, fields: (
+            _("Placement at %(employer)s changed: %(fields)s")
+            % {"employer": record.employer.organisation.name, "fields": fields}
+        ),
+    )
+    return events
+
+
+def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
+    """Everything that happened to a candidate, newest first, in a fixed number of queries: what the candidates
+    app records (candidates.selectors.candidate_events) and the placements. Read here, above candidates, because
+    it tells the placements too.
+
+    With a user, only what that user may see: the enrolments and placements of their pilots, and the notes only
+    for the roles that work with them.
+    """
+    return timeline_order(
+        [*candidate_events(candidate=candidate, user=user), *placement_events(candidate=candidate, user=user)]
+    )
+
+
+def enrolment_hosts(*, enrolment: Enrolment) -> QuerySet[Employer]:
+    """The hosts of the enrolment's placements, leaving out those that declined the candidate: who a contract at
+    the host can name as the outcome."""
+    # One filter() call, so the enrolment and the status apply to the same placement.
+    return (
+        Employer.objects.filter(
+            placements__enrolment=enrolment,
+            placements__status__in=sorted(EVER_CONFIRMED | OPEN),
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name")
+    )
+
+
 # --- The employer contact's pages --------------------------------------------------------------------------
 #
 # Host employers see a candidate only through the dataclasses below, never through the Candidate model: a
@@ -248,8 +364,6 @@ def adviser_declined_placements(*, user, now: datetime | None = None) -> QuerySe
 # of birth or the address when it is never handed a row that has them. The adviser's motivation stays out as
 # well, since it may mention them (see notifications.py).
 
-# The host said yes in these statuses, so it may reach the candidate and sees the attendance at its workplace.
-HOST_CONFIRMED_STATUSES = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.ENDED})
 # Placements that may lead to a contract offer the host has not recorded yet.
 CONTRACT_PROSPECT_END_REASONS = frozenset({EndReason.COMPLETED})
 
@@ -311,9 +425,6 @@ def _days_waiting(placement: Placement, today: date) -> int | None:
 
 
 def _internship_weekdays(cohort: Cohort) -> tuple[str, ...]:
-    # Imported here: candidates.selectors imports this module, and the progress selectors import those.
-    from candidates.progress_selectors import cohort_rhythm
-
     labels = dict(TrackWeekday.choices)
     return tuple(str(labels[code]) for code in cohort_rhythm(cohort).internship if code in labels)
 
@@ -463,7 +574,7 @@ class HostView:
 
     @property
     def contact_shared(self) -> bool:
-        return self.status in HOST_CONFIRMED_STATUSES
+        return self.status in EVER_CONFIRMED
 
     @property
     def is_active(self) -> bool:
@@ -517,7 +628,7 @@ def placement_for_employer(*, user, pk: int, today: date | None = None) -> HostV
     today = today or timezone.localdate()
     candidate = placement.enrolment.candidate
     cohort = placement.enrolment.cohort
-    confirmed = placement.status in HOST_CONFIRMED_STATUSES
+    confirmed = placement.status in EVER_CONFIRMED
     weekday_labels = dict(Weekday.choices)
     offers: tuple[HostContractOffer, ...] = ()
     attendance: tuple[HostAttendanceMark, ...] = ()
@@ -601,8 +712,8 @@ class CohortPlaces:
 
     @property
     def free(self) -> int:
-        """Places still to fill: the offer less the confirmed placements."""
-        return max(self.offered - self.confirmed, 0)
+        """Places still free: the offer less the proposals and placements that take a place (employers.lifecycle)."""
+        return max(self.offered - self.proposed - self.confirmed, 0)
 
 
 def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortPlaces]:
@@ -611,7 +722,7 @@ def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortP
     With `open_on`, only cohorts that have not ended by that day.
     """
     offers = employer_seat_offers(user=user).order_by("cohort__start_date", "cohort_id", "location__name", "pk")
-    placements = employer_placements(user=user).filter(status__in=OPEN_STATUSES)
+    placements = employer_placements(user=user).filter(status__in=OPEN)
     if open_on is not None:
         offers = offers.filter(cohort__end_date__gte=open_on)
         placements = placements.filter(enrolment__cohort__end_date__gte=open_on)
@@ -625,7 +736,7 @@ def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortP
         .values("enrolment__cohort_id")
         .annotate(
             proposed=Count("pk", filter=Q(status=PlacementStatus.PROPOSED)),
-            confirmed=Count("pk", filter=Q(status__in=PLACE_HOLDING_STATUSES)),
+            confirmed=Count("pk", filter=Q(status__in=PLACE_HOLDING)),
         )
     )
     by_cohort = {row["enrolment__cohort_id"]: (row["proposed"], row["confirmed"]) for row in counts}
@@ -661,7 +772,7 @@ def employer_overview(*, user, today: date | None = None) -> EmployerOverview:
     today = today or timezone.localdate()
     placements = employer_placements(user=user)
     proposals = placements.filter(status=PlacementStatus.PROPOSED).order_by("status_changed_at", "pk")
-    interns = placements.filter(status__in=PLACE_HOLDING_STATUSES).order_by(
+    interns = placements.filter(status__in=PLACE_HOLDING).order_by(
         F("end_date").asc(nulls_last=True), "start_date", "pk"
     )
     return EmployerOverview(
@@ -684,7 +795,7 @@ def employer_contract_placement(*, user, enrolment_id: int) -> Placement | None:
     """The latest placement of the enrolment the user's organisation has or had: what a contract offer follows."""
     return (
         employer_placements(user=user)
-        .filter(enrolment_id=enrolment_id, status__in=HOST_CONFIRMED_STATUSES)
+        .filter(enrolment_id=enrolment_id, status__in=EVER_CONFIRMED)
         .order_by("-status_changed_at", "-pk")
         .first()
     )

@@ -13,19 +13,29 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from candidates.models import Candidate, ContractType, Enrolment, EnrolmentStatus, Outcome, OutcomeKind
-from candidates.services import enrolment_create, outcome_record
-from core.audit import records_history_user
+from candidates.lifecycle import TRACK_OVER, EnrolmentStatus
+from candidates.models import Candidate, ContractType, DropoutReason, Enrolment, Outcome, OutcomeKind
+from candidates.progress import outflow_record
+from candidates.services import enrolment_create
 from core.roles import Role
+from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort
 
 from . import notifications, tasks
-from .models import (
-    OPEN_STATUSES,
-    PLACE_HOLDING_STATUSES,
+from .lifecycle import (
+    CLOSED_ON_TRACK_END,
+    END_REASON_ON_DROPOUT,
+    END_REASON_ON_TRACK_END,
+    EVER_CONFIRMED,
+    OPEN,
+    PLACE_HOLDING,
+    PLACE_TAKING,
     PLACEMENT_LIFECYCLE,
     PROPOSABLE_ENROLMENT_STATUSES,
+    STARTABLE_ENROLMENT_STATUSES,
+)
+from .models import (
     ContractOffer,
     ContractOfferStatus,
     ContractTerm,
@@ -45,10 +55,6 @@ from .selectors import employer_contacts, reminder_due_list
 
 logger = logging.getLogger(__name__)
 
-# An employer can offer a contract to a candidate it has or had as an intern.
-PLACEMENT_HELD_STATUSES = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.ENDED})
-# An accepted contract offer becomes the outcome once the track is over.
-TRACK_OVER_STATUSES = frozenset({EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT, EnrolmentStatus.OUTFLOW})
 MAX_CONTRACT_HOURS = 40
 
 
@@ -57,10 +63,55 @@ def places_offered(*, employer: Employer, cohort_id: int) -> int:
     return total or 0
 
 
+def places_taken(*, employer: Employer, cohort_id: int) -> int:
+    """The host's places for the cohort that its open placements take (employers.lifecycle.PLACE_TAKING)."""
+    return Placement.objects.filter(employer=employer, enrolment__cohort_id=cohort_id, status__in=PLACE_TAKING).count()
+
+
 def places_confirmed(*, employer: Employer, cohort_id: int) -> int:
-    return Placement.objects.filter(
-        employer=employer, enrolment__cohort_id=cohort_id, status__in=PLACE_HOLDING_STATUSES
-    ).count()
+    return Placement.objects.filter(employer=employer, enrolment__cohort_id=cohort_id, status__in=PLACE_HOLDING).count()
+
+
+def _lock_offers(employer_ids, cohort_id: int) -> None:
+    # One order for every writer: proposals, distributions, confirmations and changed offers queue up here.
+    list(
+        SeatOffer.objects.select_for_update()
+        .filter(employer_id__in=sorted(employer_ids), cohort_id=cohort_id)
+        .order_by("employer_id", "pk")
+    )
+
+
+def check_room(*, employer: Employer, cohort_id: int, adding: int) -> None:
+    """The one capacity rule (employers.lifecycle): the host's open placements for the cohort, with `adding` new
+    proposals, must fit in the places it offered. Proposing and distributing add; confirming adds none, as the
+    placement already takes its place. Call with the host's seat offers locked (_lock_offers)."""
+    offered = places_offered(employer=employer, cohort_id=cohort_id)
+    taken = places_taken(employer=employer, cohort_id=cohort_id)
+    if taken + adding <= offered:
+        return
+    if adding == 0:
+        raise TransitionNotAllowed(
+            _(
+                "All %(offered)s places %(employer)s offered for this cohort are taken. Ask the adviser to "
+                "withdraw another proposal, or offer one more place first."
+            )
+            % {"offered": offered, "employer": employer}
+        )
+    if adding == 1:
+        raise TransitionNotAllowed(
+            _(
+                "%(employer)s has no free place for this cohort: its %(offered)s places are taken by proposals and "
+                "placements. Ask the host for another place, or choose another host."
+            )
+            % {"employer": employer, "offered": offered}
+        )
+    raise TransitionNotAllowed(
+        _(
+            "%(employer)s offered %(offered)s places and already has %(taken)s candidates proposed or placed; "
+            "%(new)s more do not fit. Ask the host for more places, or choose another host."
+        )
+        % {"employer": employer, "offered": offered, "taken": taken, "new": adding}
+    )
 
 
 def _check_acts_for(by_user, employer: Employer) -> None:
@@ -72,7 +123,7 @@ def _check_acts_for(by_user, employer: Employer) -> None:
 # --- Seat offers -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@entry_point
 def seat_offer_set(
     *, employer: Employer, cohort: Cohort, location: EmployerLocation | None = None, places: int, by_user
 ) -> SeatOffer:
@@ -86,22 +137,23 @@ def seat_offer_set(
         raise TransitionNotAllowed(_("Offer at least one place."))
     if location is not None and location.employer_id != employer.pk:
         raise TransitionNotAllowed(_("Choose a location of this employer."))
-    # The lock confirming takes: a confirmation and a lowered offer are served one after the other.
-    offers = list(SeatOffer.objects.select_for_update().filter(employer=employer, cohort=cohort).order_by("pk"))
+    # The lock proposing and confirming take: they and a lowered offer are served one after the other.
+    _lock_offers([employer.pk], cohort.pk)
+    offers = list(SeatOffer.objects.filter(employer=employer, cohort=cohort).order_by("pk"))
     location_id = location.pk if location is not None else None
     offer = next((offer for offer in offers if offer.location_id == location_id), None)
     before = offer.places if offer is not None else 0
     if offer is not None and places == before:
         return offer
     total = sum(existing.places for existing in offers) - before + places
-    confirmed = places_confirmed(employer=employer, cohort_id=cohort.pk)
-    if places < before and total < confirmed:
+    taken = places_taken(employer=employer, cohort_id=cohort.pk)
+    if places < before and total < taken:
         raise TransitionNotAllowed(
             _(
-                "%(employer)s already confirmed %(confirmed)s placements in this cohort; "
+                "%(employer)s already has %(taken)s candidates proposed or placed in this cohort; "
                 "the offer cannot go down to %(total)s places."
             )
-            % {"employer": employer, "confirmed": confirmed, "total": total}
+            % {"employer": employer, "taken": taken, "total": total}
         )
     if offer is None:
         offer = SeatOffer.objects.create(employer=employer, cohort=cohort, location=location, places=places)
@@ -123,8 +175,7 @@ def _record(placement: Placement, from_status: str, by_user, reason: str, at: da
     )
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def placement_propose(
     *, enrolment: Enrolment, employer: Employer, by_user, notify: bool = True, **details
 ) -> Placement:
@@ -132,7 +183,8 @@ def placement_propose(
 
     `details` are the placement's fields: kind, location, supervisor_name, days_per_week, start_date,
     end_date, motivation. Needs the candidate's recorded consent, a location of this employer and an end
-    date not before the start. `notify=False` is for replayed history such as the demo data.
+    date not before the start, and a free place at the host for the cohort (check_room). `notify=False` is for
+    replayed history such as the demo data.
     """
     if not enrolment.candidate.has_consent:
         raise TransitionNotAllowed(_("Record the candidate's consent before proposing a placement."))
@@ -144,8 +196,10 @@ def placement_propose(
     start_date, end_date = details.get("start_date"), details.get("end_date")
     if start_date is not None and end_date is not None and end_date < start_date:
         raise TransitionNotAllowed(_("The end date cannot be before the start date."))
-    if Placement.objects.filter(enrolment=enrolment, employer=employer, status__in=OPEN_STATUSES).exists():
+    if Placement.objects.filter(enrolment=enrolment, employer=employer, status__in=OPEN).exists():
         raise TransitionNotAllowed(_("This candidate already has an open proposal or placement at this employer."))
+    _lock_offers([employer.pk], enrolment.cohort_id)
+    check_room(employer=employer, cohort_id=enrolment.cohort_id, adding=1)
     now = timezone.now()
     placement = Placement.objects.create(
         enrolment=enrolment,
@@ -173,8 +227,7 @@ def _structured_reason(code: str, note: str, choices) -> str:
     return code
 
 
-@records_history_user
-@transaction.atomic
+@entry_point
 def placement_transition(
     *,
     placement: Placement,
@@ -189,10 +242,13 @@ def placement_transition(
 
     Declining and ending need a reason: a code of DeclineReason / EndReason, or a free text (stored as
     "other"). An answer (confirm or decline) records who answered and when; an end records its date
-    (`on_date`, today by default). Confirming locks the employer's seat offers for the cohort, so two
-    contacts confirming the last place at the same moment cannot overbook it.
+    (`on_date`, today by default). Confirming locks the employer's seat offers for the cohort and applies the one
+    capacity rule (check_room), so two contacts confirming the last place at the same moment cannot overbook it.
+    Starting needs a candidate on the track.
     """
-    locked = Placement.objects.select_for_update().select_related("enrolment").get(pk=placement.pk)
+    locked = (
+        Placement.objects.select_for_update(of=("self",)).select_related("enrolment", "employer").get(pk=placement.pk)
+    )
     PLACEMENT_LIFECYCLE.check(locked.status, to_status)
     now = timezone.now()
     fields = ["status", "status_changed_at", "updated_at"]
@@ -204,13 +260,13 @@ def placement_transition(
         locked.ended_on = on_date or timezone.localdate(now)
         fields += ["end_reason", "ended_on"]
     if to_status == PlacementStatus.CONFIRMED:
-        cohort_id = locked.enrolment.cohort_id
-        list(SeatOffer.objects.select_for_update().filter(employer_id=locked.employer_id, cohort_id=cohort_id))
-        employer = locked.employer
-        if places_confirmed(employer=employer, cohort_id=cohort_id) >= places_offered(
-            employer=employer, cohort_id=cohort_id
-        ):
-            raise TransitionNotAllowed(_("All places this employer offered for the cohort are filled."))
+        _lock_offers([locked.employer_id], locked.enrolment.cohort_id)
+        check_room(employer=locked.employer, cohort_id=locked.enrolment.cohort_id, adding=0)
+    if to_status == PlacementStatus.ACTIVE and locked.enrolment.status not in STARTABLE_ENROLMENT_STATUSES:
+        raise TransitionNotAllowed(
+            _("The internship can only start while the candidate follows the track (now: %(status)s).")
+            % {"status": locked.enrolment.get_status_display()}
+        )
     if locked.status == PlacementStatus.PROPOSED:
         locked.answered_at, locked.answered_by, locked.answer_note = now, by_user, reason.strip()
         fields += ["answered_at", "answered_by", "answer_note"]
@@ -227,12 +283,16 @@ def placement_transition(
     return locked
 
 
+@entry_point
 def placement_confirm(*, placement: Placement, by_user, note: str = "") -> Placement:
     """The host takes the candidate: the placement holds one of its offered places for the cohort."""
     _check_acts_for(by_user, placement.employer)
-    return placement_transition(placement=placement, to_status=PlacementStatus.CONFIRMED, by_user=by_user, reason=note)
+    return placement_transition.within(
+        placement=placement, to_status=PlacementStatus.CONFIRMED, by_user=by_user, reason=note
+    )
 
 
+@entry_point
 def placement_decline(*, placement: Placement, by_user, reason: str, note: str = "") -> Placement:
     """The host declines with a DeclineReason (and a note, required for "other").
 
@@ -241,17 +301,19 @@ def placement_decline(*, placement: Placement, by_user, reason: str, note: str =
     _check_acts_for(by_user, placement.employer)
     if not reason:
         raise TransitionNotAllowed(_("Choose a reason for declining."))
-    return placement_transition(
+    return placement_transition.within(
         placement=placement, to_status=PlacementStatus.DECLINED, by_user=by_user, reason=note, decline_reason=reason
     )
 
 
+@entry_point
 def placement_start(*, placement: Placement, by_user) -> Placement:
     """A confirmed placement starts: the candidate is at work with the host."""
     _check_acts_for(by_user, placement.employer)
-    return placement_transition(placement=placement, to_status=PlacementStatus.ACTIVE, by_user=by_user)
+    return placement_transition.within(placement=placement, to_status=PlacementStatus.ACTIVE, by_user=by_user)
 
 
+@entry_point
 def placement_end(
     *, placement: Placement, by_user, reason: str, note: str = "", on_date: date | None = None
 ) -> Placement:
@@ -262,7 +324,7 @@ def placement_end(
     _check_acts_for(by_user, placement.employer)
     if not reason:
         raise TransitionNotAllowed(_("Choose a reason for ending the placement."))
-    return placement_transition(
+    return placement_transition.within(
         placement=placement,
         to_status=PlacementStatus.ENDED,
         by_user=by_user,
@@ -272,7 +334,7 @@ def placement_end(
     )
 
 
-@transaction.atomic
+@entry_point
 def placement_notify_proposed(*, placement_id: int) -> int:
     """E-mail the employer's contacts about a new proposal; returns the number of messages sent.
 
@@ -335,7 +397,7 @@ def _send_reminders(placement_ids: list[int]) -> None:
 # --- Joint vacancies ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@entry_point
 def vacancy_create(
     *,
     cohort: Cohort,
@@ -363,7 +425,7 @@ def vacancy_create(
     return vacancy
 
 
-@transaction.atomic
+@entry_point
 def vacancy_apply(
     *, vacancy: JointVacancy, candidate: Candidate, by_user, applied_on: date | None = None
 ) -> VacancyApplication:
@@ -381,7 +443,7 @@ def vacancy_apply(
     Candidate.objects.select_for_update().get(pk=candidate.pk)
     enrolment = Enrolment.objects.filter(candidate=candidate, cohort_id=vacancy.cohort_id).first()
     if enrolment is None:
-        enrolment = enrolment_create(
+        enrolment = enrolment_create.within(
             candidate=candidate,
             cohort=vacancy.cohort,
             by_user=by_user,
@@ -394,7 +456,7 @@ def vacancy_apply(
     )
 
 
-@transaction.atomic
+@entry_point
 def vacancy_distribute(
     *, vacancy: JointVacancy, assignments: list[tuple[Enrolment, Employer]], by_user, **placement_details
 ) -> list[Placement]:
@@ -416,28 +478,12 @@ def vacancy_distribute(
             )
         employers[employer.pk] = employer
     # Lock the offers of every employer involved, in one order, so two distributions at once queue up.
-    list(
-        SeatOffer.objects.select_for_update()
-        .filter(employer_id__in=employers, cohort_id=vacancy.cohort_id)
-        .order_by("pk")
-    )
+    _lock_offers(employers, vacancy.cohort_id)
     new_per_employer = Counter(employer.pk for _enrolment, employer in assignments)
     for employer_id, new in sorted(new_per_employer.items()):
-        employer = employers[employer_id]
-        offered = places_offered(employer=employer, cohort_id=vacancy.cohort_id)
-        taken = Placement.objects.filter(
-            employer=employer, enrolment__cohort_id=vacancy.cohort_id, status__in=OPEN_STATUSES
-        ).count()
-        if taken + new > offered:
-            raise TransitionNotAllowed(
-                _(
-                    "%(employer)s offered %(offered)s places and already has %(taken)s candidates proposed "
-                    "or placed; %(new)s more do not fit."
-                )
-                % {"employer": employer, "offered": offered, "taken": taken, "new": new}
-            )
+        check_room(employer=employers[employer_id], cohort_id=vacancy.cohort_id, adding=new)
     return [
-        placement_propose(enrolment=enrolment, employer=employer, by_user=by_user, **placement_details)
+        placement_propose.within(enrolment=enrolment, employer=employer, by_user=by_user, **placement_details)
         for enrolment, employer in assignments
     ]
 
@@ -445,7 +491,7 @@ def vacancy_distribute(
 # --- Contract offers ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@entry_point
 def contract_offer_record(
     *,
     enrolment: Enrolment,
@@ -466,7 +512,7 @@ def contract_offer_record(
     its duration in months.
     """
     _check_acts_for(by_user, employer)
-    held = Placement.objects.filter(enrolment=enrolment, employer=employer, status__in=PLACEMENT_HELD_STATUSES)
+    held = Placement.objects.filter(enrolment=enrolment, employer=employer, status__in=EVER_CONFIRMED)
     if placement is None:
         placement = held.order_by("-status_changed_at", "-pk").first()
         if placement is None:
@@ -496,22 +542,26 @@ def contract_offer_record(
     )
 
 
-@transaction.atomic
+@entry_point
 def contract_offer_answer(*, offer: ContractOffer, accepted: bool, by_user) -> ContractOffer:
     """Record the candidate's answer to a contract offer.
 
     A candidate accepts one offer. When the track is already completed or left, an accepted offer
     becomes the outcome at once (apply_accepted_offer); otherwise it waits for the track to end.
     """
-    locked = ContractOffer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
+    # Lock order (candidates.lifecycle): the enrolment first, so two offers accepted at the same moment are served
+    # one after the other, then the offer.
+    enrolment_id = ContractOffer.objects.values_list("enrolment_id", flat=True).get(pk=offer.pk)
+    Enrolment.objects.select_for_update().get(pk=enrolment_id)
+    locked = ContractOffer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
     _check_acts_for(by_user, locked.employer)
     if locked.status != ContractOfferStatus.OFFERED:
         raise TransitionNotAllowed(_("This contract offer has already been answered or withdrawn."))
-    if accepted:
-        # Two offers accepted at the same moment are served one after the other.
-        Enrolment.objects.select_for_update().get(pk=locked.enrolment_id)
-        if ContractOffer.objects.filter(enrolment_id=locked.enrolment_id, status=ContractOfferStatus.ACCEPTED).exists():
-            raise TransitionNotAllowed(_("The candidate already accepted another contract offer."))
+    if (
+        accepted
+        and ContractOffer.objects.filter(enrolment_id=locked.enrolment_id, status=ContractOfferStatus.ACCEPTED).exists()
+    ):
+        raise TransitionNotAllowed(_("The candidate already accepted another contract offer."))
     locked.status = ContractOfferStatus.ACCEPTED if accepted else ContractOfferStatus.DECLINED
     locked.answered_at = timezone.now()
     locked.answered_by = by_user
@@ -521,7 +571,7 @@ def contract_offer_answer(*, offer: ContractOffer, accepted: bool, by_user) -> C
     return locked
 
 
-@transaction.atomic
+@entry_point
 def contract_offer_withdraw(*, offer: ContractOffer, by_user) -> ContractOffer:
     """The employer takes back an offer the candidate has not answered yet."""
     locked = ContractOffer.objects.select_for_update().select_related("employer").get(pk=offer.pk)
@@ -535,29 +585,76 @@ def contract_offer_withdraw(*, offer: ContractOffer, by_user) -> ContractOffer:
     return locked
 
 
-@transaction.atomic
 def apply_accepted_offer(*, enrolment: Enrolment, by_user) -> Outcome | None:
     """Make the enrolment's accepted contract offer its outcome, once the track is completed or left.
 
-    Returns the outcome, or None while the track still runs or when no offer was accepted. The view that
-    completes a track calls this right after; contract_offer_answer calls it for a track already over.
-    Calling it twice records the same outcome.
+    Returns the outcome, or None while the track still runs or when no offer was accepted. Completing the track
+    does this (a consequence registered in employers.apps); contract_offer_answer does it for a track already
+    over. Calling it twice records the same outcome. Through outflow_record, so the follow-ups are scheduled.
     """
     current = Enrolment.objects.get(pk=enrolment.pk)
-    if current.status not in TRACK_OVER_STATUSES:
+    if current.status not in TRACK_OVER:
         return None
     offer = ContractOffer.objects.filter(enrolment=current, status=ContractOfferStatus.ACCEPTED).first()
     if offer is None:
         return None
     # A BBL work-study contract at the host counts as a contract at the host with contract type BBL, not as
     # education: the candidate is employed by the host, and the evaluation names the host employer.
-    return outcome_record(
+    return outflow_record.within(
         enrolment=current,
         by_user=by_user,
         kind=OutcomeKind.CONTRACT_AT_HOST,
         employer=offer.employer,
-        employer_name="",
         contract_type=ContractType(offer.kind),
         start_date=offer.start_date,
         hours_per_week=offer.hours_per_week,
     )
+
+
+@entry_point
+def accepted_offer_apply(*, enrolment: Enrolment, by_user) -> Outcome | None:
+    """The adviser's action: make an accepted offer the outcome of a track that is over (apply_accepted_offer)."""
+    return apply_accepted_offer(enrolment=enrolment, by_user=by_user)
+
+
+# --- Consequences of the enrolment's life cycle ------------------------------------------------------------------
+
+
+def placements_close_on_track_end(*, enrolment: Enrolment, to_status: str, by_user, on_date: date) -> None:
+    """The enrolment left the track: its open placements close with it, each step in the placement's history.
+
+    An unanswered proposal is withdrawn; a confirmed or running placement ends on the day the track ended, with
+    the reason of employers.lifecycle.END_REASON_ON_TRACK_END. Called by enrolment_transition with the enrolment
+    locked (lock order: enrolment, then placements).
+    """
+    open_placements = list(
+        Placement.objects.select_for_update()
+        .filter(enrolment_id=enrolment.pk, status__in=CLOSED_ON_TRACK_END)
+        .order_by("pk")
+    )
+    end_reason = END_REASON_ON_DROPOUT.get(
+        enrolment.dropout_reason, END_REASON_ON_TRACK_END[EnrolmentStatus(to_status)]
+    )
+    note = _("The candidate's track ended: %(status)s.") % {"status": EnrolmentStatus(to_status).label}
+    for placement in open_placements:
+        if placement.status == PlacementStatus.PROPOSED:
+            placement_transition.within(
+                placement=placement, to_status=PlacementStatus.WITHDRAWN, by_user=by_user, reason=note
+            )
+        else:
+            placement_transition.within(
+                placement=placement,
+                to_status=PlacementStatus.ENDED,
+                by_user=by_user,
+                reason=note,
+                end_reason=end_reason,
+                on_date=max(on_date, placement.start_date) if placement.start_date else on_date,
+            )
+
+
+def accepted_offer_on_track_end(*, enrolment: Enrolment, to_status: str, by_user, on_date: date) -> None:
+    """A contract offer the candidate accepted becomes the outcome when the track is completed or left (but not
+    when they left for another job: that job is the outcome)."""
+    if to_status == EnrolmentStatus.WITHDRAWN or enrolment.dropout_reason == DropoutReason.FOUND_WORK:
+        return
+    apply_accepted_offer(enrolment=enrolment, by_user=by_user)

@@ -11,14 +11,14 @@ host may not see.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 
@@ -52,28 +52,28 @@ from .services import (
 EMPLOYER_ROLES = (Role.EMPLOYER_CONTACT,)
 
 
-def _placement(request: HttpRequest, pk: int) -> Placement:
+def _placement(request: AuthenticatedRequest, pk: int) -> Placement:
     return get_object_or_404(employer_placements(user=request.user), pk=pk)
 
 
-def _host_view(request: HttpRequest, pk: int) -> HostView:
+def _host_view(request: AuthenticatedRequest, pk: int) -> HostView:
     view = placement_for_employer(user=request.user, pk=pk)
     if view is None:
         raise Http404
     return view
 
 
-def _contract_offer(request: HttpRequest, pk: int) -> ContractOffer:
+def _contract_offer(request: AuthenticatedRequest, pk: int) -> ContractOffer:
     return get_object_or_404(employer_contract_offers(user=request.user), pk=pk)
 
 
 @role_required(*EMPLOYER_ROLES)
-def employer_start(request: HttpRequest) -> HttpResponse:
+def employer_start(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "employers/employer_start.html", {"overview": employer_overview(user=request.user)})
 
 
 def _render_placement(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     pk: int,
     *,
     decline_form: HostDeclineForm | None = None,
@@ -92,13 +92,13 @@ def _render_placement(
 
 
 @role_required(*EMPLOYER_ROLES)
-def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_placement(request, pk)
 
 
 @require_POST
 @role_required(*EMPLOYER_ROLES)
-def placement_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_confirm_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     placement = _placement(request, pk)
     try:
         placement_confirm(placement=placement, by_user=request.user)
@@ -115,7 +115,7 @@ def placement_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EMPLOYER_ROLES)
-def placement_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_decline_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     placement = _placement(request, pk)
     form = HostDeclineForm(request.POST, prefix="decline")
     if not form.is_valid():
@@ -141,7 +141,7 @@ def placement_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EMPLOYER_ROLES)
-def placement_start_view(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_start_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     placement = _placement(request, pk)
     try:
         placement_start(placement=placement, by_user=request.user)
@@ -154,7 +154,7 @@ def placement_start_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EMPLOYER_ROLES)
-def placement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_end_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     placement = _placement(request, pk)
     form = HostEndForm(request.POST, prefix="end", start_date=placement.start_date)
     if not form.is_valid():
@@ -198,7 +198,7 @@ def _offered_message(*, cohort, location, places: int) -> str:
 
 
 @role_required(*EMPLOYER_ROLES)
-def seat_offers(request: HttpRequest) -> HttpResponse:
+def seat_offers(request: AuthenticatedRequest) -> HttpResponse:
     employer = employer_for_user(user=request.user)
     if employer is None:
         # The page explains that the account still has to be linked to a host employer.
@@ -231,7 +231,7 @@ def seat_offers(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EMPLOYER_ROLES)
-def contract_offers(request: HttpRequest) -> HttpResponse:
+def contract_offers(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -247,7 +247,7 @@ def contract_offers(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EMPLOYER_ROLES)
-def contract_offer_create(request: HttpRequest, enrolment: int) -> HttpResponse:
+def contract_offer_create(request: AuthenticatedRequest, enrolment: int) -> HttpResponse:
     placement = employer_contract_placement(user=request.user, enrolment_id=enrolment)
     if placement is None:
         raise Http404
@@ -279,7 +279,7 @@ def contract_offer_create(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EMPLOYER_ROLES)
-def contract_offer_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_offer_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _contract_offer(request, pk)
     try:
         contract_offer_withdraw(offer=offer, by_user=request.user)
@@ -298,7 +298,7 @@ ANSWERS = {"accepted": True, "declined": False}
 
 @require_POST
 @role_required(*EMPLOYER_ROLES)
-def contract_offer_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_offer_answer_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _contract_offer(request, pk)
     accepted = ANSWERS.get(request.POST.get("answer", ""))
     if accepted is None:

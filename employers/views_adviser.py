@@ -9,17 +9,18 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from candidates.lifecycle import TRACK_OVER
 from candidates.models import Enrolment
 from candidates.selectors import candidate_list, enrolment_list
 from core.fields import id_from
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort, PilotPartner
@@ -35,10 +36,8 @@ from .forms import (
     VacancyDistributeForm,
     VacancyForm,
 )
+from .lifecycle import OPEN, PLACE_HOLDING, PROPOSABLE_ENROLMENT_STATUSES
 from .models import (
-    OPEN_STATUSES,
-    PLACE_HOLDING_STATUSES,
-    PROPOSABLE_ENROLMENT_STATUSES,
     ContractOfferStatus,
     Employer,
     EmployerLocation,
@@ -116,7 +115,7 @@ def _locations_of(employers: QuerySet[Employer]) -> QuerySet[EmployerLocation]:
     )
 
 
-def _scoped_enrolment(request: HttpRequest, pk: int) -> Enrolment:
+def _scoped_enrolment(request: AuthenticatedRequest, pk: int) -> Enrolment:
     return get_object_or_404(enrolment_list(user=request.user).select_related("cohort__pilot"), pk=pk)
 
 
@@ -132,7 +131,7 @@ def _enrolment_url(enrolment_id: int) -> str:
 
 
 @role_required(*ADVISER_SIDE)
-def placement_propose(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+def placement_propose(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = _scoped_enrolment(request, enrolment_pk)
     places = [row for row in cohort_places(cohort=enrolment.cohort) if row.offered]
     employers = Employer.objects.filter(pk__in=[row.employer.pk for row in places]).select_related("organisation")
@@ -171,7 +170,7 @@ def placement_propose(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
 
 
 @role_required(*ADVISER_SIDE)
-def enrolment_placements(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+def enrolment_placements(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     """An enrolment's placements and contract offers, where the adviser ends a placement or records an answer."""
     enrolment = get_object_or_404(
         enrolment_list(user=request.user).select_related("cohort__pilot", "outcome__employer__organisation"),
@@ -180,9 +179,7 @@ def enrolment_placements(request: HttpRequest, enrolment_pk: int) -> HttpRespons
     placements = [
         (
             placement,
-            AdviserPlacementEndForm(auto_id=f"id_end_{placement.pk}_%s")
-            if placement.status in PLACE_HOLDING_STATUSES
-            else None,
+            AdviserPlacementEndForm(auto_id=f"id_end_{placement.pk}_%s") if placement.status in PLACE_HOLDING else None,
         )
         for placement in placement_list(user=request.user).filter(enrolment=enrolment).order_by("-created_at", "-pk")
     ]
@@ -190,7 +187,7 @@ def enrolment_placements(request: HttpRequest, enrolment_pk: int) -> HttpRespons
     has_outcome = hasattr(enrolment, "outcome")
     # An accepted offer waits for the end of the track; then one click makes it the outcome.
     waiting_offer = not has_outcome and any(offer.status == ContractOfferStatus.ACCEPTED for offer in offers)
-    track_over = enrolment.status in services.TRACK_OVER_STATUSES
+    track_over = enrolment.status in TRACK_OVER
     return render(
         request,
         "employers/adviser_enrolment.html",
@@ -208,7 +205,7 @@ def enrolment_placements(request: HttpRequest, enrolment_pk: int) -> HttpRespons
 
 @role_required(*ADVISER_SIDE)
 @require_POST
-def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The adviser ends a confirmed or active placement early, for instance when the candidate does not fit."""
     placement = get_object_or_404(placement_list(user=request.user), pk=pk)
     form = AdviserPlacementEndForm(request.POST)
@@ -238,7 +235,7 @@ def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ADVISER_SIDE)
 @require_POST
-def contract_offer_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_offer_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record the candidate's answer to a host's contract offer."""
     offer = get_object_or_404(contract_offer_list(user=request.user), pk=pk)
     back = _enrolment_url(offer.enrolment_id)
@@ -269,11 +266,11 @@ def contract_offer_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ADVISER_SIDE)
 @require_POST
-def accepted_offer_apply(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+def accepted_offer_apply(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     """Make the accepted contract offer the outcome of a track that was completed after the answer."""
     enrolment = _scoped_enrolment(request, enrolment_pk)
     try:
-        outcome = services.apply_accepted_offer(enrolment=enrolment, by_user=request.user)
+        outcome = services.accepted_offer_apply(enrolment=enrolment, by_user=request.user)
     except TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
@@ -288,7 +285,7 @@ def accepted_offer_apply(request: HttpRequest, enrolment_pk: int) -> HttpRespons
 
 
 @role_required(*ADVISER_SIDE)
-def seat_offer_on_behalf(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+def seat_offer_on_behalf(request: AuthenticatedRequest, cohort_pk: int) -> HttpResponse:
     """Record the places an employer offered a cohort by phone or mail; offers may grow during recruitment."""
     cohort = get_object_or_404(cohort_list(user=request.user), pk=cohort_pk)
     employers = _employers_for_cohort(cohort)
@@ -335,7 +332,7 @@ def seat_offer_on_behalf(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 # --- Joint vacancies ---------------------------------------------------------------------------------------
 
 
-def _cohort_from(request: HttpRequest, value: str) -> Cohort | None:
+def _cohort_from(request: AuthenticatedRequest, value: str) -> Cohort | None:
     cohort_id = id_from(value)
     if cohort_id is None:
         return None
@@ -343,7 +340,7 @@ def _cohort_from(request: HttpRequest, value: str) -> Cohort | None:
 
 
 @role_required(*ADVISER_SIDE)
-def vacancy_index(request: HttpRequest) -> HttpResponse:
+def vacancy_index(request: AuthenticatedRequest) -> HttpResponse:
     vacancies = vacancy_list(user=request.user).annotate(
         employer_count=Count("employers", distinct=True), application_count=Count("applications", distinct=True)
     )
@@ -358,7 +355,7 @@ def vacancy_index(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ADVISER_SIDE)
-def vacancy_create(request: HttpRequest) -> HttpResponse:
+def vacancy_create(request: AuthenticatedRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     # With the cohort known, only its employers are offered; otherwise those of every cohort in scope.
     cohort = _cohort_from(request, (data or request.GET).get("cohort", ""))
@@ -394,11 +391,11 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scoped_vacancy(request: HttpRequest, pk: int) -> JointVacancy:
+def _scoped_vacancy(request: AuthenticatedRequest, pk: int) -> JointVacancy:
     return get_object_or_404(vacancy_list(user=request.user).select_related("cohort__pilot"), pk=pk)
 
 
-def _apply_candidates(request: HttpRequest, vacancy: JointVacancy):
+def _apply_candidates(request: AuthenticatedRequest, vacancy: JointVacancy):
     """The candidates the user may apply with: visible to them and not applied to this vacancy yet."""
     return (
         candidate_list(user=request.user)
@@ -407,7 +404,7 @@ def _apply_candidates(request: HttpRequest, vacancy: JointVacancy):
     )
 
 
-def _vacancy_page(request: HttpRequest, vacancy: JointVacancy, *, apply_form=None) -> HttpResponse:
+def _vacancy_page(request: AuthenticatedRequest, vacancy: JointVacancy, *, apply_form=None) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     shown = _apply_candidates(request, vacancy)
     if query:
@@ -422,7 +419,7 @@ def _vacancy_page(request: HttpRequest, vacancy: JointVacancy, *, apply_form=Non
     distribution = vacancy_distribution(vacancy=vacancy)
     open_placements = Prefetch(
         "enrolment__placements",
-        queryset=Placement.objects.filter(status__in=OPEN_STATUSES).select_related("employer__organisation"),
+        queryset=Placement.objects.filter(status__in=OPEN).select_related("employer__organisation"),
         to_attr="open_placements",
     )
     applications = (
@@ -447,13 +444,13 @@ def _vacancy_page(request: HttpRequest, vacancy: JointVacancy, *, apply_form=Non
 
 
 @role_required(*ADVISER_SIDE)
-def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _vacancy_page(request, _scoped_vacancy(request, pk))
 
 
 @role_required(*ADVISER_SIDE)
 @require_POST
-def vacancy_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a candidate's one application; a second one, or one after closing, is refused on the form."""
     vacancy = _scoped_vacancy(request, pk)
     form = VacancyApplyForm(request.POST, candidates=_apply_candidates(request, vacancy))
@@ -476,7 +473,7 @@ def vacancy_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ADVISER_SIDE)
-def vacancy_distribute(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_distribute(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Propose the selected applicants without a placement to the employers with places left, all at once."""
     vacancy = _scoped_vacancy(request, pk)
     distribution = vacancy_distribution(vacancy=vacancy)

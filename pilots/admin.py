@@ -1,9 +1,7 @@
-from django.contrib import admin
-from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from typing import ClassVar
 
-from candidates.models import SEAT_HOLDING_STATUSES
-from employers.models import SeatOffer
+from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 
 from .models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot, PilotPartner, Region
 
@@ -78,31 +76,18 @@ class CohortClassInline(admin.TabularInline):
     extra = 0
 
 
-class CohortSeatOfferInline(admin.TabularInline):
-    model = SeatOffer
-    extra = 0
-    fields = ("employer", "location", "places")
-    autocomplete_fields = ("employer", "location")
-
-
-@admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ("name", "pilot", "start_date", "end_date", "seats", "seats_taken")
+    """The cohort with its classes. Registered in employers/admin.py, which adds the seats taken and the seat
+    offers: the administration of a cohort shows more apps than this one may import."""
+
+    # Typed as any length: employers/admin.py adds to both.
+    list_display: tuple[str, ...] = ("name", "pilot", "start_date", "end_date", "seats")
     list_filter = ("pilot__status", "pilot")
     list_select_related = ("pilot",)
     search_fields = ("name", "pilot__name")
     autocomplete_fields = ("pilot",)
     date_hierarchy = "start_date"
-    inlines = (CohortClassInline, CohortSeatOfferInline)
-
-    def get_queryset(self, request):
-        # Counted in the same query as the rows, so the list runs no query per cohort.
-        taken = Count("enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING_STATUSES))
-        return super().get_queryset(request).annotate(seats_taken_count=taken)
-
-    @admin.display(description=_("seats taken"), ordering="seats_taken_count")
-    def seats_taken(self, obj: Cohort) -> int:
-        return obj.seats_taken_count
+    inlines: ClassVar[tuple[type[InlineModelAdmin], ...]] = (CohortClassInline,)
 
 
 @admin.register(CohortClass)

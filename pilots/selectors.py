@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from candidates.models import SEAT_HOLDING_STATUSES
 from core.roles import Role
 
 from .models import Cohort, CohortModule, Module, Pilot
@@ -40,17 +39,10 @@ def pilot_list(*, user) -> QuerySet[Pilot]:
 
 
 def cohort_list(*, user) -> QuerySet[Cohort]:
+    """Cohorts of the pilots the user works on; candidates.selectors.with_seat_counts adds the seats taken."""
     return (
         Cohort.objects.filter(pilot__in=pilot_list(user=user))
         .select_related("pilot", "pilot__region")
-        .annotate(
-            enrolment_count=Count("enrolments", distinct=True),
-            selected_count=Count(
-                "enrolments",
-                filter=Q(enrolments__status__in=SEAT_HOLDING_STATUSES),
-                distinct=True,
-            ),
-        )
         .order_by("start_date", "pilot__name", "name")
     )
 

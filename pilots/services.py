@@ -11,11 +11,11 @@ refused step raises TransitionNotAllowed with a message for the user.
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.models import User
+from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
 
 from .models import Cohort, CohortModule, Module, Pilot, TrackWeekday
@@ -36,7 +36,7 @@ def _next_position(modules) -> int:
     return (modules.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-@transaction.atomic
+@entry_point
 def module_create(*, pilot: Pilot, by_user: User, **fields) -> Module:
     """Add a module to the pilot's learning line; without a position it goes to the end.
 
@@ -51,7 +51,7 @@ def module_create(*, pilot: Pilot, by_user: User, **fields) -> Module:
     return module
 
 
-@transaction.atomic
+@entry_point
 def module_update(*, module: Module, by_user: User, **fields) -> Module:
     """Change a module of the pilot's learning line (not the cohorts' copies of it)."""
     _apply(module, fields, LEARNING_LINE_FIELDS)
@@ -60,13 +60,13 @@ def module_update(*, module: Module, by_user: User, **fields) -> Module:
     return module
 
 
-@transaction.atomic
+@entry_point
 def module_delete(*, module: Module, by_user: User) -> None:
     """Take a module off the pilot's learning line; the cohorts' copies stay, as modules of their own."""
     module.delete()
 
 
-@transaction.atomic
+@entry_point
 def cohort_learning_line_copy(*, cohort: Cohort, by_user: User) -> list[CohortModule]:
     """Give the cohort the pilot's learning line, when it has no modules yet; returns the cohort's modules.
 
@@ -82,7 +82,7 @@ def cohort_learning_line_copy(*, cohort: Cohort, by_user: User) -> list[CohortMo
     return list(cohort.learning_line.all())
 
 
-@transaction.atomic
+@entry_point
 def cohort_module_create(*, cohort: Cohort, by_user: User, **fields) -> CohortModule:
     """Add a module of the cohort's own (not on the pilot's line); without a position it goes to the end."""
     cohort_module = CohortModule(cohort=cohort)
@@ -94,7 +94,7 @@ def cohort_module_create(*, cohort: Cohort, by_user: User, **fields) -> CohortMo
     return cohort_module
 
 
-@transaction.atomic
+@entry_point
 def cohort_module_update(*, cohort_module: CohortModule, by_user: User, **fields) -> CohortModule:
     """Change one module of the cohort's learning line; the pilot's module it came from stays as it is."""
     _apply(cohort_module, fields, COHORT_MODULE_FIELDS)
@@ -103,7 +103,7 @@ def cohort_module_update(*, cohort_module: CohortModule, by_user: User, **fields
     return cohort_module
 
 
-@transaction.atomic
+@entry_point
 def cohort_module_delete(*, cohort_module: CohortModule, by_user: User) -> None:
     """Take a module off the cohort's line; refused once results, certificates or attendance refer to it."""
     in_use = (
@@ -127,7 +127,7 @@ def _weekdays(values: Iterable[str]) -> list[str]:
     return sorted(days, key=TrackWeekday.values.index)
 
 
-@transaction.atomic
+@entry_point
 def cohort_rhythm_update(
     *, cohort: Cohort, internship_weekdays: Iterable[str], school_weekdays: Iterable[str], by_user: User
 ) -> Cohort:

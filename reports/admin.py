@@ -82,6 +82,6 @@ class ReportJobAdmin(admin.ModelAdmin):
         return ", ".join(pilot.name for pilot in obj.pilots.all())
 
     @admin.display(description=_("file"))
-    def file_name(self, obj: ReportJob) -> str:
+    def file_name(self, obj: ReportJob) -> str | None:
         # The name only: media are not served publicly, downloads go through the report views.
         return obj.file.name

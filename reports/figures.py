@@ -17,9 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.completeness import CHECKED_FIELDS, group_completeness
+from candidates.lifecycle import (
+    POSITIVE_OUTFLOW,
+    SCREENED_OR_LATER,
+    SELECTED_EVER,
+    STARTED,
+    TRACK_OVER,
+    completed_q,
+    outcome_in,
+    status_in,
+)
 from candidates.models import (
-    SEAT_HOLDING_STATUSES,
-    WORK_OUTCOMES,
     Attendance,
     AttendanceStatus,
     BarrierKind,
@@ -38,9 +46,8 @@ from candidates.models import (
     OutcomeKind,
 )
 from candidates.progress_selectors import AttendanceRate, counting_certificates, followup_results
+from employers.lifecycle import EVER_CONFIRMED, OPEN, PLACE_HOLDING
 from employers.models import (
-    OPEN_STATUSES,
-    PLACE_HOLDING_STATUSES,
     ContractOffer,
     ContractOfferStatus,
     Employer,
@@ -75,13 +82,6 @@ FUNNEL_BASE = {
     "outflow": "started",
 }
 
-# Statuses that can only be reached after a screening; not selected can also follow registration directly.
-SCREENED_OR_LATER = frozenset({S.SCREENED, S.RESERVE, *SEAT_HOLDING_STATUSES})
-STARTED_OR_LATER = frozenset({S.STARTED, S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
-# Enrolments whose track is over, one way or another.
-ENDED_STATUSES = frozenset({S.COMPLETED, S.DROPPED_OUT, S.OUTFLOW})
-# Placements the host employer confirmed at some point: confirmed, running, or ended since.
-CONFIRMED_PLACEMENT_STATUSES = frozenset({*PLACE_HOLDING_STATUSES, PlacementStatus.ENDED})
 # Within 10 percentage points below the target counts as close.
 CLOSE_TO_TARGET_POINTS = 10
 
@@ -96,8 +96,8 @@ DEFINITIONS = {
         "got further than the screening."
     ),
     "selected": _(
-        "Selected: candidates who hold a seat in the cohort (selected, started, completed, dropped out or flowed "
-        "out). The reserve list is not counted."
+        "Selected: candidates who were given a seat in the cohort, including those who withdrew before the first "
+        "day. The reserve list is not counted."
     ),
     "started": _("Started: candidates who started the track, including those who dropped out later."),
     "completed": _("Completed: candidates who completed the whole track, whether or not they flowed out since."),
@@ -425,15 +425,10 @@ def _cohorts(
     return list(selected.order_by("start_date", "pilot__name", "name", "pk"))
 
 
-def _completed() -> Q:
-    # A dropout keeps its reason after moving on to outflow; a completed track has none.
-    return Q(status=S.COMPLETED) | Q(status=S.OUTFLOW, dropout_reason="")
-
-
 def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
     """The funnel counts per cohort id, in one query."""
     had_screening = Exists(EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"), to_status=S.SCREENED))
-    completed = _completed()
+    completed = completed_q()
     rows = (
         Enrolment.objects.filter(cohort_id__in=cohort_ids)
         .order_by()
@@ -442,11 +437,11 @@ def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
             applied=Count("pk"),
             # The history shows a screening that was followed by "not selected"; the status covers the rest, also
             # enrolments written straight into a later status without a history.
-            screened=Count("pk", filter=had_screening | Q(status__in=SCREENED_OR_LATER)),
-            selected=Count("pk", filter=Q(status__in=SEAT_HOLDING_STATUSES)),
-            started=Count("pk", filter=Q(status__in=STARTED_OR_LATER)),
+            screened=Count("pk", filter=had_screening | status_in(SCREENED_OR_LATER)),
+            selected=Count("pk", filter=status_in(SELECTED_EVER)),
+            started=Count("pk", filter=status_in(STARTED)),
             completed=Count("pk", filter=completed),
-            outflow=Count("pk", filter=Q(outcome__kind__in=WORK_OUTCOMES)),
+            outflow=Count("pk", filter=outcome_in(POSITIVE_OUTFLOW)),
         )
         .values_list("cohort_id", *FUNNEL_STAGES)
     )
@@ -473,7 +468,7 @@ def _dropout_by_reason(cohort_ids: list[int]) -> tuple[DropoutFigure, ...]:
         .exclude(dropout_reason="")
         .order_by()
         .values("dropout_reason")
-        .annotate(n=Count("pk"), to_work=Count("pk", filter=Q(outcome__kind__in=WORK_OUTCOMES)))
+        .annotate(n=Count("pk"), to_work=Count("pk", filter=Q(outcome__kind__in=POSITIVE_OUTFLOW)))
     }
     return tuple(
         DropoutFigure(
@@ -498,7 +493,7 @@ def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
     contracts = ContractOffer.objects.filter(enrolment__cohort_id__in=cohort_ids, status=ContractOfferStatus.ACCEPTED)
     involved = (
         Q(pk__in=offers.values("employer_id"))
-        | Q(pk__in=placements.filter(status__in=OPEN_STATUSES).values("employer_id"))
+        | Q(pk__in=placements.filter(status__in=OPEN).values("employer_id"))
         | Q(pk__in=contracts.values("employer_id"))
     )
     rows = (
@@ -506,7 +501,7 @@ def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
         .annotate(
             places_offered=count_per_employer(offers, total=Sum("places")),
             places_proposed=count_per_employer(placements.filter(status=PlacementStatus.PROPOSED)),
-            places_confirmed=count_per_employer(placements.filter(status__in=PLACE_HOLDING_STATUSES)),
+            places_confirmed=count_per_employer(placements.filter(status__in=PLACE_HOLDING)),
             contracts_accepted=count_per_employer(contracts),
         )
         .order_by("organisation__name", "pk")
@@ -524,7 +519,7 @@ def _barriers(cohort_ids: list[int]) -> tuple[BarrierCount, ...]:
     """Per barrier kind, the distinct candidates who started in one of the cohorts and have that barrier."""
     counts = dict(
         CandidateBarrier.objects.filter(
-            candidate__enrolments__cohort_id__in=cohort_ids, candidate__enrolments__status__in=STARTED_OR_LATER
+            status_in(STARTED, prefix="candidate__enrolments__"), candidate__enrolments__cohort_id__in=cohort_ids
         )
         .order_by()
         .values("kind")
@@ -586,10 +581,8 @@ def _median_days(days: list[int]) -> MedianDays:
 def _days_to(cohort_ids: list[int]) -> tuple[MedianDays, MedianDays]:
     """Median days from the start to the first confirmed placement and to outflow to work; one query."""
     rows = (
-        Enrolment.objects.filter(cohort_id__in=cohort_ids, status__in=STARTED_OR_LATER, started_on__isnull=False)
-        .annotate(
-            first_placement=Min("placements__start_date", filter=Q(placements__status__in=CONFIRMED_PLACEMENT_STATUSES))
-        )
+        Enrolment.objects.filter(status_in(STARTED), cohort_id__in=cohort_ids, started_on__isnull=False)
+        .annotate(first_placement=Min("placements__start_date", filter=Q(placements__status__in=EVER_CONFIRMED)))
         .order_by()
         .values_list("started_on", "first_placement", "outcome__kind", "outcome__start_date")
     )
@@ -600,7 +593,7 @@ def _days_to(cohort_ids: list[int]) -> tuple[MedianDays, MedianDays]:
             continue
         if first_placement is not None:
             to_placement.append((first_placement - started_on).days)
-        if outcome_kind in WORK_OUTCOMES and outcome_start is not None:
+        if outcome_kind in POSITIVE_OUTFLOW and outcome_start is not None:
             to_outflow.append((outcome_start - started_on).days)
     return _median_days(to_placement), _median_days(to_outflow)
 
@@ -618,10 +611,10 @@ def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFi
         .only(*CHECKED_FIELDS)
     )
     records = group_completeness(candidates)
-    started = Q(status__in=STARTED_OR_LATER)
-    completed = _completed()
-    ended = Q(status__in=ENDED_STATUSES)
-    to_work = Q(outcome__kind__in=WORK_OUTCOMES)
+    started = status_in(STARTED)
+    completed = completed_q()
+    ended = status_in(TRACK_OVER)
+    to_work = outcome_in(POSITIVE_OUTFLOW)
     # Exists rather than joins, so that an enrolment with many marks or results still counts once.
     marked = Exists(Attendance.objects.filter(enrolment=OuterRef("pk")))
     has_results = Exists(ModuleResult.objects.filter(enrolment=OuterRef("pk")))

@@ -1,6 +1,7 @@
 """The form a coordinator asks for a report with. The service decides; this checks the input."""
 
 import datetime
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
@@ -50,8 +51,8 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         pilots = pilot_list(user=user).order_by("name")
-        self.fields["pilots"].queryset = pilots
-        self.fields["cohorts"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["pilots"]).queryset = pilots
+        cast(forms.ModelMultipleChoiceField, self.fields["cohorts"]).queryset = (
             Cohort.objects.filter(pilot__in=pilots.values("pk"))
             .select_related("pilot")
             .order_by("pilot__name", "start_date", "name")
@@ -73,7 +74,8 @@ class ReportRequestForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The end of the period cannot be before its start."))

@@ -170,9 +170,14 @@ def report_html(
     return html
 
 
+# A tagged PDF (PDF/UA-1): headings, tables and reading order a screen reader can follow, with the document's
+# language and title from the HTML and every font embedded, as Dutch public bodies must offer.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str) -> bytes:
-    """The PDF of the report's HTML; WeasyPrint may fetch the report's stylesheet and nothing else."""
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf()
+    """The tagged PDF of the report's HTML; WeasyPrint may fetch the report's stylesheet and nothing else."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def build_report_pdf(

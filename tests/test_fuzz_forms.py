@@ -52,7 +52,7 @@ from pilots.tests.factories import (
 )
 from reports import views as reports_views
 
-PROJECT_PACKAGES = ("core", "candidates", "employers", "pilots", "reports")
+PROJECT_PACKAGES = ("core", "candidates", "employers", "pilots", "reports", "start")
 SKIPPED_SUBPACKAGES = ("tests", "migrations", "management", "demo")
 
 FUZZ_SETTINGS = settings(
@@ -436,10 +436,10 @@ BUILDERS = {
     "pilots.forms.ModuleForm": lambda w, d, f: pf.ModuleForm(d, siblings=w.pilot.modules.all()),
     "pilots.forms.CohortModuleForm": lambda w, d, f: pf.CohortModuleForm(d, siblings=w.cohort.learning_line.all()),
     "pilots.forms.RhythmForm": lambda w, d, f: pf.RhythmForm(d),
-    "pilots.forms.ModuleResultForm": lambda w, d, f: pf.ModuleResultForm(
+    "candidates.forms.ModuleResultForm": lambda w, d, f: cf.ModuleResultForm(
         d, enrolments=w.enrolments, cohort_modules=w.cohort_modules
     ),
-    "pilots.forms.CertificateForm": lambda w, d, f: pf.CertificateForm(
+    "candidates.forms.CertificateForm": lambda w, d, f: cf.CertificateForm(
         d, enrolments=w.enrolments, cohort_modules=w.cohort_modules
     ),
     "core.admin.TransitionActionForm": _action_form(core_admin.TransitionActionForm),

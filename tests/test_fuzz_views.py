@@ -140,7 +140,7 @@ POST_ENDPOINTS = [
         None,
     ),
     ("employers:vacancy-create", lambda s: {}, "adviser", "employers.forms.VacancyForm", None),
-    ("pilots:results", lambda s: {"pk": s.cohort.pk}, "training_partner", "pilots.forms.ModuleResultForm", None),
+    ("pilots:results", lambda s: {"pk": s.cohort.pk}, "training_partner", "candidates.forms.ModuleResultForm", None),
     (
         "pilots:cohort-learning-line",
         lambda s: {"pk": s.cohort.pk},

@@ -24,8 +24,7 @@ from candidates.models import (
     Screening,
     ScreeningAppointment,
 )
-from candidates.progress import coaching_note_add
-from candidates.selectors import candidate_timeline
+from candidates.progress import coaching_note_add, outflow_record
 from candidates.services import (
     candidate_register,
     candidate_update,
@@ -34,7 +33,6 @@ from candidates.services import (
     enrolment_create,
     enrolment_transition,
     note_add,
-    outcome_record,
     reserve_promote,
     screening_plan,
     screening_record,
@@ -43,6 +41,7 @@ from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.models import Placement, PlacementStatus
+from employers.selectors import candidate_timeline
 from employers.services import placement_propose, placement_transition, placements_remind_overdue
 from employers.tests.factories import SeatOfferFactory
 from pilots.models import PartnerRole
@@ -163,9 +162,9 @@ def test_outcome_and_its_correction_are_kept(adviser, coordinator, cohort):
     enrolment = enrolment_transition(
         enrolment=started(cohort, adviser), to_status=EnrolmentStatus.COMPLETED, by_user=adviser
     )
-    outcome = outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=24)
+    outcome = outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=24)
     enrolment.refresh_from_db()
-    outcome_record(enrolment=enrolment, by_user=coordinator, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=32)
+    outflow_record(enrolment=enrolment, by_user=coordinator, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=32)
 
     kept = versions(Outcome, id=outcome.pk)
     assert [(version.hours_per_week, version.history_user) for version in kept] == [(24, adviser), (32, coordinator)]
@@ -283,9 +282,9 @@ def test_the_timeline_tells_outcome_and_placement_edits_but_not_status_steps(adv
     placement.save()
     placement_transition(placement=placement, to_status=PlacementStatus.DECLINED, by_user=adviser, reason="Vol")
     enrolment = enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.COMPLETED, by_user=adviser)
-    outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=24)
+    outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=24)
     enrolment.refresh_from_db()
-    outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=32)
+    outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, hours_per_week=32)
 
     titles = [event.title for event in candidate_timeline(candidate=enrolment.candidate) if event.kind == "change"]
 

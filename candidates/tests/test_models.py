@@ -167,7 +167,7 @@ def test_an_outcome_contract_at_the_host_with_the_employer_is_accepted():
 
     outcome = Outcome.objects.create(enrolment=enrolment, kind=OutcomeKind.CONTRACT_AT_HOST, employer=EmployerFactory())
 
-    assert outcome.is_work
+    assert outcome.is_positive
 
 
 def test_an_outcome_of_more_than_sixty_hours_a_week_is_refused():

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from candidates.attendance_grid import cell_field_name
 from candidates.models import Attendance, AttendanceKind, AttendanceSession, AttendanceStatus, EnrolmentStatus
 from candidates.progress import (
+    attendance_grid_save,
     attendance_mark,
     attendance_mark_row,
     attendance_mark_week,
@@ -322,6 +324,65 @@ def test_one_wrong_cell_refuses_the_whole_grid(world, case):
         )
 
     assert not Attendance.objects.exists()
+
+
+def grid_cells(world, statuses: dict) -> dict[str, str]:
+    """The grid's fields as the page names them, filled in: statuses maps (enrolment, weekday) to a status."""
+    week = attendance_week(cohort=world.cohort, week_start=MONDAY)
+    return {
+        cell_field_name(cell): statuses.get((row.enrolment, cell.session.date.weekday()), "")
+        for row in week.rows
+        for cell in row.cells
+    }
+
+
+def test_saving_the_posted_grid_makes_the_rhythms_days_and_marks_them(world):
+    cells = grid_cells(world, {(world.amina, 0): P, (world.amina, 1): SICK, (world.bram, 2): WITH_NOTICE})
+
+    written = attendance_grid_save(cohort=world.cohort, week_start=MONDAY, cells=cells, by_user=world.by)
+
+    assert written == 3
+    assert AttendanceSession.objects.filter(cohort=world.cohort).count() == 3
+    assert marked(world.amina) == {MONDAY: P, MONDAY.replace(day=8): SICK}
+    assert marked(world.bram) == {MONDAY.replace(day=9): WITH_NOTICE}
+    assert {mark.recorded_by for mark in Attendance.objects.all()} == {world.by}
+
+
+def test_a_rows_button_marks_the_rest_of_that_row_present_after_the_grid(world):
+    cells = {"csrfmiddlewaretoken": "x", **grid_cells(world, {(world.amina, 1): SICK})}
+
+    written = attendance_grid_save(
+        cohort=world.cohort, week_start=MONDAY, cells=cells, row_enrolment_id=world.amina.pk, by_user=world.by
+    )
+
+    assert written == 3
+    # The sick day chosen in the grid stays sick; the row's button fills the rest.
+    assert marked(world.amina) == {MONDAY: P, MONDAY.replace(day=8): SICK, MONDAY.replace(day=9): P}
+    assert marked(world.bram) == {}
+
+
+@pytest.mark.parametrize("case", ["unknown-mark", "row-of-another-cohort", "day-left-the-rhythm"])
+def test_a_refused_grid_saves_nothing_not_even_the_weeks_sessions(world, coordinator, case):
+    cells = grid_cells(world, {(world.amina, 0): P, (world.bram, 1): SICK})
+    row = None
+    if case == "unknown-mark":
+        cells[next(iter(cells))] = "on-holiday"
+    elif case == "row-of-another-cohort":
+        row = EnrolmentFactory(status=EnrolmentStatus.STARTED).pk
+    else:
+        # Wednesday leaves the rhythm after the page was shown.
+        cohort_rhythm_update(
+            cohort=world.cohort, internship_weekdays=["mon", "tue"], school_weekdays=["thu"], by_user=coordinator
+        )
+        cells[next(name for name in cells if "2026-09-09" in name)] = P
+
+    with pytest.raises(TransitionNotAllowed):
+        attendance_grid_save(
+            cohort=world.cohort, week_start=MONDAY, cells=cells, row_enrolment_id=row, by_user=world.by
+        )
+
+    assert not Attendance.objects.exists()
+    assert not AttendanceSession.objects.exists()
 
 
 # --- The weekly grid ---------------------------------------------------------------------------------------

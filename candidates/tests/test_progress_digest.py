@@ -10,8 +10,7 @@ from django.conf import settings as django_settings
 from candidates import tasks
 from candidates.models import BarrierKind, BenefitType, EnrolmentStatus, FollowUp, FollowUpDigest, OutcomeKind
 from candidates.progress import followup_digests_send, followup_record, outflow_record
-from candidates.services import outcome_record
-from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory
+from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory, OutcomeFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
@@ -179,11 +178,17 @@ def test_the_digest_task_sends_and_a_redelivery_sends_nothing(
 
 
 def test_the_daily_task_schedules_the_follow_ups_of_outcomes_recorded_elsewhere(adviser):
+    # outflow_record schedules its own follow-ups; an outcome written without it (an import, older data) has none.
+    elsewhere = OutcomeFactory(
+        enrolment=EnrolmentFactory(status=EnrolmentStatus.OUTFLOW, ended_on=datetime.date(2026, 12, 11)),
+        kind=OutcomeKind.NONE,
+    )
     enrolment = EnrolmentFactory(status=EnrolmentStatus.COMPLETED, ended_on=datetime.date(2026, 12, 11))
-    outcome = outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.NONE)
+    recorded = outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.NONE)
 
     assert tasks.schedule_missing_followups.delay().get() == 3
-    assert sorted(outcome.followups.values_list("months", flat=True)) == [3, 6, 12]
+    assert sorted(elsewhere.followups.values_list("months", flat=True)) == [3, 6, 12]
+    assert sorted(recorded.followups.values_list("months", flat=True)) == [3, 6, 12]
     assert tasks.schedule_missing_followups.delay().get() == 0
 
 

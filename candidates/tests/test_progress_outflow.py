@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils.translation import gettext
 
+from candidates.lifecycle import OUTFLOW_TO_WORK
 from candidates.models import (
     ContractType,
     DropoutReason,
@@ -23,7 +24,6 @@ from candidates.progress import (
     outflow_record,
 )
 from candidates.progress_selectors import dropout_counts, followup_results, followups_due
-from candidates.services import outcome_record
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory, FollowUpFactory, OutcomeFactory
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
@@ -102,7 +102,7 @@ def test_leaving_for_a_job_is_outflow_to_work_with_follow_ups(started, adviser):
 
     outcome = left.outcome
     assert (left.status, left.dropout_reason) == (S.OUTFLOW, DropoutReason.FOUND_WORK)
-    assert (outcome.kind, outcome.is_work, outcome.employer_name, outcome.hours_per_week) == (
+    assert (outcome.kind, outcome.is_positive, outcome.employer_name, outcome.hours_per_week) == (
         OutcomeKind.JOB_ELSEWHERE,
         True,
         "Thuiszorg Noord",
@@ -204,7 +204,8 @@ def test_a_contract_at_the_host_after_completion_is_outflow_to_work(started, adv
     )
 
     started.refresh_from_db()
-    assert (started.status, outcome.is_work, outcome.recorded_by) == (S.OUTFLOW, True, adviser)
+    assert (started.status, outcome.is_positive, outcome.recorded_by) == (S.OUTFLOW, True, adviser)
+    assert outcome.kind in OUTFLOW_TO_WORK
     assert due_dates(outcome)[12] == datetime.date(2028, 1, 5)
 
 
@@ -332,7 +333,7 @@ def test_without_a_start_date_the_schedule_counts_from_the_end_of_the_track(coho
 
 def test_without_an_end_date_the_schedule_counts_from_the_move_to_outflow(cohort, adviser, time_machine):
     completed = EnrolmentFactory(cohort=cohort, status=S.COMPLETED, ended_on=None)
-    outcome = outcome_record(enrolment=completed, by_user=adviser, kind=OutcomeKind.NONE)
+    outcome = outflow_record(enrolment=completed, by_user=adviser, kind=OutcomeKind.NONE)
     time_machine.move_to(datetime.datetime(2027, 1, 20, 12, 0, tzinfo=datetime.UTC), tick=False)
 
     followups_schedule(outcome=outcome)
@@ -351,22 +352,27 @@ def test_failing_all_dates_the_schedule_counts_from_the_recording_of_the_outcome
 
 
 def test_outcomes_recorded_elsewhere_get_their_follow_ups_once(cohort, adviser):
-    recorded = [
-        outcome_record(
-            enrolment=EnrolmentFactory(cohort=cohort, status=S.COMPLETED, ended_on=datetime.date(2026, 12, 11)),
-            by_user=adviser,
-            kind=OutcomeKind.JOB_ELSEWHERE,
+    # Written without outflow_record (an import, older data): no follow-ups yet.
+    elsewhere = [
+        OutcomeFactory(
+            enrolment=EnrolmentFactory(cohort=cohort, status=S.OUTFLOW, ended_on=datetime.date(2026, 12, 11))
         )
         for _ in range(2)
     ]
     partly = OutcomeFactory()
     FollowUpFactory(outcome=partly, months=3, due_on=datetime.date(2027, 3, 1))
+    # outflow_record schedules all three itself: nothing is left for the sweep.
+    recorded = outflow_record(
+        enrolment=EnrolmentFactory(cohort=cohort, status=S.COMPLETED, ended_on=datetime.date(2026, 12, 11)),
+        by_user=adviser,
+        kind=OutcomeKind.JOB_ELSEWHERE,
+    )
 
     created = followups_schedule_missing()
     again = followups_schedule_missing()
 
     assert (created, again) == (3 + 3 + 2, 0)
-    assert all(len(due_dates(outcome)) == 3 for outcome in [*recorded, partly])
+    assert all(len(due_dates(outcome)) == 3 for outcome in [*elsewhere, partly, recorded])
 
 
 # --- Recording a follow-up ----------------------------------------------------------------------------------

@@ -2,13 +2,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from candidates.models import EnrolmentStatus
-from candidates.selectors import candidate_list, enrolment_list
+from candidates.models import DropoutReason, EnrolmentStatus
+from candidates.selectors import candidate_list, enrolment_list, with_seat_counts
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.tests.factories import EmployerFactory
 from pilots.models import OrganisationKind, PartnerRole
+from pilots.selectors import cohort_list
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory, PilotPartnerFactory
 
 
@@ -173,3 +174,35 @@ def test_enrolment_list_loads_candidate_cohort_and_pilot_in_one_query(world, dja
         names = [(e.candidate.full_name, e.cohort.name, e.cohort.pilot.name) for e in enrolment_list(user=user)]
 
     assert len(names) == 2
+
+
+# --- Seats taken per cohort -----------------------------------------------------------------------------------
+
+
+def test_with_seat_counts_counts_enrolments_and_the_ones_holding_a_seat(world):
+    own_cohort, shared_cohort = world.own_enrolment.cohort, world.shared_enrolment.cohort
+    for status in EnrolmentStatus:
+        reason = DropoutReason.HEALTH if status == EnrolmentStatus.DROPPED_OUT else ""
+        EnrolmentFactory(cohort=own_cohort, status=status, dropout_reason=reason)
+    EnrolmentFactory(cohort=shared_cohort, status=EnrolmentStatus.SELECTED)
+    EnrolmentFactory(cohort=shared_cohort, status=EnrolmentStatus.RESERVE)
+    # A second role in the pilot must not multiply the counts.
+    PilotPartnerFactory(pilot=world.shared, organisation=world.org_a, role=PartnerRole.FUNDER)
+    user = UserFactory(organisation=world.org_a, role=Role.COORDINATOR)
+
+    counts = {
+        cohort: (cohort.enrolment_count, cohort.selected_count) for cohort in with_seat_counts(cohort_list(user=user))
+    }
+
+    # Besides the fixture's own enrolment (registered): selected, started, completed, dropped out and outflow hold
+    # a seat; the others, withdrawn among them, do not.
+    assert counts == {own_cohort: (len(EnrolmentStatus) + 1, 5), shared_cohort: (3, 1)}
+
+
+def test_with_seat_counts_counts_zero_for_a_cohort_without_enrolments(world):
+    user = UserFactory(organisation=world.org_a, role=Role.COORDINATOR)
+    empty = CohortFactory(pilot=world.own)
+
+    cohort = with_seat_counts(cohort_list(user=user)).get(pk=empty.pk)
+
+    assert (cohort.enrolment_count, cohort.selected_count) == (0, 0)

@@ -7,8 +7,6 @@ from django.db import connection
 from django.utils import timezone
 
 from candidates.models import (
-    ENROLMENT_LIFECYCLE,
-    SEAT_HOLDING_STATUSES,
     DropoutReason,
     Enrolment,
     EnrolmentStatus,
@@ -16,12 +14,15 @@ from candidates.models import (
     Outcome,
     OutcomeKind,
 )
-from candidates.services import CohortFull, enrolment_create, enrolment_transition, outcome_record
+from candidates.progress import outflow_record
+from candidates.services import CohortFull, enrolment_create, enrolment_transition
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core.statemachine import TransitionNotAllowed
 from employers.tests.factories import EmployerFactory
 from pilots.tests.factories import CohortFactory
 from tests.services import require_postgres
+
+from ..lifecycle import ENROLMENT_LIFECYCLE, SEAT_HOLDING
 
 S = EnrolmentStatus
 
@@ -40,7 +41,8 @@ ALLOWED_TRANSITIONS = {
     (S.RESERVE, S.NOT_SELECTED),
     (S.SELECTED, S.STARTED),
     (S.SELECTED, S.RESERVE),
-    (S.SELECTED, S.NOT_SELECTED),
+    # Someone who leaves before the first day withdraws; "not selected" is no longer a step after selection.
+    (S.SELECTED, S.WITHDRAWN),
     (S.STARTED, S.COMPLETED),
     (S.STARTED, S.DROPPED_OUT),
     (S.COMPLETED, S.OUTFLOW),
@@ -57,6 +59,12 @@ def enrolment_in(status: str, **fields) -> Enrolment:
     return EnrolmentFactory(status=status, **fields)
 
 
+def cohort_running_today(**fields):
+    """A cohort that runs on the day the test runs: a start needs no reason and is not after the end."""
+    today = timezone.localdate()
+    return CohortFactory(start_date=today, end_date=today + datetime.timedelta(days=100), **fields)
+
+
 def history(enrolment: Enrolment) -> list[tuple[str, str]]:
     return list(enrolment.transitions.order_by("at", "pk").values_list("from_status", "to_status"))
 
@@ -67,8 +75,8 @@ def test_the_enrolment_lifecycle_allows_exactly_the_agreed_transitions():
     assert table == ALLOWED_TRANSITIONS
 
 
-@pytest.mark.parametrize("status", [S.NOT_SELECTED, S.OUTFLOW])
-def test_not_selected_and_outflow_end_the_lifecycle(status):
+@pytest.mark.parametrize("status", [S.NOT_SELECTED, S.WITHDRAWN, S.OUTFLOW])
+def test_not_selected_withdrawn_and_outflow_end_the_lifecycle(status):
     assert ENROLMENT_LIFECYCLE.is_final(status)
 
 
@@ -76,6 +84,9 @@ def test_not_selected_and_outflow_end_the_lifecycle(status):
 def test_an_allowed_transition_changes_the_status_and_writes_history(adviser, source, target):
     enrolment = enrolment_in(source)
     extra = {"dropout_reason": DropoutReason.TRANSPORT} if target == S.DROPPED_OUT else {}
+    if target == S.STARTED:
+        # A start is refused after the cohort's end: start on its first day, whatever the day the test runs.
+        extra["on_date"] = enrolment.cohort.start_date
 
     result = enrolment_transition(
         enrolment=enrolment, to_status=target, by_user=adviser, reason="Besproken in het overleg", **extra
@@ -187,7 +198,7 @@ def test_starting_sets_the_start_date(adviser):
 
 
 def test_starting_without_a_date_starts_today(adviser):
-    enrolment = enrolment_in(S.SELECTED)
+    enrolment = enrolment_in(S.SELECTED, cohort=cohort_running_today())
 
     enrolment_transition(enrolment=enrolment, to_status=S.STARTED, by_user=adviser)
 
@@ -231,12 +242,12 @@ def test_enrolment_create_registers_and_writes_the_first_history_row(adviser):
 
 
 def test_the_full_walk_to_outflow_leaves_seven_history_rows_in_order(adviser):
-    enrolment = enrolment_create(candidate=CandidateFactory(), cohort=CohortFactory(seats=1), by_user=adviser)
+    enrolment = enrolment_create(candidate=CandidateFactory(), cohort=cohort_running_today(seats=1), by_user=adviser)
     for status in (S.SCREENING_PLANNED, S.SCREENED, S.SELECTED, S.STARTED, S.COMPLETED):
         enrolment = enrolment_transition(enrolment=enrolment, to_status=status, by_user=adviser)
     employer = EmployerFactory()
 
-    outcome = outcome_record(
+    outcome = outflow_record(
         enrolment=enrolment,
         by_user=adviser,
         kind=OutcomeKind.CONTRACT_AT_HOST,
@@ -264,7 +275,7 @@ def test_an_outcome_cannot_be_recorded_before_the_track_ends(adviser, status):
     enrolment = enrolment_in(status)
 
     with pytest.raises(TransitionNotAllowed):
-        outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE)
+        outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE)
 
     assert not Outcome.objects.exists()
     enrolment.refresh_from_db()
@@ -274,7 +285,7 @@ def test_an_outcome_cannot_be_recorded_before_the_track_ends(adviser, status):
 def test_an_outcome_after_a_dropout_moves_the_enrolment_to_outflow(adviser):
     enrolment = enrolment_in(S.DROPPED_OUT, dropout_reason=DropoutReason.FOUND_WORK)
 
-    outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, employer_name="Bakkerij")
+    outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.JOB_ELSEWHERE, employer_name="Bakkerij")
 
     enrolment.refresh_from_db()
     assert enrolment.status == S.OUTFLOW
@@ -284,10 +295,10 @@ def test_an_outcome_after_a_dropout_moves_the_enrolment_to_outflow(adviser):
 
 def test_correcting_an_outcome_updates_it_without_new_history(adviser):
     enrolment = enrolment_in(S.COMPLETED)
-    outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.NONE)
+    outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.NONE)
     enrolment.refresh_from_db()
 
-    outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.EDUCATION, education_level=3)
+    outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.EDUCATION, education_level=3)
 
     outcome = Outcome.objects.get(enrolment=enrolment)
     assert (outcome.kind, outcome.education_level) == (OutcomeKind.EDUCATION, 3)
@@ -295,7 +306,7 @@ def test_correcting_an_outcome_updates_it_without_new_history(adviser):
 
 
 def test_the_seat_holding_statuses_are_the_ones_that_took_a_seat():
-    assert set(SEAT_HOLDING_STATUSES) == set(EXPECTED_SEAT_HOLDING)
+    assert set(SEAT_HOLDING) == set(EXPECTED_SEAT_HOLDING)
 
 
 def test_selecting_beyond_the_cohort_seats_raises_cohort_full(adviser):

@@ -10,13 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from candidates.models import CandidateImport, DropoutReason, EnrolmentStatus, OutcomeKind, Recommendation
-from candidates.selectors import candidate_timeline
+from candidates.progress import outflow_record
 from candidates.services import (
     candidate_register,
     caseload_reassign,
     enrolment_transition,
     note_add,
-    outcome_record,
     screening_plan,
     screening_record,
 )
@@ -24,6 +23,7 @@ from candidates.tests.factories import EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.models import PlacementStatus
+from employers.selectors import candidate_timeline
 from employers.services import placement_propose, placement_transition
 from employers.tests.factories import SeatOfferFactory
 from pilots.models import PartnerRole
@@ -64,7 +64,8 @@ def pilot(organisation, training_partner):
 
 @pytest.fixture
 def cohort(pilot):
-    return CohortFactory(pilot=pilot, name="Ronde 1")
+    # The track starts on the day of the journey: a start before the cohort's start date would need a reason.
+    return CohortFactory(pilot=pilot, name="Ronde 1", start_date=START.date(), end_date=datetime.date(2026, 6, 30))
 
 
 @pytest.fixture
@@ -119,7 +120,7 @@ def history(adviser, coordinator, colleague, employer, employer_contact, cohort)
     with at(7):
         enrolment = enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.COMPLETED, by_user=adviser)
     with at(8):
-        outcome_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.CONTRACT_AT_HOST, employer=employer)
+        outflow_record(enrolment=enrolment, by_user=adviser, kind=OutcomeKind.CONTRACT_AT_HOST, employer=employer)
     with at(9):
         note_add(candidate=candidate, by_user=adviser, text="Start op maandag.")
     with at(10):
@@ -136,6 +137,7 @@ def test_the_timeline_holds_every_kind_of_event_newest_first_with_who(history, a
         ("note", adviser),
         ("status", adviser),  # completed → outflow, caused by the outcome
         ("outcome", adviser),
+        ("placement", adviser),  # confirmed → ended, with the track
         ("status", adviser),  # started → completed
         ("status", adviser),  # selected → started
         ("placement", employer_contact),  # confirmed
@@ -166,7 +168,10 @@ def test_each_event_says_what_happened(history, employer):
     assert by_kind["screening"][0].title == "Screened for Ronde 1: 16 of 20 points"
     assert "Held" in by_kind["appointment"][0].detail
     assert by_kind["placement"][-1].title == f"Proposed to {employer.name}"
-    assert by_kind["placement"][0].title == f"Placement at {employer.name}: Proposed → Confirmed"
+    assert by_kind["placement"][1].title == f"Placement at {employer.name}: Proposed → Confirmed"
+    # Completing the track ended the confirmed placement with it.
+    assert by_kind["placement"][0].title == f"Placement at {employer.name}: Confirmed → Ended"
+    assert by_kind["placement"][0].detail == "The candidate's track ended: Completed."
     assert by_kind["outcome"][0].title == "Outcome for Ronde 1: Contract at the host employer"
     assert by_kind["note"][0].detail == "Start op maandag."
     assert by_kind["adviser"][0].detail == "Verlof"
@@ -180,7 +185,7 @@ def test_the_timeline_reads_a_fixed_number_of_queries(history, adviser, cohort, 
     with CaptureQueriesContext(connection) as quiet_queries:
         assert len(candidate_timeline(candidate=quiet, user=adviser)) == 1
     with django_assert_num_queries(len(quiet_queries)):
-        assert len(candidate_timeline(candidate=history, user=adviser)) == 16
+        assert len(candidate_timeline(candidate=history, user=adviser)) == 17
 
 
 def test_the_timeline_leaves_out_what_the_user_may_not_see(history, adviser, training_partner, other_adviser):
@@ -197,7 +202,7 @@ def test_the_timeline_leaves_out_what_the_user_may_not_see(history, adviser, tra
 
     assert "Verhuisd naar Groningen" in everything
     assert "Verhuisd naar Groningen" not in [event.detail for event in for_adviser]
-    assert len(for_adviser) == 16
+    assert len(for_adviser) == 17
     # Training partners read neither the advisers' notes nor the placements (placement_list gives them none).
     assert {event.kind for event in for_partner} == {
         "import",

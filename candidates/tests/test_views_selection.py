@@ -342,7 +342,7 @@ def test_only_reserves_reconfirm_interest(client, adviser, cohort):
     assert any("Only candidates on the reserve list" in message for message in messages_of(response))
 
 
-def test_a_seat_freed_by_a_drop_before_the_start_goes_to_the_first_reserve(client, adviser, cohort):
+def test_a_seat_freed_by_a_withdrawal_before_the_start_goes_to_the_first_reserve(client, adviser, cohort):
     leaving = screened(cohort, adviser, "Wim Weg")
     stays = screened(cohort, adviser, "Xandra Blijft")
     for enrolment in (leaving, stays):
@@ -352,7 +352,9 @@ def test_a_seat_freed_by_a_drop_before_the_start_goes_to_the_first_reserve(clien
     client.force_login(adviser)
     assert client.get(selection_url(cohort)).context["seats_left"] == 0
 
-    move(client, leaving, S.NOT_SELECTED, reason="Heeft een baan gevonden")
+    move(client, leaving, S.WITHDRAWN, reason="Heeft een baan gevonden")
+    leaving.refresh_from_db()
+    assert leaving.status == S.WITHDRAWN
     page = client.get(selection_url(cohort))
     assert page.context["seats_left"] == 1
     assert page.context["first_reserve"] == first

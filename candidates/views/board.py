@@ -1,15 +1,15 @@
 """The pipeline board of a pilot: a column per life-cycle stage, cards that move along allowed steps."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.selectors import pilot_list
 
+from ..lifecycle import REASON_REQUIRED, SCREENABLE
 from ..models import DropoutReason, EnrolmentStatus, Screening
 from ..selectors import BOARD_COLUMN_SIZE, board_columns
-from ..services import REASON_REQUIRED, SCREENABLE_STATUSES
 from .screening import SCREENERS
 from .selection import DECIDERS
 
@@ -18,7 +18,7 @@ BOARD_VIEWERS = (*DECIDERS, Role.TRAINING_PARTNER)
 
 
 @role_required(*BOARD_VIEWERS)
-def pilot_board(request: HttpRequest, slug: str) -> HttpResponse:
+def pilot_board(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
     cohorts = list(pilot.cohorts.order_by("start_date", "name"))
     cohort = None
@@ -43,7 +43,7 @@ def pilot_board(request: HttpRequest, slug: str) -> HttpResponse:
             "column_size": BOARD_COLUMN_SIZE,
             "can_move": request.user.role in DECIDERS,
             "can_screen": request.user.role in SCREENERS,
-            "screenable": sorted(SCREENABLE_STATUSES),
+            "screenable": sorted(SCREENABLE),
             "max_score": Screening.MAX_SCORE,
             "dropout_reasons": DropoutReason.choices,
             "reason_required": " ".join(sorted(REASON_REQUIRED)),

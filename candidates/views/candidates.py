@@ -1,35 +1,37 @@
-"""The adviser's intake workspace: the candidate list and its exports, registration, the candidate page, hand-over."""
+"""The adviser's intake workspace: the candidate list and its exports, registration, hand-over.
+
+The candidate's page shows the placements too, so it stands in employers (employers/views_candidate.py).
+"""
+
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from core.exports import csv_response, xlsx_response
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
-from core.statemachine import TransitionNotAllowed
-from employers.selectors import placement_list
 from pilots.selectors import cohort_list
 
-from ..completeness import completeness_percentage, missing_requirements
-from ..filters import CandidateFilter
-from ..forms import CandidateForm, CandidateIntakeForm, CaseloadAdviserForm, CaseloadReassignForm, NoteForm
-from ..models import Candidate, EnrolmentStatus, Screening, Weekday
-from ..selectors import NOTE_READER_ROLES, candidate_duplicates, candidate_list, candidate_timeline, enrolment_list
-from ..services import candidate_register, candidate_update, caseload_reassign, note_add
-from ..tables import PAGE_SIZES, CandidateTable, page_size, status_badge_class
-from ..validators import age_on
-from .outflow import OUTFLOW_WRITERS, followups_of
+from ..completeness import completeness_percentage
+from ..filters import CandidateFilter, CurrentEnrolment
+from ..forms import CandidateForm, CandidateIntakeForm, CaseloadAdviserForm, CaseloadReassignForm
+from ..models import Candidate, EnrolmentStatus
+from ..selectors import NOTE_READER_ROLES, candidate_duplicates, candidate_list
+from ..services import candidate_register, candidate_update, caseload_reassign
+from ..tables import PAGE_SIZES, CandidateTable, page_size
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 READER_ROLES = (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 # Registering and editing is adviser work; coordinators and training partners read.
@@ -50,7 +52,7 @@ def _sorted_table(request: HttpRequest, filterset: CandidateFilter) -> Candidate
 
 
 @role_required(*READER_ROLES)
-def candidate_index(request: HttpRequest) -> HttpResponse:
+def candidate_index(request: AuthenticatedRequest) -> HttpResponse:
     filterset = CandidateFilter(request.GET, user=request.user)
     table = _sorted_table(request, filterset)
     per_page = page_size(request.GET.get("per_page"))
@@ -97,7 +99,7 @@ EXPORT_HEADER = [
 ]
 
 
-def _export_row(candidate: Candidate) -> list:
+def _export_row(candidate: "WithAnnotations[Candidate, CurrentEnrolment]") -> list:
     return [
         candidate.first_name,
         candidate.last_name_prefix,
@@ -118,7 +120,7 @@ def _export_row(candidate: Candidate) -> list:
 
 
 @role_required(*EXPORT_ROLES)
-def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def candidate_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """The filtered list in the order shown, every page of it."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
@@ -168,7 +170,7 @@ def _candidate_form_page(request, form, *, candidate=None, duplicates=()) -> Htt
 
 
 @role_required(*EDITOR_ROLES)
-def candidate_create(request: HttpRequest) -> HttpResponse:
+def candidate_create(request: AuthenticatedRequest) -> HttpResponse:
     form = CandidateIntakeForm(request.POST or None, cohorts=cohort_list(user=request.user))
     if request.method != "POST":
         return _candidate_form_page(request, form)
@@ -193,7 +195,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EDITOR_ROLES)
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     candidate = visible_candidate(request, pk)
     form = CandidateIntakeForm(request.POST or None, instance=candidate)
     if request.method != "POST":
@@ -210,80 +212,16 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(candidate)
 
 
-# --- The candidate page and its notes ----------------------------------------------------------------
+# --- A candidate the user may see ------------------------------------------------------------------
+# The candidate's page and its notes show the placements too: employers/views_candidate.py.
 
 
-def _detail_page(request: HttpRequest, candidate: Candidate, *, note_form=None) -> HttpResponse:
-    user = request.user
-    enrolments = (
-        enrolment_list(user=user)
-        .filter(candidate=candidate)
-        .select_related("cohort_class", "outcome__employer__organisation")
-        .prefetch_related(
-            Prefetch("screenings", queryset=Screening.objects.select_related("adviser").order_by("-screened_on")),
-            Prefetch("placements", queryset=placement_list(user=user).order_by("-created_at")),
-        )
-        .order_by("-created_at", "-pk")
-    )
-    enrolment_rows = [
-        {
-            "enrolment": enrolment,
-            "badge_class": status_badge_class(enrolment.status),
-            "next_steps": [EnrolmentStatus(status).label for status in enrolment.allowed_statuses()],
-        }
-        for enrolment in enrolments
-    ]
-    may_read_notes = user.role in NOTE_READER_ROLES
-    followups = list(followups_of([row["enrolment"] for row in enrolment_rows]))
-    return render(
-        request,
-        "candidates/candidate_detail.html",
-        {
-            "candidate": candidate,
-            "enrolment_rows": enrolment_rows,
-            "barriers": candidate.barriers.all(),
-            "notes": candidate.notes.select_related("author") if may_read_notes else None,
-            "note_form": note_form or (NoteForm() if user.role in NOTE_WRITER_ROLES else None),
-            "timeline": candidate_timeline(candidate=candidate, user=user),
-            "missing": missing_requirements(candidate),
-            "completeness": completeness_percentage(candidate),
-            "max_score": Screening.MAX_SCORE,
-            "age": age_on(candidate.date_of_birth, timezone.localdate()) if candidate.date_of_birth else None,
-            "available_days": [label for value, label in Weekday.choices if value in candidate.available_days],
-            "can_edit": user.role in EDITOR_ROLES,
-            "followups": followups,
-            "can_record_followups": user.role in OUTFLOW_WRITERS,
-        },
-    )
-
-
-def visible_candidate(request: HttpRequest, pk: int) -> Candidate:
+def visible_candidate(request: AuthenticatedRequest, pk: int) -> Candidate:
     scoped = candidate_list(user=request.user).values("pk")
     queryset = Candidate.objects.filter(pk__in=scoped).select_related(
         "adviser", "referring_organisation", "consent_recorded_by"
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-@role_required(*READER_ROLES)
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, visible_candidate(request, pk))
-
-
-@role_required(*NOTE_WRITER_ROLES)
-@require_POST
-def candidate_note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = visible_candidate(request, pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            note_add(candidate=candidate, by_user=request.user, text=form.cleaned_data["text"])
-        except TransitionNotAllowed as refusal:
-            form.add_error("text", str(refusal))
-        else:
-            messages.success(request, _("The note is saved."))
-            return redirect(f"{candidate.get_absolute_url()}#notes")
-    return _detail_page(request, candidate, note_form=form)
 
 
 # --- Caseload hand-over --------------------------------------------------------------------------------
@@ -298,7 +236,7 @@ def _hand_over_advisers(user):
 
 
 @role_required(*HAND_OVER_ROLES)
-def caseload_hand_over(request: HttpRequest) -> HttpResponse:
+def caseload_hand_over(request: AuthenticatedRequest) -> HttpResponse:
     """Hand over all or some candidates of one adviser to a colleague, each change kept in the history.
 
     The caseload is every candidate the adviser follows, also those not enrolled yet and so not on

@@ -5,20 +5,21 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import User
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 
 from ..forms import CoachingNoteForm, EvaluationForm, EvaluationGoalFormSet
+from ..lifecycle import STARTED
 from ..models import CoachKind, Enrolment, Evaluation, EvaluationMoment, NoteVisibility
 from ..progress import coaching_note_add, evaluation_record
-from ..progress_selectors import TRACK_STATUSES, coaching_notes_for, evaluations_of
+from ..progress_selectors import coaching_notes_for, evaluations_of
 from ..selectors import enrolment_list
 
 COACHING_READERS = (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
@@ -27,7 +28,7 @@ NOTE_WRITERS = (Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 EVALUATORS = (Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 
 
-def scoped_enrolment(request: HttpRequest, pk: int) -> Enrolment:
+def scoped_enrolment(request: AuthenticatedRequest, pk: int) -> Enrolment:
     """The enrolment if it belongs to a pilot the user works on; otherwise it does not exist for them."""
     return get_object_or_404(enrolment_list(user=request.user), pk=pk)
 
@@ -61,9 +62,9 @@ def _evaluation_slots(enrolment: Enrolment) -> list[EvaluationSlot]:
     ]
 
 
-def _coaching_page(request: HttpRequest, enrolment: Enrolment, *, note_form=None) -> HttpResponse:
+def _coaching_page(request: AuthenticatedRequest, enrolment: Enrolment, *, note_form=None) -> HttpResponse:
     user = request.user
-    on_track = enrolment.status in TRACK_STATUSES
+    on_track = enrolment.status in STARTED
     may_write = on_track and user.role in NOTE_WRITERS
     return render(
         request,
@@ -81,7 +82,7 @@ def _coaching_page(request: HttpRequest, enrolment: Enrolment, *, note_form=None
 
 
 @role_required(*COACHING_READERS)
-def coaching(request: HttpRequest, pk: int) -> HttpResponse:
+def coaching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The notes the user may read and the evaluations of one enrolment; a POST adds a note."""
     enrolment = scoped_enrolment(request, pk)
     if request.method != "POST":
@@ -125,10 +126,10 @@ def _evaluation_initial(evaluation: Evaluation | None) -> dict:
 
 
 @role_required(*COACHING_READERS)
-def evaluation(request: HttpRequest, pk: int, moment: str) -> HttpResponse:
+def evaluation(request: AuthenticatedRequest, pk: int, moment: str) -> HttpResponse:
     """Record (or redo) the mid-term or end evaluation; coordinators read it."""
     enrolment = scoped_enrolment(request, pk)
-    if moment not in EvaluationMoment.values or enrolment.status not in TRACK_STATUSES:
+    if moment not in EvaluationMoment.values or enrolment.status not in STARTED:
         raise Http404
     recorded = evaluations_of(enrolment=enrolment).filter(moment=moment).first()
     may_write = request.user.role in EVALUATORS

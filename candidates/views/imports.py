@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.exports import csv_response, xlsx_response
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.selectors import cohort_list
 
@@ -98,7 +98,7 @@ def _store_pending(
     return token
 
 
-def _pending_entry(request: HttpRequest, token: str) -> dict | None:
+def _pending_entry(request: AuthenticatedRequest, token: str) -> dict | None:
     """The session's record of a waiting upload, when it is this user's and still fresh."""
     if not _TOKEN.fullmatch(token):
         return None
@@ -176,7 +176,7 @@ def _being_imported(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*IMPORT_ROLES)
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """An empty referral list with the expected columns and one example row."""
     if fmt == "csv":
         return csv_response(filename="opstap-verwijzingen.csv", header=TEMPLATE_HEADER, rows=[TEMPLATE_EXAMPLE])
@@ -188,7 +188,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @role_required(*IMPORT_ROLES)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     cohorts = cohort_list(user=request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, cohorts=cohorts)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +224,7 @@ def _render_preview(request: HttpRequest, *, token: str, entry: dict, cohort, ta
 
 
 @role_required(*IMPORT_ROLES)
-def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """GET shows every row of the waiting file with what is wrong; POST imports it or cancels."""
     entry = _pending_entry(request, token)
     if entry is None:
@@ -291,7 +291,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("candidates:import-history")
 
 
-def _parse(request: HttpRequest, entry: dict, content: bytes) -> ParsedTable | None:
+def _parse(request: AuthenticatedRequest, entry: dict, content: bytes) -> ParsedTable | None:
     """Every row validated, each valid row with the candidates the user can see that it may duplicate."""
     try:
         return parse_table(
@@ -306,6 +306,6 @@ def _parse(request: HttpRequest, entry: dict, content: bytes) -> ParsedTable | N
 
 
 @role_required(*IMPORT_ROLES)
-def import_history(request: HttpRequest) -> HttpResponse:
+def import_history(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(candidate_import_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "candidates/import_history.html", {"page": page, "imports": page.object_list})

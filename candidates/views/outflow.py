@@ -1,9 +1,11 @@
 """Leaving the track and what comes after: completion or dropout, the outflow outcome and the follow-ups at 3, 6
-and 12 months. Advisers record these; coordinators and training partners read the outcome."""
+and 12 months. Advisers record these; coordinators and training partners read the outcome.
+
+The outcome's page names the host employer from the placements, so it stands in employers
+(employers/views_candidate.py).
+"""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,29 +13,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
-from employers.models import Employer, PlacementStatus
-from employers.services import apply_accepted_offer
 
-from ..forms import EnrolmentCompleteForm, EnrolmentDropOutForm, FollowUpForm, OutflowForm
-from ..models import Enrolment, EnrolmentStatus, FollowUp, Outcome
-from ..progress import enrolment_complete, enrolment_drop_out, followup_record, followups_schedule, outflow_record
+from ..forms import EnrolmentCompleteForm, EnrolmentDropOutForm, FollowUpForm
+from ..lifecycle import RUNNING
+from ..models import Enrolment, FollowUp, Outcome
+from ..progress import enrolment_complete, enrolment_drop_out, followup_record
 from ..selectors import enrolment_list
 from .coaching import scoped_enrolment
 
 OUTFLOW_WRITERS = (Role.ADVISER, Role.ADMINISTRATOR)
 OUTFLOW_READERS = (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
-# An outcome follows a track that is over.
-OUTFLOW_STATUSES = frozenset({EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT, EnrolmentStatus.OUTFLOW})
 
 
 def _outflow_url(enrolment: Enrolment) -> str:
     return reverse("candidates:outflow-record", kwargs={"pk": enrolment.pk})
 
 
-def _followups_anchor(enrolment: Enrolment) -> str:
+def followups_anchor(enrolment: Enrolment) -> str:
     return f"{enrolment.candidate.get_absolute_url()}#followups"
 
 
@@ -46,44 +45,40 @@ def _leave_page(request: HttpRequest, enrolment: Enrolment, *, complete_form=Non
         "candidates/leave.html",
         {
             "enrolment": enrolment,
-            "is_running": enrolment.status == EnrolmentStatus.STARTED,
+            "is_running": enrolment.status in RUNNING,
             "complete_form": complete_form or EnrolmentCompleteForm(prefix="complete"),
             "dropout_form": dropout_form or EnrolmentDropOutForm(prefix="dropout"),
         },
     )
 
 
-def _complete(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+def _complete(request: AuthenticatedRequest, enrolment: Enrolment) -> HttpResponse:
     form = EnrolmentCompleteForm(request.POST, prefix="complete")
     if not form.is_valid():
         return _leave_page(request, enrolment, complete_form=form)
     try:
-        # Completion and the outcome taken from the offer stand or fall together.
-        with transaction.atomic():
-            enrolment_complete(
-                enrolment=enrolment,
-                by_user=request.user,
-                on_date=form.cleaned_data["on_date"],
-                note=form.cleaned_data["note"],
-            )
-            outcome = apply_accepted_offer(enrolment=enrolment, by_user=request.user)
-            if outcome is not None:
-                # apply_accepted_offer records the outcome without follow-ups; they count from the contract's start.
-                followups_schedule(outcome=outcome)
+        # An accepted contract offer becomes the outcome with the completion (candidates.lifecycle).
+        completed = enrolment_complete(
+            enrolment=enrolment,
+            by_user=request.user,
+            on_date=form.cleaned_data["on_date"],
+            note=form.cleaned_data["note"],
+        )
     except TransitionNotAllowed as refusal:
         form.add_error(None, str(refusal))
         return _leave_page(request, enrolment, complete_form=form)
+    outcome = Outcome.objects.filter(enrolment=completed).first()
     name = enrolment.candidate.full_name
     if outcome is not None:
         messages.success(
             request, _("%(name)s completed the track; the accepted contract offer is the outcome.") % {"name": name}
         )
-        return redirect(_followups_anchor(enrolment))
+        return redirect(followups_anchor(enrolment))
     messages.success(request, _("%(name)s completed the track. Record where they went next.") % {"name": name})
     return redirect(_outflow_url(enrolment))
 
 
-def _drop_out(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+def _drop_out(request: AuthenticatedRequest, enrolment: Enrolment) -> HttpResponse:
     form = EnrolmentDropOutForm(request.POST, prefix="dropout")
     if not form.is_valid():
         return _leave_page(request, enrolment, dropout_form=form)
@@ -103,13 +98,13 @@ def _drop_out(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     name = enrolment.candidate.full_name
     if found_work is not None:
         messages.success(request, _("%(name)s left the track for a job elsewhere: outflow to work.") % {"name": name})
-        return redirect(_followups_anchor(enrolment))
+        return redirect(followups_anchor(enrolment))
     messages.success(request, _("%(name)s left the track. Record where they went next.") % {"name": name})
     return redirect(_outflow_url(enrolment))
 
 
 @role_required(*OUTFLOW_WRITERS)
-def leave(request: HttpRequest, pk: int) -> HttpResponse:
+def leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Complete the track, or record that the candidate dropped out and why."""
     enrolment = scoped_enrolment(request, pk)
     if request.method == "POST" and "complete" in request.POST:
@@ -117,66 +112,6 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and "drop_out" in request.POST:
         return _drop_out(request, enrolment)
     return _leave_page(request, enrolment)
-
-
-# --- Outflow -----------------------------------------------------------------------------------------------
-
-
-def _hosts(enrolment: Enrolment) -> QuerySet[Employer]:
-    """The hosts of the enrolment's placements, leaving out those that declined the candidate."""
-    # One filter() call, so the enrolment and the status apply to the same placement.
-    return (
-        Employer.objects.filter(
-            placements__enrolment=enrolment,
-            placements__status__in=[status for status in PlacementStatus.values if status != PlacementStatus.DECLINED],
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("organisation__name")
-    )
-
-
-def _outcome_initial(outcome: Outcome | None) -> dict:
-    if outcome is None:
-        return {}
-    fields = ("kind", "employer", "employer_name", "contract_type", "education_level", "start_date")
-    return {name: getattr(outcome, name) for name in (*fields, "hours_per_week", "next_step")}
-
-
-@role_required(*OUTFLOW_READERS)
-def outflow(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record (or correct) where the candidate went after the track; the follow-ups are scheduled with it."""
-    enrolment = scoped_enrolment(request, pk)
-    outcome = Outcome.objects.filter(enrolment=enrolment).select_related("employer__organisation").first()
-    may_write = request.user.role in OUTFLOW_WRITERS and enrolment.status in OUTFLOW_STATUSES
-    if request.method == "POST" and not may_write:
-        raise PermissionDenied
-    form = None
-    if may_write:
-        data = request.POST if request.method == "POST" else None
-        form = OutflowForm(data, hosts=_hosts(enrolment), initial=_outcome_initial(outcome))
-        if form.is_bound and form.is_valid():
-            try:
-                outflow_record(enrolment=enrolment, by_user=request.user, **form.outflow_values())
-            except TransitionNotAllowed as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                messages.success(
-                    request,
-                    _("The outcome of %(name)s is recorded; the follow-ups at 3, 6 and 12 months are planned.")
-                    % {"name": enrolment.candidate.full_name},
-                )
-                return redirect(_followups_anchor(enrolment))
-    return render(
-        request,
-        "candidates/outflow.html",
-        {
-            "enrolment": enrolment,
-            "outcome": outcome,
-            "form": form,
-            "is_over": enrolment.status in OUTFLOW_STATUSES,
-        },
-    )
 
 
 # --- Follow-up ---------------------------------------------------------------------------------------------
@@ -213,7 +148,7 @@ def _followup_initial(followup: FollowUp) -> dict:
 
 
 @role_required(*OUTFLOW_WRITERS)
-def followup(request: HttpRequest, pk: int) -> HttpResponse:
+def followup(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record (or correct) the answer of one follow-up."""
     scoped = FollowUp.objects.filter(outcome__enrolment__in=enrolment_list(user=request.user).values("pk"))
     item = get_object_or_404(
@@ -235,7 +170,7 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The follow-up after %(months)s of %(name)s is recorded.")
                 % {"months": item.get_months_display(), "name": enrolment.candidate.full_name},
             )
-            return redirect(_followups_anchor(enrolment))
+            return redirect(followups_anchor(enrolment))
     return render(
         request,
         "candidates/followup.html",

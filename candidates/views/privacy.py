@@ -7,13 +7,13 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 
 from ..privacy import CandidateAnonymised, access_export, access_report, anonymise_candidate, record_access_export
@@ -36,7 +36,7 @@ class ErasureForm(forms.Form):
 
 
 @role_required(*PRIVACY_ROLES)
-def access_request(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Everything about the person on one printable page."""
     candidate = visible_candidate(request, pk)
     sections = access_report(candidate)
@@ -49,7 +49,7 @@ def access_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*PRIVACY_ROLES)
-def access_request_json(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_json(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Everything about the person as a JSON download."""
     candidate = visible_candidate(request, pk)
     data = access_export(candidate)
@@ -64,7 +64,7 @@ def access_request_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*PRIVACY_ROLES)
-def erase(request: HttpRequest, pk: int) -> HttpResponse:
+def erase(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A warning and a confirmation with a reason; a POST anonymises the person's data."""
     candidate = visible_candidate(request, pk)
     form = ErasureForm(request.POST if request.method == "POST" else None)

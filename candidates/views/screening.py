@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -12,15 +12,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 
 from ..calendar import appointment_filename, appointment_ics
 from ..forms import AppointmentForm, ScreeningForm
+from ..lifecycle import SCREENABLE
 from ..models import BarrierKind, Enrolment, Screening, ScreeningAppointment
 from ..selectors import enrolment_list
-from ..services import SCREENABLE_STATUSES, screening_cancel, screening_plan, screening_record
+from ..services import screening_cancel, screening_plan, screening_record
 
 # Screening is the adviser's work; coordinators read the outcome in the selection view.
 SCREENERS = (Role.ADVISER, Role.ADMINISTRATOR)
@@ -28,11 +29,11 @@ SCREENERS = (Role.ADVISER, Role.ADMINISTRATOR)
 CALENDAR_READERS = (Role.ADVISER, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
-def _scoped_enrolment(request: HttpRequest, pk: int) -> Enrolment:
+def _scoped_enrolment(request: AuthenticatedRequest, pk: int) -> Enrolment:
     return get_object_or_404(enrolment_list(user=request.user), pk=pk)
 
 
-def _scoped_appointment(request: HttpRequest, pk: int) -> ScreeningAppointment:
+def _scoped_appointment(request: AuthenticatedRequest, pk: int) -> ScreeningAppointment:
     appointments = ScreeningAppointment.objects.filter(enrolment__in=enrolment_list(user=request.user))
     return get_object_or_404(
         appointments.select_related("adviser", "enrolment__candidate", "enrolment__cohort__pilot"), pk=pk
@@ -57,7 +58,7 @@ def _screening_advisers(user, enrolment: Enrolment) -> QuerySet:
 
 
 @role_required(*SCREENERS)
-def plan_screening(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _scoped_enrolment(request, pk)
     advisers = _screening_advisers(request.user, enrolment)
     initial = {"adviser": request.user.pk} if advisers.filter(pk=request.user.pk).exists() else {}
@@ -91,13 +92,13 @@ def plan_screening(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "form": form,
             "appointments": enrolment.appointments.select_related("adviser").order_by("-starts_at"),
-            "can_plan": enrolment.status in SCREENABLE_STATUSES,
+            "can_plan": enrolment.status in SCREENABLE,
         },
     )
 
 
 @role_required(*CALENDAR_READERS)
-def appointment_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_calendar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _scoped_appointment(request, pk)
     response = HttpResponse(
         appointment_ics(appointment, host=request.get_host()), content_type="text/calendar; charset=utf-8"
@@ -110,7 +111,7 @@ def appointment_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*SCREENERS)
-def cancel_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_appointment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _scoped_appointment(request, pk)
     try:
         screening_cancel(appointment=appointment, by_user=request.user)
@@ -129,7 +130,7 @@ def cancel_appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*SCREENERS)
-def record_screening(request: HttpRequest, pk: int) -> HttpResponse:
+def record_screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _scoped_enrolment(request, pk)
     form = ScreeningForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -162,6 +163,6 @@ def record_screening(request: HttpRequest, pk: int) -> HttpResponse:
                 for screening in enrolment.screenings.select_related("adviser")
             ],
             "max_score": Screening.MAX_SCORE,
-            "can_record": enrolment.status in SCREENABLE_STATUSES,
+            "can_record": enrolment.status in SCREENABLE,
         },
     )

@@ -1,27 +1,30 @@
 """Selection views of the intake workspace: rank, select, keep a reserve list, carry candidates over."""
 
 from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.selectors import cohort_list
 
 from ..completeness import REQUIREMENTS, completeness_percentage, group_completeness, missing_requirements
 from ..forms import CarryOverForm, PromoteForm, TransitionForm
-from ..models import ENROLMENT_LIFECYCLE, Enrolment, EnrolmentStatus, Recommendation, Screening
+from ..lifecycle import ENROLMENT_LIFECYCLE, REASON_REQUIRED
+from ..models import Enrolment, EnrolmentStatus, Recommendation, Screening
 from ..selectors import (
     enrolment_list,
     selection_carry_over_enrolments,
@@ -31,8 +34,8 @@ from ..selectors import (
     selection_reserve_list,
 )
 from ..services import (
-    REASON_REQUIRED,
     enrolment_transition,
+    enrolment_withdraw,
     enrolments_carry_over,
     interest_confirm,
     reserve_promote,
@@ -47,6 +50,7 @@ DECISIONS = {
     EnrolmentStatus.SELECTED: gettext_lazy("Select"),
     EnrolmentStatus.RESERVE: gettext_lazy("Put on reserve"),
     EnrolmentStatus.NOT_SELECTED: gettext_lazy("Not selected"),
+    EnrolmentStatus.WITHDRAWN: gettext_lazy("Withdraws before the start"),
 }
 
 
@@ -57,7 +61,7 @@ class SelectionRow:
     completeness: int
     missing: list[str]
     decisions: list[tuple[str, str]]
-    recommendation: str
+    recommendation: str | Promise  # a lazy translation, or "" without a screening
 
 
 def _decisions(enrolment: Enrolment) -> list[tuple[str, str]]:
@@ -65,7 +69,7 @@ def _decisions(enrolment: Enrolment) -> list[tuple[str, str]]:
     return [(status.value, str(label)) for status, label in DECISIONS.items() if status in allowed]
 
 
-def _recommendation_label(value: str | None) -> str:
+def _recommendation_label(value: str | None) -> str | Promise:
     return Recommendation(value).label if value in Recommendation.values else ""
 
 
@@ -84,7 +88,7 @@ def _form_errors(form) -> str:
 
 
 @role_required(*DECIDERS)
-def cohort_selection(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_selection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     rows = []
     rank = 0
@@ -140,7 +144,7 @@ def cohort_selection(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*DECIDERS)
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The one door through which the selection view and the board move an enrolment."""
     enrolment = get_object_or_404(enrolment_list(user=request.user), pk=pk)
     next_url = _next_url(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
@@ -152,30 +156,45 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": enrolment.candidate, "errors": _form_errors(form)},
         )
         return redirect(next_url)
+    to_status = form.cleaned_data["to_status"]
     try:
-        moved = enrolment_transition(
-            enrolment=enrolment,
-            to_status=form.cleaned_data["to_status"],
-            by_user=request.user,
-            reason=form.cleaned_data["reason"],
-            dropout_reason=form.cleaned_data["dropout_reason"],
-        )
+        if to_status == EnrolmentStatus.WITHDRAWN:
+            moved = enrolment_withdraw(enrolment=enrolment, by_user=request.user, reason=form.cleaned_data["reason"])
+        else:
+            moved = enrolment_transition(
+                enrolment=enrolment,
+                to_status=to_status,
+                by_user=request.user,
+                reason=form.cleaned_data["reason"],
+                dropout_reason=form.cleaned_data["dropout_reason"],
+            )
     except TransitionNotAllowed as refusal:
         messages.error(
             request,
             _("The status of %(name)s was not changed: %(reason)s") % {"name": enrolment.candidate, "reason": refusal},
         )
-    else:
-        messages.success(
-            request,
-            _("%(name)s is now “%(status)s”.") % {"name": enrolment.candidate, "status": moved.get_status_display()},
-        )
+        return redirect(next_url)
+    messages.success(
+        request,
+        _("%(name)s is now “%(status)s”.") % {"name": enrolment.candidate, "status": moved.get_status_display()},
+    )
+    if moved.status == EnrolmentStatus.WITHDRAWN:
+        first = selection_reserve_list(user=request.user, cohort=moved.cohort).first()
+        if first is not None:
+            messages.info(
+                request,
+                _(
+                    "The seat is free. %(name)s is first on the reserve list: promote them on the selection page "
+                    "once they confirm they still want to take part."
+                )
+                % {"name": first.candidate},
+            )
     return redirect(next_url)
 
 
 @require_POST
 @role_required(*DECIDERS)
-def confirm_interest(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_interest(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(enrolment_list(user=request.user), pk=pk)
     next_url = _next_url(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
     if enrolment.status != EnrolmentStatus.RESERVE:
@@ -185,14 +204,18 @@ def confirm_interest(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("The interest of %(name)s is reconfirmed on %(date)s.")
-        % {"name": enrolment.candidate, "date": date_format(confirmed.interest_confirmed_on, "DATE_FORMAT")},
+        % {
+            "name": enrolment.candidate,
+            # interest_confirm has just set the day.
+            "date": date_format(cast(date, confirmed.interest_confirmed_on), "DATE_FORMAT"),
+        },
     )
     return redirect(next_url)
 
 
 @require_POST
 @role_required(*DECIDERS)
-def promote_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+def promote_reserve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     back = reverse("candidates:cohort-selection", kwargs={"pk": cohort.pk})
     form = PromoteForm(request.POST)
@@ -220,11 +243,10 @@ def promote_reserve(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(back)
     try:
-        # A refused promotion (no free seat) leaves the reconfirmation unrecorded too: nothing changes.
-        with transaction.atomic():
-            if reconfirmed:
-                interest_confirm(enrolment=first, by_user=request.user)
-            promoted = reserve_promote(cohort=cohort, by_user=request.user)
+        # A refused promotion (no free seat, a changed list) leaves the reconfirmation unrecorded too.
+        promoted = reserve_promote(
+            cohort=cohort, by_user=request.user, expected=first, interest_reconfirmed=reconfirmed
+        )
     except TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
@@ -237,13 +259,11 @@ def promote_reserve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*DECIDERS)
-def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
+def carry_over(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
-    form = CarryOverForm(
-        request.POST if request.method == "POST" else None,
-        enrolments=selection_carry_over_enrolments(user=request.user, cohort=cohort),
-        cohorts=selection_carry_over_targets(user=request.user, cohort=cohort),
-    )
+    enrolments = selection_carry_over_enrolments(user=request.user, cohort=cohort)
+    targets = selection_carry_over_targets(user=request.user, cohort=cohort)
+    form = CarryOverForm(request.POST if request.method == "POST" else None, enrolments=enrolments, cohorts=targets)
     if form.is_bound and form.is_valid():
         chosen = list(form.cleaned_data["enrolments"])
         target = form.cleaned_data["to_cohort"]
@@ -279,7 +299,7 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": cohort,
             "form": form,
-            "has_candidates": form.fields["enrolments"].queryset.exists(),
-            "has_targets": form.fields["to_cohort"].queryset.exists(),
+            "has_candidates": enrolments.exists(),
+            "has_targets": targets.exists(),
         },
     )

@@ -45,13 +45,13 @@ from candidates.progress import (
     followup_digests_send,
     followups_schedule_missing,
     module_result_record,
+    outflow_record,
 )
 from candidates.services import (
     caseload_reassign,
     enrolment_create,
     enrolment_transition,
     note_add,
-    outcome_record,
     screening_plan,
     screening_record,
 )
@@ -154,7 +154,11 @@ def change_form_data(response) -> dict:
 
 def walk(enrolment: Enrolment, by_user, *statuses: str, **kwargs) -> Enrolment:
     for status in statuses:
-        enrolment = enrolment_transition(enrolment=enrolment, to_status=status, by_user=by_user, **kwargs)
+        step = dict(kwargs)
+        if status == EnrolmentStatus.STARTED:
+            # A start after the cohort's end is refused: start on its first day, whatever the day the test runs.
+            step.setdefault("on_date", enrolment.cohort.start_date)
+        enrolment = enrolment_transition(enrolment=enrolment, to_status=status, by_user=by_user, **step)
     return enrolment
 
 
@@ -205,8 +209,8 @@ def populated(administrator):
     )
     completed = walk(completed, by, "started", "completed")
     dropped_out = walk(walk(dropped_out, by, "started"), by, "dropped_out", dropout_reason=DropoutReason.FOUND_WORK)
-    outcome_record(enrolment=completed, by_user=by, kind=OutcomeKind.CONTRACT_AT_HOST, employer=employers[0])
-    outcome_record(enrolment=dropped_out, by_user=by, kind=OutcomeKind.JOB_ELSEWHERE, employer_name="Thuiszorg Elders")
+    outflow_record(enrolment=completed, by_user=by, kind=OutcomeKind.CONTRACT_AT_HOST, employer=employers[0])
+    outflow_record(enrolment=dropped_out, by_user=by, kind=OutcomeKind.JOB_ELSEWHERE, employer_name="Thuiszorg Elders")
     confirmed = placement_propose(enrolment=selected, employer=employers[0], by_user=by, motivation="Past goed")
     placement_transition(placement=confirmed, to_status=PlacementStatus.CONFIRMED, by_user=by)
     placement_propose(enrolment=selected, employer=employers[1], by_user=by)
@@ -521,13 +525,21 @@ def test_recording_an_outcome_on_the_enrolment_page_goes_to_outflow(admin_client
     data = change_form_data(admin_client_logged_in.get(url))
 
     response = admin_client_logged_in.post(
-        url, {**data, "outcome-0-kind": OutcomeKind.EDUCATION, "outcome-0-employer_name": "ROC Midden", "_save": "1"}
+        url,
+        {
+            **data,
+            "outcome-0-kind": OutcomeKind.EDUCATION,
+            "outcome-0-employer_name": "ROC Midden",
+            "outcome-0-education_level": "2",
+            "_save": "1",
+        },
     )
 
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.OUTFLOW
     assert (enrolment.outcome.kind, enrolment.outcome.recorded_by) == (OutcomeKind.EDUCATION, administrator)
+    assert sorted(enrolment.outcome.followups.values_list("months", flat=True)) == [3, 6, 12]
 
 
 def test_an_outcome_for_a_track_still_running_is_a_form_error(admin_client_logged_in, administrator):
@@ -547,7 +559,7 @@ def test_an_outcome_for_a_track_still_running_is_a_form_error(admin_client_logge
 
 def test_proposing_a_placement_goes_through_the_service(admin_client_logged_in, administrator):
     enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
-    employer = EmployerFactory()
+    employer = SeatOfferFactory(cohort=enrolment.cohort, places=1).employer
 
     response = admin_client_logged_in.post(
         admin_url(Placement, "add"),
@@ -616,7 +628,8 @@ def test_a_proposal_with_a_location_of_another_employer_is_a_form_error(admin_cl
 
 def test_placement_steps_go_through_the_service(admin_client_logged_in, administrator):
     enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
-    full = placement_propose(enrolment=enrolment, employer=EmployerFactory(), by_user=administrator)
+    # Put straight in the database: the service no longer proposes to a host without a free place.
+    full = PlacementFactory(enrolment=enrolment, employer=EmployerFactory())
     offered = SeatOfferFactory(cohort=enrolment.cohort, places=1)
     open_place = placement_propose(enrolment=enrolment, employer=offered.employer, by_user=administrator)
 

@@ -16,7 +16,7 @@ from core.tests.factories import UserFactory
 from employers import notifications
 from employers.models import Placement
 from employers.services import placement_notify_proposed, placement_propose
-from employers.tests.factories import EmployerFactory, EmployerLocationFactory
+from employers.tests.factories import EmployerFactory, EmployerLocationFactory, SeatOfferFactory
 from pilots.tests.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def setting(adviser, settings):
     CandidateBarrierFactory(candidate=candidate, kind=BarrierKind.DEBTS)
     cohort = CohortFactory(name="Najaar 2026", pilot__name="Groepshulp kinderopvang")
     enrolment = EnrolmentFactory(candidate=candidate, cohort=cohort, status=EnrolmentStatus.SELECTED)
+    SeatOfferFactory(employer=employer, cohort=cohort, places=2)
     Screening.objects.create(
         enrolment=enrolment,
         screened_on=datetime.date(2026, 8, 20),
@@ -176,10 +177,11 @@ def test_no_mail_goes_to_an_employer_that_was_not_proposed(adviser, mailoutbox, 
     bystander = EmployerFactory()
     UserFactory(username="omstander", organisation=bystander.organisation, role=Role.EMPLOYER_CONTACT)
 
+    enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
+
     with django_capture_on_commit_callbacks(execute=True):
-        placement_propose(
-            enrolment=EnrolmentFactory(status=EnrolmentStatus.SELECTED), employer=employer, by_user=adviser
-        )
+        placement_propose(enrolment=enrolment, employer=employer, by_user=adviser)
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to != ["omstander@example.org"]
@@ -203,9 +205,9 @@ def test_a_redelivered_mail_task_sends_nothing_twice(setting, adviser, mailoutbo
 
 def test_an_employer_without_active_contacts_is_mailed_once_someone_can_read_it(adviser, mailoutbox):
     employer = EmployerFactory()
-    placement = placement_propose(
-        enrolment=EnrolmentFactory(status=EnrolmentStatus.SELECTED), employer=employer, by_user=adviser
-    )
+    enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
+    placement = placement_propose(enrolment=enrolment, employer=employer, by_user=adviser)
 
     assert placement_notify_proposed(placement_id=placement.pk) == 0
     placement.refresh_from_db()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from candidates.lifecycle import OUTFLOW_TO_WORK
 from candidates.models import ContractType, Enrolment, EnrolmentStatus, Outcome, OutcomeKind
 from candidates.services import enrolment_transition
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
@@ -15,8 +16,8 @@ from candidates.tests.test_services import run_at_once
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from core.tests.factories import UserFactory
+from employers.lifecycle import EVER_CONFIRMED
 from employers.models import (
-    PLACEMENT_LIFECYCLE,
     ContractOffer,
     ContractOfferStatus,
     ContractTerm,
@@ -30,7 +31,6 @@ from employers.models import (
     VacancyApplication,
 )
 from employers.services import (
-    PLACEMENT_HELD_STATUSES,
     apply_accepted_offer,
     contract_offer_answer,
     contract_offer_record,
@@ -60,12 +60,16 @@ from employers.tests.factories import (
 from pilots.tests.factories import CohortFactory
 from tests.services import require_postgres
 
+from ..lifecycle import PLACEMENT_LIFECYCLE
+
 P = PlacementStatus
 
-# A host confirms or declines a proposal; a confirmed placement becomes active and ends.
+# A host confirms or declines a proposal, or it is withdrawn when the candidate leaves before the answer; a
+# confirmed placement becomes active and ends.
 ALLOWED_TRANSITIONS = {
     (P.PROPOSED, P.CONFIRMED),
     (P.PROPOSED, P.DECLINED),
+    (P.PROPOSED, P.WITHDRAWN),
     (P.CONFIRMED, P.ACTIVE),
     (P.CONFIRMED, P.ENDED),
     (P.ACTIVE, P.ENDED),
@@ -78,6 +82,7 @@ NOT_PROPOSABLE = [
     EnrolmentStatus.SCREENED,
     EnrolmentStatus.RESERVE,
     EnrolmentStatus.NOT_SELECTED,
+    EnrolmentStatus.WITHDRAWN,
     EnrolmentStatus.COMPLETED,
     EnrolmentStatus.OUTFLOW,
 ]
@@ -104,6 +109,7 @@ def test_the_placement_lifecycle_allows_exactly_the_agreed_transitions():
 
 def test_placement_propose_writes_the_placement_and_its_first_history_row(adviser, employer):
     enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
 
     placement = placement_propose(
         enrolment=enrolment, employer=employer, by_user=adviser, motivation="Past goed bij de peuters", days_per_week=2
@@ -141,6 +147,7 @@ def test_placement_propose_refuses_an_enrolment_that_is_not_selected_or_started(
 @pytest.mark.parametrize("status", PROPOSABLE)
 def test_placement_propose_accepts_a_selected_or_started_enrolment(adviser, employer, status):
     enrolment = EnrolmentFactory(status=status)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
 
     placement_propose(enrolment=enrolment, employer=employer, by_user=adviser)
 
@@ -157,9 +164,11 @@ def test_placement_propose_refuses_a_second_open_placement_at_the_same_employer(
     assert Placement.objects.filter(enrolment=existing.enrolment).count() == 1
 
 
-@pytest.mark.parametrize("closed_status", [P.DECLINED, P.ENDED])
+@pytest.mark.parametrize("closed_status", [P.DECLINED, P.WITHDRAWN, P.ENDED])
 def test_placement_propose_accepts_a_new_proposal_after_a_closed_one(adviser, closed_status):
     existing = PlacementFactory(status=closed_status)
+    # One place: the closed placement gave its place back.
+    SeatOfferFactory(employer=existing.employer, cohort=existing.enrolment.cohort, places=1)
 
     placement_propose(enrolment=existing.enrolment, employer=existing.employer, by_user=adviser)
 
@@ -168,15 +177,17 @@ def test_placement_propose_accepts_a_new_proposal_after_a_closed_one(adviser, cl
 
 def test_placement_propose_accepts_a_proposal_to_a_second_employer(adviser):
     existing = PlacementFactory(status=P.PROPOSED)
+    second = SeatOfferFactory(cohort=existing.enrolment.cohort, places=1).employer
 
-    placement_propose(enrolment=existing.enrolment, employer=EmployerFactory(), by_user=adviser)
+    placement_propose(enrolment=existing.enrolment, employer=second, by_user=adviser)
 
     assert Placement.objects.filter(enrolment=existing.enrolment, status=P.PROPOSED).count() == 2
 
 
 @pytest.mark.parametrize(("source", "target"), sorted(ALLOWED_TRANSITIONS))
 def test_an_allowed_placement_transition_changes_the_status_and_writes_history(employer_contact, source, target):
-    placement = PlacementFactory(status=source)
+    # The candidate follows the track: an internship starts only then.
+    placement = PlacementFactory(status=source, enrolment__status=EnrolmentStatus.STARTED)
     SeatOfferFactory(employer=placement.employer, cohort=placement.enrolment.cohort, places=2)
 
     result = placement_transition(
@@ -229,12 +240,21 @@ def test_confirming_needs_no_reason(employer_contact):
     assert placement.status == P.CONFIRMED
 
 
-@pytest.mark.parametrize("holding_status", [P.CONFIRMED, P.ACTIVE])
-def test_confirming_is_refused_when_all_offered_places_are_taken(employer_contact, holding_status):
+@pytest.mark.parametrize("taking_status", [P.PROPOSED, P.CONFIRMED, P.ACTIVE])
+def test_confirming_is_refused_when_all_offered_places_are_taken(employer_contact, taking_status):
+    # Put straight in the database: the services no longer let two open placements share one place.
     placement = proposed_with_places(1)
-    PlacementFactory(employer=placement.employer, enrolment__cohort=placement.enrolment.cohort, status=holding_status)
+    PlacementFactory(employer=placement.employer, enrolment__cohort=placement.enrolment.cohort, status=taking_status)
 
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(
+        TransitionNotAllowed,
+        match=refusal(
+            "All %(offered)s places %(employer)s offered for this cohort are taken. Ask the adviser to "
+            "withdraw another proposal, or offer one more place first.",
+            offered=1,
+            employer=placement.employer,
+        ),
+    ):
         placement_transition(placement=placement, to_status=P.CONFIRMED, by_user=employer_contact)
 
     placement.refresh_from_db()
@@ -242,7 +262,7 @@ def test_confirming_is_refused_when_all_offered_places_are_taken(employer_contac
     assert not placement.transitions.exists()
 
 
-@pytest.mark.parametrize("other_status", [P.PROPOSED, P.DECLINED, P.ENDED])
+@pytest.mark.parametrize("other_status", [P.DECLINED, P.WITHDRAWN, P.ENDED])
 def test_placements_that_hold_no_place_leave_the_offer_open(employer_contact, other_status):
     placement = proposed_with_places(1)
     PlacementFactory(employer=placement.employer, enrolment__cohort=placement.enrolment.cohort, status=other_status)
@@ -310,39 +330,56 @@ def test_places_confirmed_counts_confirmed_and_active_placements_of_the_cohort(e
     assert places_confirmed(employer=employer, cohort_id=cohort.pk) == 2
 
 
-def test_the_places_of_every_location_can_be_confirmed_and_no_more(employer, employer_contact):
+def test_the_places_of_every_location_can_be_proposed_and_confirmed_and_no_more(adviser, employer, employer_contact):
     cohort = CohortFactory()
     for location in EmployerLocationFactory.create_batch(2, employer=employer):
         SeatOfferFactory(employer=employer, cohort=cohort, location=location, places=1)
-    first, second, third = PlacementFactory.create_batch(3, employer=employer, enrolment__cohort=cohort)
+    enrolments = EnrolmentFactory.create_batch(3, cohort=cohort, status=EnrolmentStatus.SELECTED)
 
+    first, second = (
+        placement_propose(enrolment=enrolment, employer=employer, by_user=adviser) for enrolment in enrolments[:2]
+    )
+    with pytest.raises(
+        TransitionNotAllowed,
+        match=refusal(
+            "%(employer)s has no free place for this cohort: its %(offered)s places are taken by proposals and "
+            "placements. Ask the host for another place, or choose another host.",
+            employer=employer,
+            offered=2,
+        ),
+    ):
+        placement_propose(enrolment=enrolments[2], employer=employer, by_user=adviser)
     placement_transition(placement=first, to_status=P.CONFIRMED, by_user=employer_contact)
     placement_transition(placement=second, to_status=P.CONFIRMED, by_user=employer_contact)
-    with pytest.raises(TransitionNotAllowed):
-        placement_transition(placement=third, to_status=P.CONFIRMED, by_user=employer_contact)
 
     assert places_confirmed(employer=employer, cohort_id=cohort.pk) == 2
+    assert not enrolments[2].placements.exists()
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_two_contacts_confirming_the_last_place_at_once_fill_it_only_once(employer, employer_contact):
+def test_a_proposal_and_a_lowered_offer_at_once_take_the_last_place_only_once(adviser, employer, employer_contact):
+    """A proposal takes a place now, so the race for the last place is between proposing and lowering the offer;
+    both take the lock on the host's seat offers and are served one after the other."""
     require_postgres()
     cohort = CohortFactory()
-    SeatOfferFactory(employer=employer, cohort=cohort, places=1)
-    first, second = PlacementFactory.create_batch(2, employer=employer, enrolment__cohort=cohort)
+    seat_offer_set(employer=employer, cohort=cohort, places=2, by_user=employer_contact)
+    first, second = EnrolmentFactory.create_batch(2, cohort=cohort, status=EnrolmentStatus.SELECTED)
+    placement_propose(enrolment=first, employer=employer, by_user=adviser, notify=False)
 
-    results = run_at_once(
-        lambda placement: placement_transition(placement=placement, to_status=P.CONFIRMED, by_user=employer_contact),
-        first,
-        second,
-    )
+    def act(action: str):
+        if action == "propose":
+            return placement_propose(enrolment=second, employer=employer, by_user=adviser, notify=False)
+        return seat_offer_set(employer=employer, cohort=cohort, places=1, by_user=employer_contact)
 
-    confirmed = [result for result in results if isinstance(result, Placement)]
+    results = run_at_once(act, "propose", "lower")
+
+    served = [result for result in results if not isinstance(result, Exception)]
     refused = [result for result in results if isinstance(result, TransitionNotAllowed)]
-    assert (len(confirmed), len(refused)) == (1, 1), results
-    assert Placement.objects.filter(employer=employer, status=P.CONFIRMED).count() == 1
-    assert PlacementTransition.objects.filter(placement__employer=employer, to_status=P.CONFIRMED).count() == 1
+    assert (len(served), len(refused)) == (1, 1), results
+    taken = Placement.objects.filter(employer=employer, status=P.PROPOSED).count()
+    assert taken <= places_offered(employer=employer, cohort_id=cohort.pk)
+    assert PlacementTransition.objects.filter(placement__employer=employer, to_status=P.PROPOSED).count() == taken
 
 
 # --- Extended placement validation ----------------------------------------------------------------------------
@@ -360,6 +397,7 @@ def test_placement_propose_refuses_a_location_of_another_employer(adviser, emplo
 def test_placement_propose_accepts_a_location_of_the_employer(adviser, employer):
     enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
     location = EmployerLocationFactory(employer=employer)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, location=location, places=1)
 
     placement = placement_propose(enrolment=enrolment, employer=employer, by_user=adviser, location=location)
 
@@ -383,6 +421,7 @@ def test_placement_propose_refuses_an_end_before_the_start(adviser, employer):
 
 def test_placement_propose_accepts_a_placement_of_one_day(adviser, employer):
     enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
     day = datetime.date(2026, 9, 7)
 
     placement = placement_propose(enrolment=enrolment, employer=employer, by_user=adviser, start_date=day, end_date=day)
@@ -507,7 +546,7 @@ def test_a_text_reason_alone_declines_as_other(employer_contact):
 
 
 def test_placement_start_makes_a_confirmed_placement_active(adviser):
-    placement = PlacementFactory(status=P.CONFIRMED)
+    placement = PlacementFactory(status=P.CONFIRMED, enrolment__status=EnrolmentStatus.STARTED)
 
     placement_start(placement=placement, by_user=adviser)
 
@@ -578,6 +617,7 @@ def test_after_an_early_end_the_candidate_can_be_proposed_elsewhere(adviser, emp
     placement_start(placement=first, by_user=adviser)
 
     placement_end(placement=first, by_user=adviser, reason=EndReason.EMPLOYER_STOPPED, note="Reorganisatie")
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
     elsewhere = placement_propose(enrolment=enrolment, employer=employer, by_user=adviser)
 
     assert elsewhere.status == P.PROPOSED
@@ -635,18 +675,19 @@ def test_seat_offer_set_with_the_same_number_writes_no_history(adviser, employer
     assert offer.changes.count() == 1
 
 
-def test_lowering_an_offer_below_the_confirmed_placements_is_refused(adviser, employer):
+@pytest.mark.parametrize("taking_status", [P.PROPOSED, P.CONFIRMED, P.ACTIVE])
+def test_lowering_an_offer_below_the_places_taken_is_refused(adviser, employer, taking_status):
     cohort = CohortFactory()
     offer = seat_offer_set(employer=employer, cohort=cohort, places=3, by_user=adviser)
-    PlacementFactory.create_batch(2, employer=employer, enrolment__cohort=cohort, status=P.CONFIRMED)
+    PlacementFactory.create_batch(2, employer=employer, enrolment__cohort=cohort, status=taking_status)
 
     with pytest.raises(
         TransitionNotAllowed,
         match=refusal(
-            "%(employer)s already confirmed %(confirmed)s placements in this cohort; "
+            "%(employer)s already has %(taken)s candidates proposed or placed in this cohort; "
             "the offer cannot go down to %(total)s places.",
             employer=employer,
-            confirmed=2,
+            taken=2,
             total=1,
         ),
     ):
@@ -657,16 +698,19 @@ def test_lowering_an_offer_below_the_confirmed_placements_is_refused(adviser, em
     assert offer.changes.count() == 1
 
 
-def test_lowering_an_offer_to_the_confirmed_placements_is_accepted(adviser, employer):
+def test_lowering_an_offer_to_the_places_taken_is_accepted(adviser, employer):
     cohort = CohortFactory()
     seat_offer_set(employer=employer, cohort=cohort, places=3, by_user=adviser)
     PlacementFactory(employer=employer, enrolment__cohort=cohort, status=P.ACTIVE)
     PlacementFactory(employer=employer, enrolment__cohort=cohort, status=P.PROPOSED)
+    # Closed placements take no place.
+    for closed in (P.DECLINED, P.WITHDRAWN, P.ENDED):
+        PlacementFactory(employer=employer, enrolment__cohort=cohort, status=closed)
 
-    offer = seat_offer_set(employer=employer, cohort=cohort, places=1, by_user=adviser)
+    offer = seat_offer_set(employer=employer, cohort=cohort, places=2, by_user=adviser)
 
-    assert offer.places == 1
-    assert offer.changes.last().to_places == 1
+    assert offer.places == 2
+    assert offer.changes.last().to_places == 2
 
 
 def test_lowering_one_location_is_accepted_while_the_other_locations_cover_the_confirmed(adviser, employer):
@@ -850,8 +894,8 @@ def test_vacancy_distribute_refuses_more_candidates_than_places_and_saves_nothin
         pytest.raises(
             TransitionNotAllowed,
             match=refusal(
-                "%(employer)s offered %(offered)s places and already has %(taken)s candidates proposed "
-                "or placed; %(new)s more do not fit.",
+                "%(employer)s offered %(offered)s places and already has %(taken)s candidates proposed or placed; "
+                "%(new)s more do not fit. Ask the host for more places, or choose another host.",
                 employer=pool.big,
                 offered=2,
                 taken=0,
@@ -876,12 +920,10 @@ def test_vacancy_distribute_counts_the_open_proposals_already_made(adviser, pool
     with pytest.raises(
         TransitionNotAllowed,
         match=refusal(
-            "%(employer)s offered %(offered)s places and already has %(taken)s candidates proposed "
-            "or placed; %(new)s more do not fit.",
+            "%(employer)s has no free place for this cohort: its %(offered)s places are taken by proposals and "
+            "placements. Ask the host for another place, or choose another host.",
             employer=pool.small,
             offered=1,
-            taken=1,
-            new=1,
         ),
     ):
         vacancy_distribute(vacancy=pool.vacancy, assignments=[(a, pool.small)], by_user=adviser)
@@ -943,7 +985,7 @@ def offer_terms(**overrides) -> dict:
     }
 
 
-@pytest.mark.parametrize("status", sorted(PLACEMENT_HELD_STATUSES))
+@pytest.mark.parametrize("status", sorted(EVER_CONFIRMED))
 def test_an_employer_that_has_or_had_the_candidate_records_an_offer(employer, employer_contact, status):
     placement = PlacementFactory(employer=employer, status=status)
 
@@ -960,7 +1002,7 @@ def test_an_employer_that_has_or_had_the_candidate_records_an_offer(employer, em
     )
 
 
-@pytest.mark.parametrize("status", [P.PROPOSED, P.DECLINED])
+@pytest.mark.parametrize("status", [P.PROPOSED, P.DECLINED, P.WITHDRAWN])
 def test_an_employer_that_never_had_the_candidate_cannot_record_an_offer(employer, employer_contact, status):
     placement = PlacementFactory(employer=employer, status=status)
     PlacementFactory(enrolment=placement.enrolment, status=P.ACTIVE)  # at another employer
@@ -1067,7 +1109,9 @@ def test_an_accepted_bbl_contract_at_the_host_is_a_contract_at_the_host(adviser)
 
     outcome = Outcome.objects.get(enrolment=offer.enrolment)
     assert (outcome.kind, outcome.contract_type) == (OutcomeKind.CONTRACT_AT_HOST, ContractType.BBL)
-    assert outcome.is_work
+    # Counted as outflow to work, not to education.
+    assert outcome.is_positive
+    assert outcome.kind in OUTFLOW_TO_WORK
 
 
 def test_accepting_an_offer_during_the_track_waits_for_its_end(adviser):
@@ -1079,11 +1123,12 @@ def test_accepting_an_offer_during_the_track_waits_for_its_end(adviser):
     enrolment = offer.enrolment
     assert apply_accepted_offer(enrolment=enrolment, by_user=adviser) is None
 
+    # Completing the track makes the accepted offer the outcome, without a separate call.
     enrolment_transition(enrolment=enrolment, to_status=EnrolmentStatus.COMPLETED, by_user=adviser)
-    outcome = apply_accepted_offer(enrolment=enrolment, by_user=adviser)
+    outcome = Outcome.objects.get(enrolment=enrolment)
 
-    assert outcome is not None
     assert (outcome.kind, outcome.employer) == (OutcomeKind.CONTRACT_AT_HOST, offer.employer)
+    assert sorted(outcome.followups.values_list("months", flat=True)) == [3, 6, 12]
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.OUTFLOW
 

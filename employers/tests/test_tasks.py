@@ -36,13 +36,11 @@ def employer_with_contacts(db):
 
 
 def propose_on(moment: datetime, employer, adviser) -> Placement:
+    """A proposal to a host that offered the candidate's cohort one place."""
+    enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED, candidate__adviser=adviser)
+    SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
     with time_machine.travel(moment, tick=False):
-        return placement_propose(
-            enrolment=EnrolmentFactory(status=EnrolmentStatus.SELECTED, candidate__adviser=adviser),
-            employer=employer,
-            by_user=adviser,
-            notify=False,
-        )
+        return placement_propose(enrolment=enrolment, employer=employer, by_user=adviser, notify=False)
 
 
 def run_reminders(moment: datetime, capture) -> int:
@@ -113,7 +111,6 @@ def test_an_answered_proposal_is_not_reminded(
 ):
     employer, contacts = employer_with_contacts
     placement = propose_on(at(2), employer, adviser)
-    SeatOfferFactory(employer=employer, cohort=placement.enrolment.cohort, places=1)
     with time_machine.travel(at(6), tick=False):
         placement_confirm(placement=placement, by_user=contacts[0])
 

@@ -298,7 +298,7 @@ def test_the_two_blocks_read_their_placements_in_one_query_each(
         waiting = EnrolmentFactory(candidate=CandidateFactory(adviser=adviser), cohort=world.cohort, status=S.SELECTED)
         PlacementFactory(enrolment=waiting, status_changed_at=NOW - datetime.timedelta(days=10 + number))
 
-    # The page's fixed count (candidates/tests/test_views_start.py) with these blocks filled.
+    # The page's fixed count (start/tests/test_views.py) with these blocks filled.
     # 14 for the page, 3 for the session that every request keeps alive (sliding idle expiry).
     with django_assert_max_num_queries(17):
         response = adviser_client.get(reverse("candidates:adviser-start"))
@@ -403,14 +403,15 @@ def test_a_coordinator_records_a_seat_offer_for_an_employer_and_it_can_grow(clie
     ]
 
 
-def test_an_offer_cannot_go_below_the_places_already_confirmed(adviser_client, world):
+def test_an_offer_cannot_go_below_the_places_already_taken(adviser_client, world):
+    # A proposal takes a place as a confirmed placement does.
     PlacementFactory(enrolment__cohort=world.cohort, employer=world.host, status=P.CONFIRMED)
-    PlacementFactory(enrolment__cohort=world.cohort, employer=world.host, status=P.CONFIRMED)
+    PlacementFactory(enrolment__cohort=world.cohort, employer=world.host, status=P.PROPOSED)
 
     response = adviser_client.post(seat_offer_url(world.cohort), {"employer": world.host.pk, "places": 1})
 
     assert response.status_code == 200
-    assert "already confirmed 2 placements" in form_errors(response)
+    assert "already has 2 candidates proposed or placed in this cohort" in form_errors(response)
     assert SeatOffer.objects.get(employer=world.host, location=None).places == 2
 
 

@@ -128,7 +128,8 @@ def test_the_start_page_shows_places_offered_against_filled_per_cohort(client, h
     response = client.get(reverse("employers:start"))
 
     [row] = response.context["overview"].places
-    assert (row.cohort, row.offered, row.confirmed, row.proposed, row.free) == (host.cohort, 3, 1, 1, 2)
+    # The proposal waiting for an answer takes a place too.
+    assert (row.cohort, row.offered, row.confirmed, row.proposed, row.free) == (host.cohort, 3, 1, 1, 1)
     assert "Najaar 2026" in response.text
 
 
@@ -188,6 +189,7 @@ def test_confirming_takes_one_of_the_offered_places(client, host):
 
 
 def test_confirming_when_all_places_are_filled_is_refused_with_a_message(client, host):
+    # Put straight in the database: the services no longer propose beyond the places offered.
     SeatOfferFactory(employer=host.employer, cohort=host.cohort, places=1)
     placement(host, P.CONFIRMED, first_name="Eerste")
     proposal = placement(host)
@@ -195,7 +197,7 @@ def test_confirming_when_all_places_are_filled_is_refused_with_a_message(client,
     response = client.post(reverse("employers:placement-confirm", kwargs={"pk": proposal.pk}), follow=True)
 
     assert response.status_code == 200
-    assert "All places this employer offered for the cohort are filled." in response.text
+    assert f"All 1 places {host.employer} offered for this cohort are taken." in response.text
     proposal.refresh_from_db()
     assert proposal.status == P.PROPOSED
 
@@ -383,7 +385,7 @@ def test_an_employer_raises_an_offer_and_the_change_is_kept(client, host):
     assert (change.from_places, change.to_places, change.by_user) == (2, 5, host.user)
 
 
-def test_lowering_an_offer_below_the_confirmed_placements_is_refused_with_the_reason(client, host):
+def test_lowering_an_offer_below_the_places_taken_is_refused_with_the_reason(client, host):
     offer = SeatOfferFactory(employer=host.employer, cohort=host.cohort, location=host.location, places=2)
     placement(host, P.CONFIRMED, first_name="Een")
     placement(host, P.ACTIVE, first_name="Twee")
@@ -393,7 +395,7 @@ def test_lowering_an_offer_below_the_confirmed_placements_is_refused_with_the_re
     )
 
     assert response.status_code == 200
-    assert "already confirmed 2 placements in this cohort" in response.text
+    assert "already has 2 candidates proposed or placed in this cohort" in response.text
     offer.refresh_from_db()
     assert offer.places == 2
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
+from candidates.lifecycle import POSITIVE_OUTFLOW, STARTED
 from candidates.models import (
-    WORK_OUTCOMES,
     BarrierKind,
     BenefitType,
     Candidate,
@@ -36,20 +36,20 @@ from candidates.models import (
     ReferralSource,
     Weekday,
 )
+from candidates.progress import outflow_record
 from candidates.services import (
     enrolment_create,
     enrolment_transition,
     enrolments_carry_over,
-    outcome_record,
     screening_plan,
     screening_record,
 )
+from core.models import User
 from core.roles import Role, assign_role, sync_role_groups
 from employers.models import (
     DeclineReason,
     Employer,
     EmployerLocation,
-    EndReason,
     Placement,
     PlacementStatus,
     PlacementTransition,
@@ -61,19 +61,19 @@ from pilots.models import Cohort, CohortClass, Module, Organisation, Organisatio
 from . import DEMO_PASSWORD, data
 
 S = EnrolmentStatus
-STARTED_OR_LATER = frozenset({S.STARTED, S.COMPLETED, S.DROPPED_OUT})
 POSTCODE_LETTERS = "ABCEGHJKLMNPRTVWXZ"
 WORKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
 NAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "te", "ten", "in", "op", "la", "le", "du"})
 
 # A dropout for one of these reasons goes with a barrier that was never solved.
-BARRIER_FOR_DROPOUT = {
+# Keyed by plain str too: the journeys and the database hand the codes over as text.
+BARRIER_FOR_DROPOUT: dict[str, BarrierKind] = {
     DropoutReason.CARE_FOR_FAMILY: BarrierKind.CHILDCARE,
     DropoutReason.TRANSPORT: BarrierKind.TRANSPORT,
     DropoutReason.MONEY: BarrierKind.POVERTY_TRAP,
     DropoutReason.HEALTH: BarrierKind.HEALTH,
 }
-BARRIER_NOTES = {
+BARRIER_NOTES: dict[str, tuple[str, str]] = {
     BarrierKind.CHILDCARE: ("Opvang voor de kinderen op de stagedagen nodig", "Oppas door familie is onzeker"),
     BarrierKind.TRANSPORT: ("Geen rijbewijs; afhankelijk van het ov", "Reistijd naar de stagelocatie ruim een uur"),
     BarrierKind.POVERTY_TRAP: (
@@ -90,18 +90,18 @@ MOTIVATIONS = (
     "Heeft ervaring als vrijwilliger en wil graag in deze sector werken",
 )
 # The screening's advice that goes with each decision after it.
-RECOMMENDATION_FOR_DECISION = {
+RECOMMENDATION_FOR_DECISION: dict[str, Recommendation] = {
     S.SELECTED: Recommendation.SELECT,
     S.RESERVE: Recommendation.RESERVE,
     S.NOT_SELECTED: Recommendation.NOT_SUITABLE,
 }
 # Interest and motivation scores (from 1 to 5) of people with each recommendation.
-SCORES_FOR_RECOMMENDATION = {
+SCORES_FOR_RECOMMENDATION: dict[str, tuple[int, int]] = {
     Recommendation.SELECT: (4, 5),
     Recommendation.RESERVE: (3, 4),
     Recommendation.NOT_SUITABLE: (1, 3),
 }
-MOTIVATION_NOTES = {
+MOTIVATION_NOTES: dict[str, tuple[str, str]] = {
     Recommendation.SELECT: (
         "Zeer gemotiveerd; weet wat het werk inhoudt",
         "Enthousiast en heeft ervaring als vrijwilliger",
@@ -211,7 +211,7 @@ def _load_employers(regions: dict[str, Region], organisations: dict[str, Organis
     return hosts
 
 
-def _load_users(organisations: dict[str, Organisation]) -> dict[str, object]:
+def _load_users(organisations: dict[str, Organisation]) -> dict[str, User]:
     user_model = get_user_model()
     # One hash for all demo users: hashing is deliberately slow and they share the password anyway.
     password = make_password(DEMO_PASSWORD)
@@ -308,8 +308,8 @@ def _figures(pilot: Pilot) -> PilotFigures:
         name=pilot.name,
         cohorts=pilot.cohorts.count(),
         enrolments=enrolments.count(),
-        started=enrolments.filter(started_on__isnull=False).count(),
-        to_work=Outcome.objects.filter(enrolment__cohort__pilot=pilot, kind__in=WORK_OUTCOMES).count(),
+        started=enrolments.started().count(),
+        to_work=Outcome.objects.filter(enrolment__cohort__pilot=pilot, kind__in=POSITIVE_OUTFLOW).count(),
     )
 
 
@@ -408,7 +408,7 @@ class _CohortPeople:
         spec: data.CohortSpec,
         adviser,
         hosts: dict[str, _Host],
-        contacts: dict[int, object],
+        contacts: dict[int | None, User],
         organisations: dict[str, Organisation],
         last_day: date,
         emails: set[str],
@@ -569,7 +569,7 @@ class _CohortPeople:
         unsolved = BARRIER_FOR_DROPOUT.get(journey.dropout_reason)
         if unsolved and unsolved not in kinds:
             kinds.append(unsolved)
-        started = journey.end in STARTED_OR_LATER
+        started = journey.end in STARTED
         return [
             CandidateBarrier(
                 candidate=person.candidate,
@@ -601,7 +601,7 @@ class _CohortPeople:
     def _placement_plan(journey: data.Journey) -> str:
         if journey.placement is not None:
             return journey.placement
-        return data.FULL if journey.end in STARTED_OR_LATER else data.NO_PLACEMENT
+        return data.FULL if journey.end in STARTED else data.NO_PLACEMENT
 
     def _other_host(self, host: _Host) -> _Host:
         index = self.hosts.index(host)
@@ -622,11 +622,11 @@ class _CohortPeople:
         journey, spec = person.journey, self.spec
         clock = _Clock(self.rng)
         if person.carried_from is not None:
-            [enrolment] = enrolments_carry_over(
+            [enrolment] = enrolments_carry_over.within(
                 enrolments=[person.carried_from], to_cohort=self.cohort, by_user=self.adviser
             )
         else:
-            enrolment = enrolment_create(
+            enrolment = enrolment_create.within(
                 candidate=person.candidate, cohort=self.cohort, by_user=self.adviser, reason=person.registration_reason
             )
         moments = [clock.at(self._day(person.registered_on))]
@@ -637,7 +637,7 @@ class _CohortPeople:
         def step(to_status: str, day: date, reason: str = "", dropout_reason: str = "") -> None:
             nonlocal enrolment
             day = self._day(day)
-            enrolment = enrolment_transition(
+            enrolment = enrolment_transition.within(
                 enrolment=enrolment,
                 to_status=to_status,
                 by_user=self.adviser,
@@ -655,7 +655,7 @@ class _CohortPeople:
         planned_on = self._day(min(person.registered_on + timedelta(days=self.rng.randint(2, 5)), person.screened_on))
         # The appointment of someone still waiting for it lies in the coming weeks.
         meets_on = person.screened_on if journey.end != S.SCREENING_PLANNED else self.last_day + timedelta(days=3)
-        screening_plan(
+        screening_plan.within(
             enrolment=enrolment,
             starts_at=timezone.make_aware(datetime.combine(_next_workday(meets_on), time(self.rng.randint(9, 15)))),
             location=self.screening_location,
@@ -665,7 +665,7 @@ class _CohortPeople:
         moments.append(clock.at(planned_on))
         if journey.end == S.SCREENING_PLANNED:
             return
-        screening_record(
+        screening_record.within(
             enrolment=enrolment,
             by_user=self.adviser,
             barriers_met=list(person.candidate.barriers.values_list("kind", flat=True)),
@@ -685,23 +685,20 @@ class _CohortPeople:
             return
 
         step(S.STARTED, spec.start_date)
-        if placement is not None:
+        if placement is not None and self._placement_plan(journey) == data.FULL:
             self._move_placement(placement, clock, PlacementStatus.ACTIVE, spec.start_date)
         if journey.end == S.DROPPED_OUT:
             ended_on = _workday(spec.start_date + timedelta(weeks=journey.dropout_week, days=1))
             step(S.DROPPED_OUT, ended_on, person.reason, journey.dropout_reason)
-            ending, end_reason = "Deelnemer is voortijdig gestopt", EndReason.CANDIDATE_STOPPED
         else:
             ended_on = spec.end_date
             step(S.COMPLETED, ended_on, "Traject afgerond")
-            ending, end_reason = "Traject afgerond", EndReason.COMPLETED
         if placement is not None:
-            self._move_placement(
-                placement, clock, PlacementStatus.ENDED, ended_on, ending, end_reason=end_reason, on_date=ended_on
-            )
+            # The open placement closed with the track (candidates.lifecycle): its history row gets the same day.
+            self.history.placements[placement.pk].append(clock.at(self._day(ended_on)))
         if journey.outcome is not None:
             outflow_on = self._day(_workday(ended_on + timedelta(days=journey.outcome.days_after_end)))
-            outcome_record(
+            outflow_record.within(
                 enrolment=enrolment, by_user=self.adviser, **self._outcome_fields(journey.outcome, person, outflow_on)
             )
             moments.append(clock.at(outflow_on))
@@ -709,7 +706,7 @@ class _CohortPeople:
     def _screening(self, person: _Person) -> dict:
         """Scores that fit the decision that follows: interest, motivation, language level and availability."""
         rng, candidate, journey = self.rng, person.candidate, person.journey
-        decision = S.SELECTED if journey.end in STARTED_OR_LATER else journey.end
+        decision = S.SELECTED if journey.end in STARTED else journey.end
         recommendation = journey.recommendation or RECOMMENDATION_FOR_DECISION.get(
             decision, rng.choice([Recommendation.SELECT, Recommendation.RESERVE])
         )
@@ -746,12 +743,12 @@ class _CohortPeople:
         if plan != data.PROPOSED:
             confirmed_on = _next_workday(day + timedelta(days=3))
             self._move_placement(placement, clock, PlacementStatus.CONFIRMED, confirmed_on)
-        return placement if plan == data.FULL else None
+        return placement
 
     def _new_placement(
         self, enrolment: Enrolment, host: _Host, location: EmployerLocation, clock: _Clock, day: date
     ) -> Placement:
-        placement = placement_propose(
+        placement = placement_propose.within(
             enrolment=enrolment,
             employer=host.employer,
             by_user=self.adviser,
@@ -774,7 +771,7 @@ class _CohortPeople:
         # The host confirms or declines; the adviser records the start and the end.
         answers = to_status in (PlacementStatus.CONFIRMED, PlacementStatus.DECLINED)
         by_user = self._contact(host) if answers else self.adviser
-        placement_transition(placement=placement, to_status=to_status, by_user=by_user, reason=reason, **details)
+        placement_transition.within(placement=placement, to_status=to_status, by_user=by_user, reason=reason, **details)
         self.history.placements[placement.pk].append(clock.at(self._day(day)))
 
     def _outcome_fields(self, plan: data.OutcomePlan, person: _Person, outflow_on: date) -> dict:

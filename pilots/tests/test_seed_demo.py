@@ -18,8 +18,8 @@ from django.db.models import CharField, Sum, TextField
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.lifecycle import POSITIVE_OUTFLOW
 from candidates.models import (
-    WORK_OUTCOMES,
     Candidate,
     ContractType,
     Enrolment,
@@ -66,7 +66,7 @@ def _started(enrolments) -> int:
 
 def _work_rate(slug: str) -> float:
     started = _started(_enrolments(slug))
-    to_work = Outcome.objects.filter(enrolment__cohort__pilot__slug=slug, kind__in=WORK_OUTCOMES).count()
+    to_work = Outcome.objects.filter(enrolment__cohort__pilot__slug=slug, kind__in=POSITIVE_OUTFLOW).count()
     return 100 * to_work / started
 
 

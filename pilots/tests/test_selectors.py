@@ -3,8 +3,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from candidates.models import DropoutReason, EnrolmentStatus
-from candidates.tests.factories import EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.tests.factories import EmployerFactory
@@ -94,27 +92,3 @@ def test_cohort_list_shows_a_user_without_organisation_nothing(world):
 
 def test_cohort_list_shows_an_administrator_every_cohort(world, administrator):
     assert set(cohort_list(user=administrator)) == {world.own_cohort, world.shared_cohort, world.foreign_cohort}
-
-
-def test_cohort_list_counts_enrolments_and_the_ones_holding_a_seat(world):
-    for status in EnrolmentStatus:
-        reason = DropoutReason.HEALTH if status == EnrolmentStatus.DROPPED_OUT else ""
-        EnrolmentFactory(cohort=world.own_cohort, status=status, dropout_reason=reason)
-    EnrolmentFactory(cohort=world.shared_cohort, status=EnrolmentStatus.SELECTED)
-    EnrolmentFactory(cohort=world.shared_cohort, status=EnrolmentStatus.RESERVE)
-    # A second role in the pilot must not multiply the counts.
-    PilotPartnerFactory(pilot=world.shared, organisation=world.org_a, role=PartnerRole.FUNDER)
-    user = UserFactory(organisation=world.org_a, role=Role.COORDINATOR)
-
-    counts = {cohort: (cohort.enrolment_count, cohort.selected_count) for cohort in cohort_list(user=user)}
-
-    # selected, started, completed, dropped out and outflow hold a seat; the other five do not.
-    assert counts == {world.own_cohort: (10, 5), world.shared_cohort: (2, 1)}
-
-
-def test_cohort_list_counts_zero_for_a_cohort_without_enrolments(world):
-    user = UserFactory(organisation=world.org_a, role=Role.COORDINATOR)
-
-    cohort = cohort_list(user=user).get(pk=world.own_cohort.pk)
-
-    assert (cohort.enrolment_count, cohort.selected_count) == (0, 0)

@@ -86,6 +86,28 @@ def test_the_pdf_holds_the_pilot_the_funnel_and_page_numbers_in_its_fonts_but_no
     assert not [name for name in names if re.search(rf"\b{re.escape(name)}\b", text)]
 
 
+def test_the_pdf_is_tagged_for_screen_readers_with_its_language_title_and_embedded_fonts():
+    pdf = build_report_pdf(pilots=[_pilot()], made_at=MADE_AT)
+
+    reader = PdfReader(BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]) == "nl"
+    assert "Groepshulp kinderopvang" in reader.metadata.title
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
+    descriptors = [
+        font["/FontDescriptor"]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+        for font in [font.get_object()]
+        if "/FontDescriptor" in font
+    ]
+    assert descriptors
+    assert all({"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor) for descriptor in descriptors)
+
+
 def test_a_pilot_without_candidates_renders():
     pilot = PilotFactory(name="Werkfit leeg")
 

@@ -26,7 +26,10 @@ class Command(BaseCommand):
             raise CommandError("Tasks run in-process (REDIS_URL is not set): there is no worker to check.")
         ping = WorkerPing.objects.create()
         started = time.monotonic()
-        answer_ping.apply_async(args=(ping.pk,), queue=queue)  # no queue: Celery's default routing
+        if queue is None:
+            answer_ping.apply_async(args=(ping.pk,))  # Celery's default routing
+        else:
+            answer_ping.apply_async(args=(ping.pk,), queue=queue)
         while time.monotonic() - started < timeout:
             ping.refresh_from_db()
             if ping.answered_at is not None:

@@ -1,70 +1,36 @@
-"""The track's pages: the learning line and weekly rhythm, the weekly attendance grid, module results and
-certificates.
+"""The track's pages, in the pilots section (config/urls.py): the learning line and weekly rhythm, the weekly
+attendance grid, module results and certificates.
 
-Kept apart from views.py, which shows pilots and cohorts; the writes are the services of pilots/services.py
+They stand in candidates, not pilots, because they work on the enrolments: the rhythm decides the attendance
+sessions, and the grid and the results are the candidates'. The writes are the services of pilots/services.py
 and candidates/progress.py, the reads mostly those of candidates/progress_selectors.py.
 """
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from candidates.models import (
-    AttendanceStatus,
-    Certificate,
-    Enrolment,
-    ModuleResult,
-    ModuleResultStatus,
-)
-from candidates.progress import (
-    MARKABLE_IN_ADVANCE,
-    attendance_mark_row,
-    attendance_mark_week,
-    attendance_week_sessions,
-    certificate_record,
-    module_result_record,
-)
-from candidates.progress_selectors import (
-    TRACK_STATUSES,
-    attendance_rates,
-    attendance_week,
-    certificates_expiring,
-    cohort_learning_line,
-    cohort_rhythm,
-    counting_certificates,
-    module_attendance_rates,
-    week_monday,
-)
 from core.fields import id_from
-from core.permissions import role_required
+from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
-
-from .forms import (
-    CertificateForm,
-    CohortModuleForm,
-    ModuleForm,
-    ModuleResultForm,
-    RhythmForm,
-    attendance_marks_from,
-    cell_field_name,
-    row_enrolment_id,
-    with_session_ids,
-)
-from .models import Cohort, CohortModule, Module, TrackWeekday
-from .selectors import (
+from pilots.forms import CohortModuleForm, ModuleForm, RhythmForm
+from pilots.models import Cohort, CohortModule, Module, TrackWeekday
+from pilots.selectors import (
     LINE_ORDER,
     PILOT_MODULE_PREFIX,
     CohortLearningLine,
@@ -73,7 +39,7 @@ from .selectors import (
     module_choice,
     pilot_list,
 )
-from .services import (
+from pilots.services import (
     cohort_learning_line_copy,
     cohort_module_create,
     cohort_module_delete,
@@ -82,6 +48,22 @@ from .services import (
     module_create,
     module_delete,
     module_update,
+)
+
+from ..attendance_grid import cell_field_name, posted_cells, row_enrolment_id
+from ..forms import CertificateForm, ModuleResultForm
+from ..lifecycle import STARTED
+from ..models import AttendanceStatus, Certificate, Enrolment, ModuleResult, ModuleResultStatus
+from ..progress import MARKABLE_IN_ADVANCE, attendance_grid_save, certificate_record, module_result_record
+from ..progress_selectors import (
+    attendance_rates,
+    attendance_week,
+    certificates_expiring,
+    cohort_learning_line,
+    cohort_rhythm,
+    counting_certificates,
+    module_attendance_rates,
+    week_monday,
 )
 
 # Host employers see neither the learning line nor the candidates' progress.
@@ -97,12 +79,14 @@ EXPIRING_WITHIN_DAYS = 90
 # --- Learning line and weekly rhythm --------------------------------------------------------------------------
 
 
-def _module_in(modules: QuerySet, value: str | None) -> Model | None:
+def _module_in[M: (Module, CohortModule)](modules: QuerySet[M], value: str | None) -> M | None:
     module_id = id_from(value)
     return modules.filter(pk=module_id).first() if module_id is not None else None
 
 
-def _with_own_modules(request: HttpRequest, cohort: Cohort, fields: tuple[str, ...], *, copy: bool) -> QueryDict:
+def _with_own_modules(
+    request: AuthenticatedRequest, cohort: Cohort, fields: tuple[str, ...], *, copy: bool
+) -> QueryDict:
     """The posted data, with each module of the pilot's line (the page showed it while the cohort had no modules
     of its own) replaced by the cohort's copy of it.
 
@@ -159,7 +143,7 @@ def _learning_line_post(
 
 
 @role_required(*TRACK_READERS)
-def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
+def learning_line_pilot(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
     can_edit = request.user.role in LEARNING_LINE_EDITORS
     modules = pilot.modules.select_related("provider").order_by(*LINE_ORDER)
@@ -197,7 +181,7 @@ def learning_line_pilot(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(*TRACK_READERS)
-def learning_line_cohort(request: HttpRequest, pk: int) -> HttpResponse:
+def learning_line_cohort(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     can_edit = request.user.role in LEARNING_LINE_EDITORS
     form = editing = None
@@ -275,34 +259,19 @@ def _attendance_url(cohort: Cohort, monday: date) -> str:
     return f"{reverse('pilots:attendance', kwargs={'pk': cohort.pk})}?week={monday.isoformat()}"
 
 
-def _posted_cells(data: QueryDict) -> dict[str, str]:
-    """The grid's cells as they were filled in, by field name; none when one holds an unknown mark."""
-    posted = {name: data.get(name, "") for name in data if name.startswith("mark_")}
-    if any(status and status not in AttendanceStatus.values for status in posted.values()):
-        return {}
-    return posted
-
-
-def _attendance_post(request: HttpRequest, cohort: Cohort, monday: date) -> str | None:
+def _attendance_post(request: AuthenticatedRequest, cohort: Cohort, monday: date) -> str | None:
     """Save the grid and, when a row's button was pressed, mark the rest of that row present.
 
-    Returns the reason when refused; nothing is saved then. The week's sessions are brought in line with the
-    rhythm first, so the cells of days the grid showed without a session can be saved. The grid is saved
-    before the row's button, so a sick day chosen before pressing a row's button stays sick.
+    Returns the reason when refused; nothing is saved then.
     """
     try:
-        with transaction.atomic():
-            sessions = attendance_week_sessions(cohort=cohort, week_start=monday, by_user=request.user)
-            marks = attendance_marks_from(with_session_ids(request.POST, sessions))
-            written = attendance_mark_week(cohort=cohort, week_start=monday, marks=marks, by_user=request.user)
-            row = row_enrolment_id(request.POST)
-            if row is not None:
-                enrolment = Enrolment.objects.filter(cohort=cohort).select_related("candidate").filter(pk=row).first()
-                if enrolment is None:
-                    raise TransitionNotAllowed(
-                        _("The attendance list has changed in the meantime; open the week again.")
-                    )
-                written += attendance_mark_row(enrolment=enrolment, sessions=sessions, by_user=request.user)
+        written = attendance_grid_save(
+            cohort=cohort,
+            week_start=monday,
+            cells=request.POST,
+            row_enrolment_id=row_enrolment_id(request.POST),
+            by_user=request.user,
+        )
     except TransitionNotAllowed as refusal:
         return str(refusal)
     messages.success(
@@ -318,7 +287,7 @@ def _attendance_post(request: HttpRequest, cohort: Cohort, monday: date) -> str 
 
 
 @role_required(*ATTENDANCE_RECORDERS)
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     monday = _grid_week(cohort, request.GET.get("week"))
     posted: dict[str, str] = {}
@@ -328,7 +297,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_attendance_url(cohort, monday))
         messages.error(request, _("The attendance was not saved: %(reason)s") % {"reason": refusal})
         # Show the grid as it was filled in, so nothing typed is lost.
-        posted = _posted_cells(request.POST)
+        posted = posted_cells(request.POST)
     # Writes nothing: a day of the rhythm without a session yet shows as an unsaved one, which a save creates.
     week = attendance_week(cohort=cohort, week_start=monday)
     rates = attendance_rates(enrolments=[row.enrolment for row in week.rows])
@@ -373,7 +342,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _cell_choices(is_future: bool) -> list[tuple[str, str]]:
+def _cell_choices(is_future: bool) -> list[tuple[str, str | Promise]]:
     # A day still to come can only be marked with what is known in advance.
     return [
         (value, label) for value, label in AttendanceStatus.choices if not is_future or value in MARKABLE_IN_ADVANCE
@@ -385,27 +354,27 @@ def _cell_choices(is_future: bool) -> list[tuple[str, str]]:
 
 def _track_enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
     return (
-        Enrolment.objects.filter(cohort=cohort, status__in=TRACK_STATUSES)
+        Enrolment.objects.filter(cohort=cohort, status__in=STARTED)
         .select_related("candidate")
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )
 
 
-def _results_post(request: HttpRequest, data: QueryDict, enrolments, modules) -> CertificateForm | None:
+def _results_post(request: AuthenticatedRequest, data: QueryDict, enrolments, modules) -> CertificateForm | None:
     """Record a result or a certificate; returns the certificate form when it must be shown again."""
     if "record_result" in data:
-        form = ModuleResultForm(data, enrolments=enrolments, cohort_modules=modules)
-        if not form.is_valid():
-            errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        result_form = ModuleResultForm(data, enrolments=enrolments, cohort_modules=modules)
+        if not result_form.is_valid():
+            errors = " ".join(str(error) for errors in result_form.errors.values() for error in errors)
             messages.error(request, _("The result was not saved: %(reason)s") % {"reason": errors})
             return None
-        data = form.cleaned_data
+        cleaned = result_form.cleaned_data
         try:
             result = module_result_record(
-                enrolment=data["enrolment"],
-                cohort_module=data["cohort_module"],
-                status=data["status"],
-                on_date=data["date"],
+                enrolment=cleaned["enrolment"],
+                cohort_module=cleaned["cohort_module"],
+                status=cleaned["status"],
+                on_date=cleaned["date"],
                 by_user=request.user,
             )
         except TransitionNotAllowed as refusal:
@@ -415,29 +384,29 @@ def _results_post(request: HttpRequest, data: QueryDict, enrolments, modules) ->
                 request,
                 _("%(name)s: %(module)s is “%(result)s”.")
                 % {
-                    "name": data["enrolment"].candidate.full_name,
-                    "module": data["cohort_module"].name,
+                    "name": cleaned["enrolment"].candidate.full_name,
+                    "module": cleaned["cohort_module"].name,
                     "result": result.get_status_display(),
                 },
             )
         return None
     form = CertificateForm(data, enrolments=enrolments, cohort_modules=modules)
     if form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         try:
             certificate = certificate_record(
-                enrolment=data["enrolment"],
-                cohort_module=data["cohort_module"],
-                name=data["name"],
-                number=data["number"],
-                issued_on=data["issued_on"],
-                expires_on=data["expires_on"],
+                enrolment=cleaned["enrolment"],
+                cohort_module=cleaned["cohort_module"],
+                name=cleaned["name"],
+                number=cleaned["number"],
+                issued_on=cleaned["issued_on"],
+                expires_on=cleaned["expires_on"],
                 by_user=request.user,
             )
         except TransitionNotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:
-            name = data["enrolment"].candidate.full_name
+            name = cleaned["enrolment"].candidate.full_name
             if certificate.expires_on is not None:
                 text = _("%(certificate)s of %(name)s is recorded; it expires on %(date)s.") % {
                     "certificate": certificate.name,
@@ -452,7 +421,7 @@ def _results_post(request: HttpRequest, data: QueryDict, enrolments, modules) ->
 
 
 @role_required(*TRACK_READERS)
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     can_record = request.user.role in RESULT_RECORDERS
     enrolments = _track_enrolments(cohort)
@@ -493,7 +462,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 def _offer_line(form: CertificateForm, line: CohortLearningLine) -> None:
     """Offer the modules the page shows; an inherited line's are not rows yet, so the form cannot list them."""
     if line.inherited:
-        field = form.fields["cohort_module"]
+        field = cast(forms.ModelChoiceField, form.fields["cohort_module"])
         field.choices = [("", field.empty_label), *[(module_choice(module), module.name) for module in line.modules]]
 
 
@@ -530,7 +499,7 @@ def _result_rows(cohort: Cohort, enrolments: list[Enrolment], modules: list[Coho
 
 
 @role_required(*TRACK_READERS)
-def certificates_expiring_list(request: HttpRequest) -> HttpResponse:
+def certificates_expiring_list(request: AuthenticatedRequest) -> HttpResponse:
     """The certificates of the candidates the user follows that expire within three months."""
     return render(
         request,

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from candidates.models import AppointmentStatus, EducationLevel, EnrolmentStatus, ScreeningAppointment
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
-from candidates.views.start import url_or_none
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.models import PlacementStatus
 from employers.tests.factories import PlacementFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
+from start.views import url_or_none
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 START_URL = reverse("candidates:adviser-start")

@@ -1,30 +1,36 @@
-"""The adviser's start page: what needs doing today, each block one query."""
+"""The start page of each role (core.roles.START_PAGES): what needs doing today, each block one query.
+
+A start page shows a part of every app, so these stand on top of the layers (pyproject.toml,
+[tool.importlinter]); their addresses stay in the sections of the site (config/urls.py).
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.permissions import role_required
-from core.roles import Role
-from employers.selectors import adviser_declined_placements, adviser_overdue_proposals
-
-from ..completeness import CHECKED_FIELDS, Requirement, missing_requirements
-from ..models import Candidate
-from ..progress_selectors import attendance_flags, certificates_expiring, followups_due
-from ..selectors import (
+from candidates.completeness import CHECKED_FIELDS, Requirement, missing_requirements
+from candidates.models import Candidate
+from candidates.progress_selectors import attendance_flags, certificates_expiring, evaluations_due, followups_due
+from candidates.selectors import (
     adviser_caseload,
     adviser_stage_counts,
     adviser_stale_reserves,
     adviser_starting_cohorts,
-    adviser_waiting_placements,
     adviser_week_appointments,
+    with_seat_counts,
 )
+from core.permissions import AuthenticatedRequest, role_required
+from core.roles import Role
+from employers.selectors import adviser_declined_placements, adviser_overdue_proposals, adviser_waiting_placements
+from pilots.selectors import cohort_list, pilot_list
+from reports.selectors import recent_report_jobs
 
 RECORD_GAPS_SHOWN = 10
 # Certificates are listed this many days before they expire.
@@ -57,7 +63,7 @@ def record_gaps(candidates: Iterable[Candidate]) -> list[RecordGaps]:
 
 
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
-def adviser_start(request: HttpRequest) -> HttpResponse:
+def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
 
@@ -103,5 +109,31 @@ def adviser_start(request: HttpRequest) -> HttpResponse:
             ),
             "attendance_threshold": settings.ATTENDANCE_THRESHOLD_PERCENT,
             "attendance_window_days": settings.ATTENDANCE_WINDOW_DAYS,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
+def coordinator_start(request: AuthenticatedRequest) -> HttpResponse:
+    pilots = pilot_list(user=request.user).annotate(cohort_count=Count("cohorts", distinct=True))
+    return render(
+        request,
+        "pilots/coordinator_start.html",
+        {
+            "pilots": pilots,
+            "cohorts": with_seat_counts(cohort_list(user=request.user)),
+            "recent_reports": recent_report_jobs(user=request.user),
+        },
+    )
+
+
+@role_required(Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+def training_start(request: AuthenticatedRequest) -> HttpResponse:
+    return render(
+        request,
+        "pilots/training_start.html",
+        {
+            "cohorts": with_seat_counts(cohort_list(user=request.user)),
+            "evaluations_due": evaluations_due(user=request.user),
         },
     )

@@ -1,0 +1,27 @@
+"""The page of a pilot, in the pilots section (config/urls.py): its partners, its learning line and its cohorts
+with their seats taken. It stands in candidates, not pilots, for the seats taken: which enrolments hold a seat is
+the candidates' life cycle."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.permissions import AuthenticatedRequest, role_required
+from core.roles import Role
+from pilots.selectors import cohort_list, pilot_list
+
+from ..selectors import with_seat_counts
+
+PILOT_READERS = (Role.COORDINATOR, Role.ADVISER, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
+
+
+@role_required(*PILOT_READERS)
+def pilot_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
+    partnerships = pilot.partnerships.select_related("organisation").order_by("role", "organisation__name")
+    modules = pilot.modules.select_related("provider")
+    cohorts = with_seat_counts(cohort_list(user=request.user).filter(pilot=pilot))
+    return render(
+        request,
+        "pilots/pilot_detail.html",
+        {"pilot": pilot, "partnerships": partnerships, "modules": modules, "cohorts": cohorts},
+    )
