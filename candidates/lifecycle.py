@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.statemachine import Lifecycle
 
@@ -37,7 +38,7 @@ class EnrolmentStatus(models.TextChoices):
     SELECTED = "selected", _("Selected")
     RESERVE = "reserve", _("Reserve")
     NOT_SELECTED = "not_selected", _("Not selected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("enrolment status", "Withdrawn")
     STARTED = "started", _("Started")
     COMPLETED = "completed", _("Completed")
     DROPPED_OUT = "dropped_out", _("Dropped out")
