@@ -345,7 +345,7 @@ def _validate_row(row: ParsedRow) -> None:
         if name in reported:
             continue
         label = form.fields[name].label if name in form.fields else ""
-        # ErrorList hands out each message as a str, whatever its stub says.
+        # ErrorList hands out each message as a str (its stubs also allow a ValidationError).
         errors.extend(f"{label}: {message}" if label else str(message) for message in messages)
     row.errors = errors
     if errors:

@@ -589,9 +589,12 @@ def followup_results(
 ) -> list[FollowUpResult]:
     """The follow-up figures of the cohorts per moment, 3, 6 and 12 months, in one query.
 
-    The report suppresses small counts itself; this returns them as they are.
+    One definition (DOMAIN.md): the follow-ups due by today and, of those, the ones answered; the answers are
+    counted among the due ones only, so answered never exceeds due. The report suppresses small counts itself;
+    this returns them as they are.
     """
     today = today or timezone.localdate()
+    due = Q(due_on__lte=today)
     rows: dict[int, dict[str, Any]] = {
         row["months"]: dict(row)
         for row in FollowUp.objects.filter(outcome__enrolment__cohort__in=cohorts)
@@ -599,12 +602,12 @@ def followup_results(
         .values("months")
         .annotate(
             scheduled=Count("pk"),
-            due=Count("pk", filter=Q(due_on__lte=today)),
-            answered=Count("pk", filter=Q(answered_on__isnull=False)),
-            reached=Count("pk", filter=Q(still_working__isnull=False)),
-            working=Count("pk", filter=Q(still_working=True)),
-            same=Count("pk", filter=Q(still_working=True, same_employer=True)),
-            hours=Avg("hours_per_week", filter=Q(still_working=True)),
+            due=Count("pk", filter=due),
+            answered=Count("pk", filter=due & Q(answered_on__isnull=False)),
+            reached=Count("pk", filter=due & Q(still_working__isnull=False)),
+            working=Count("pk", filter=due & Q(still_working=True)),
+            same=Count("pk", filter=due & Q(still_working=True, same_employer=True)),
+            hours=Avg("hours_per_week", filter=due & Q(still_working=True)),
         )
     }
     results = []

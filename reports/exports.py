@@ -103,9 +103,16 @@ def evaluation_sheets(evaluation: Evaluation) -> list[Sheet]:
         ),
         (
             _("Host employers"),
-            (_("Host employer"), _("Places offered"), _("Proposed"), _("Confirmed"), _("Contracts")),
+            (_("Host employer"), _("Places offered"), _("Proposed"), _("Placed"), _("Ended early"), _("Contracts")),
             [
-                (row.name, row.offered, _count(row.proposed), _count(row.confirmed), _count(row.contracts))
+                (
+                    row.name,
+                    row.offered,
+                    _count(row.proposed),
+                    _count(row.confirmed),
+                    _count(row.ended_early),
+                    _count(row.contracts),
+                )
                 for row in evaluation.employers
             ],
         ),

@@ -46,10 +46,8 @@ from candidates.models import (
     OutcomeKind,
 )
 from candidates.progress_selectors import AttendanceRate, counting_certificates, followup_results
-from employers.lifecycle import EVER_CONFIRMED, OPEN, PLACE_HOLDING
+from employers.lifecycle import EVER_CONFIRMED, OPEN, EndReason
 from employers.models import (
-    ContractOffer,
-    ContractOfferStatus,
     Employer,
     Placement,
     PlacementStatus,
@@ -123,8 +121,14 @@ DEFINITIONS = {
     ),
     "employer_offered": _("Places offered: the places the host employer offered the cohorts."),
     "employer_proposed": _("Proposed: candidates proposed to the host employer who have no answer yet."),
-    "employer_confirmed": _("Confirmed: placements the host employer confirmed, or that are running."),
-    "employer_contracts": _("Contracts: contract offers of the host employer that the candidate accepted."),
+    "employer_confirmed": _(
+        "Placed: candidates the host employer confirmed at some point, also those whose placement has ended since."
+    ),
+    "employer_ended_early": _(
+        "Ended early: of those placed, the placements that ended before their planned end (any reason but "
+        "“completed as planned”), also when the candidate left the track."
+    ),
+    "employer_contracts": _("Contracts: candidates whose outcome is a contract at this host employer."),
     "cohorts": _("Cohorts side by side: the same funnel and outflow to work for each cohort on its own."),
     "barriers": _(
         "Barriers met: per kind of barrier, the candidates who started the track and have that barrier recorded, "
@@ -145,7 +149,8 @@ DEFINITIONS = {
     ),
     "followup": _(
         "Follow-up at 3, 6 and 12 months after outflow: due are the checks whose due date has been reached on the "
-        "day of the report; answered those recorded; still working those answered with still working."
+        "day of the report; answered those of them with an answer recorded; still working those answered with "
+        "still working. The completeness of the records counts follow-ups the same way."
     ),
     "days_to_placement": _(
         "Days to placement: the median number of days from the day a candidate started the track to the first "
@@ -272,9 +277,10 @@ class DropoutFigure:
 class EmployerFigures:
     name: str
     offered: int
-    proposed: Figure
-    confirmed: Figure
-    contracts: Figure
+    proposed: Figure  # open proposals, not answered yet
+    confirmed: Figure  # candidates ever confirmed at the host, ended placements included
+    ended_early: Figure  # of those, placements that ended before their planned end
+    contracts: Figure  # outcomes: a contract at this host
 
 
 @dataclass(frozen=True)
@@ -484,16 +490,18 @@ def _dropout_by_reason(cohort_ids: list[int]) -> tuple[DropoutFigure, ...]:
 def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
     """The host employers involved in the cohorts, with their places summed over the cohorts; one query.
 
-    Involved as in employers.selectors.cohort_places: places offered, an open proposal or placement, or an
-    accepted contract offer. Counted over all cohorts at once rather than cohort by cohort, so the number of
+    Involved: places offered, a proposal or placement that is open or was ever confirmed, or a contract as the
+    outcome. Placed counts the candidates ever confirmed at the host, ended placements included; contracts come
+    from the outcomes (DOMAIN.md). Counted over all cohorts at once rather than cohort by cohort, so the number of
     queries does not grow with the number of cohorts either.
     """
     offers = SeatOffer.objects.filter(cohort_id__in=cohort_ids)
     placements = Placement.objects.filter(enrolment__cohort_id__in=cohort_ids)
-    contracts = ContractOffer.objects.filter(enrolment__cohort_id__in=cohort_ids, status=ContractOfferStatus.ACCEPTED)
+    placed = placements.filter(status__in=EVER_CONFIRMED)
+    contracts = Outcome.objects.filter(enrolment__cohort_id__in=cohort_ids, kind=OutcomeKind.CONTRACT_AT_HOST)
     involved = (
         Q(pk__in=offers.values("employer_id"))
-        | Q(pk__in=placements.filter(status__in=OPEN).values("employer_id"))
+        | Q(pk__in=placements.filter(status__in=OPEN | EVER_CONFIRMED).values("employer_id"))
         | Q(pk__in=contracts.values("employer_id"))
     )
     rows = (
@@ -501,17 +509,28 @@ def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
         .annotate(
             places_offered=count_per_employer(offers, total=Sum("places")),
             places_proposed=count_per_employer(placements.filter(status=PlacementStatus.PROPOSED)),
-            places_confirmed=count_per_employer(placements.filter(status__in=PLACE_HOLDING)),
-            contracts_accepted=count_per_employer(contracts),
+            candidates_placed=count_per_employer(placed, total=Count("enrolment_id", distinct=True)),
+            ended_early=count_per_employer(
+                placed.filter(status=PlacementStatus.ENDED).exclude(end_reason=EndReason.COMPLETED),
+                total=Count("enrolment_id", distinct=True),
+            ),
+            contracts_at_host=count_per_employer(contracts),
         )
         .order_by("organisation__name", "pk")
         .values_list(
-            "organisation__name", "places_offered", "places_proposed", "places_confirmed", "contracts_accepted"
+            "organisation__name",
+            "places_offered",
+            "places_proposed",
+            "candidates_placed",
+            "ended_early",
+            "contracts_at_host",
         )
     )
     return tuple(
-        EmployerFigures(name=name, offered=offered, proposed=proposed, confirmed=confirmed, contracts=accepted)
-        for name, offered, proposed, confirmed, accepted in rows
+        EmployerFigures(
+            name=name, offered=offered, proposed=proposed, confirmed=placed, ended_early=ended, contracts=contracts
+        )
+        for name, offered, proposed, placed, ended, contracts in rows
     )
 
 
@@ -829,6 +848,7 @@ def public_figures(figures: Evaluation) -> Evaluation:
                 employer,
                 proposed=suppress(employer.proposed, threshold),
                 confirmed=suppress(employer.confirmed, threshold),
+                ended_early=suppress(employer.ended_early, threshold),
                 contracts=suppress(employer.contracts, threshold),
             )
             for employer in figures.employers

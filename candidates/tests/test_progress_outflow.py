@@ -511,3 +511,16 @@ def test_follow_up_results_per_moment_count_groups_not_people(cohort, adviser):
     assert three.still_working_percentage == 66.7
     assert (six.scheduled, six.due, six.answered, six.still_working_percentage) == (4, 0, 0, None)
     assert twelve.months == 12
+
+
+def test_an_answer_counts_among_the_due_follow_ups_only_once_it_is_due(cohort, adviser):
+    outcome = OutcomeFactory(enrolment=EnrolmentFactory(cohort=cohort, status=S.OUTFLOW))
+    followups_schedule(outcome=outcome)
+    six = outcome.followups.get(months=6)
+    followup_record(followup=six, by_user=adviser, still_working=True, hours_per_week=20)
+
+    before = followup_results(cohorts=[cohort], today=six.due_on - datetime.timedelta(days=1))[1]
+    after = followup_results(cohorts=[cohort], today=six.due_on)[1]
+
+    assert (before.due, before.answered, before.still_working) == (0, 0, 0)
+    assert (after.due, after.answered, after.still_working) == (1, 1, 1)

@@ -137,7 +137,7 @@ def test_the_workbook_names_pilot_region_partners_and_employers_and_every_defini
     assert summary["Pilots"] == "Zorg Utrecht"
     assert summary["Regions"] == cohort.pilot.region.name
     assert summary["Partners"] == cohort.pilot.lead_organisation.name
-    assert _sheet(workbook, "Host employers")[1] == ("Zorghuis De Linde", 2, 0, 0, 0)
+    assert _sheet(workbook, "Host employers")[1] == ("Zorghuis De Linde", 2, 0, 0, 0, 0)
     assert _sheet(workbook, "Pilots")[1][:2] == ("Zorg Utrecht", cohort.pilot.region.name)
     assert len(_sheet(workbook, "Definitions")) == 1 + len(DEFINITIONS)
     assert len(_sheet(workbook, "Completeness")) == 1 + 8

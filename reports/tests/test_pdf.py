@@ -97,13 +97,10 @@ def test_the_pdf_is_tagged_for_screen_readers_with_its_language_title_and_embedd
     assert "Groepshulp kinderopvang" in reader.metadata.title
     assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
     assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
-    descriptors = [
-        font["/FontDescriptor"]
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-        for font in [font.get_object()]
-        if "/FontDescriptor" in font
-    ]
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    # A composite (Type0) font keeps its descriptor in its descendant font.
+    fonts += [descendant.get_object() for font in fonts for descendant in font.get("/DescendantFonts", [])]
+    descriptors = [font["/FontDescriptor"].get_object() for font in fonts if "/FontDescriptor" in font]
     assert descriptors
     assert all({"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor) for descriptor in descriptors)
 
