@@ -37,7 +37,7 @@ from .models import (
     Screening,
     Weekday,
 )
-from .services import ANONYMISED_REFUSAL
+from .services import ANONYMISED_REFUSAL, CANDIDATE_UPDATE_FIELDS
 from .validators import looks_like_bsn, normalise_phone, normalise_postcode, validate_working_age
 
 DEFAULT_CONSENT_PURPOSE = _("Taking part in the pre-training track and sharing with its partners")
@@ -102,29 +102,7 @@ class CandidateForm(CandidateCleaningMixin, forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = [
-            "first_name",
-            "last_name_prefix",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "postcode",
-            "city",
-            "education_level",
-            "referral_source",
-            "referring_organisation",
-            "speaking_level",
-            "listening_level",
-            "reading_level",
-            "writing_level",
-            "benefit_type",
-            "is_status_holder",
-            "available_days",
-            "available_from",
-            "hours_per_week",
-            "consent_purpose",
-        ]
+        fields = list(CANDIDATE_UPDATE_FIELDS)
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

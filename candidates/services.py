@@ -245,31 +245,30 @@ def refuse_if_anonymised(candidate: Candidate) -> None:
         raise CandidateAnonymised(str(ANONYMISED_REFUSAL))
 
 
-# What a candidate update may change; the rest (consent, anonymisation, the adviser) has services of its own.
-CANDIDATE_UPDATE_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name_prefix",
-        "last_name",
-        "date_of_birth",
-        "email",
-        "phone",
-        "postcode",
-        "city",
-        "education_level",
-        "referral_source",
-        "referring_organisation",
-        "speaking_level",
-        "listening_level",
-        "reading_level",
-        "writing_level",
-        "benefit_type",
-        "is_status_holder",
-        "available_days",
-        "available_from",
-        "hours_per_week",
-        "consent_purpose",
-    }
+# What a candidate update may change, in the order the intake form shows it; the rest (consent, anonymisation, the
+# adviser) has services of its own.
+CANDIDATE_UPDATE_FIELDS = (
+    "first_name",
+    "last_name_prefix",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "postcode",
+    "city",
+    "education_level",
+    "referral_source",
+    "referring_organisation",
+    "speaking_level",
+    "listening_level",
+    "reading_level",
+    "writing_level",
+    "benefit_type",
+    "is_status_holder",
+    "available_days",
+    "available_from",
+    "hours_per_week",
+    "consent_purpose",
 )
 
 
@@ -282,7 +281,7 @@ def candidate_update(*, candidate: Candidate, by_user, data: dict, barriers=None
     records the consent now.
     """
     refuse_if_anonymised(candidate)
-    unknown = set(data) - CANDIDATE_UPDATE_FIELDS
+    unknown = set(data) - set(CANDIDATE_UPDATE_FIELDS)
     if unknown:
         raise TypeError(f"candidate_update cannot change: {sorted(unknown)}")
     fields = set(data)
