@@ -93,8 +93,9 @@ WAITING_FOR_START = frozenset({S.SELECTED})
 IN_PLAY = frozenset({S.SELECTED, S.STARTED})
 # The statuses that need a reason from the person making the change.
 REASON_REQUIRED = frozenset({S.NOT_SELECTED, S.WITHDRAWN, S.DROPPED_OUT})
-# Leaving the track, in any of its ways: the consequences of on_track_end follow.
-LEAVING = frozenset({S.WITHDRAWN, S.COMPLETED, S.DROPPED_OUT})
+# Leaving the track, in any of its ways, or going back to the reserve list: the consequences of on_track_end
+# follow (a candidate is proposed to hosts only while selected or started, IN_PLAY).
+LEAVING = frozenset({S.WITHDRAWN, S.COMPLETED, S.DROPPED_OUT, S.RESERVE})
 
 
 class OutcomeKind(models.TextChoices):

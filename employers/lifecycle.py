@@ -79,5 +79,7 @@ END_REASON_ON_TRACK_END = {
     EnrolmentStatus.COMPLETED: EndReason.COMPLETED,
     EnrolmentStatus.DROPPED_OUT: EndReason.CANDIDATE_STOPPED,
     EnrolmentStatus.WITHDRAWN: EndReason.CANDIDATE_STOPPED,
+    # A selection corrected back to the reserve list: the placement ends with the note that says so.
+    EnrolmentStatus.RESERVE: EndReason.OTHER,
 }
 END_REASON_ON_DROPOUT = {"found_work": EndReason.FOUND_OTHER_WORK, "health": EndReason.HEALTH}

@@ -621,7 +621,8 @@ def accepted_offer_apply(*, enrolment: Enrolment, by_user) -> Outcome | None:
 
 
 def placements_close_on_track_end(*, enrolment: Enrolment, to_status: str, by_user, on_date: date) -> None:
-    """The enrolment left the track: its open placements close with it, each step in the placement's history.
+    """The enrolment left the track (or went back to the reserve list): its open placements close with it, each
+    step in the placement's history.
 
     An unanswered proposal is withdrawn; a confirmed or running placement ends on the day the track ended, with
     the reason of employers.lifecycle.END_REASON_ON_TRACK_END. Called by enrolment_transition with the enrolment
@@ -635,7 +636,7 @@ def placements_close_on_track_end(*, enrolment: Enrolment, to_status: str, by_us
     end_reason = END_REASON_ON_DROPOUT.get(
         enrolment.dropout_reason, END_REASON_ON_TRACK_END[EnrolmentStatus(to_status)]
     )
-    note = _("The candidate's track ended: %(status)s.") % {"status": EnrolmentStatus(to_status).label}
+    note = _("The candidate's enrolment is now “%(status)s”.") % {"status": EnrolmentStatus(to_status).label}
     for placement in open_placements:
         if placement.status == PlacementStatus.PROPOSED:
             placement_transition.within(
@@ -655,6 +656,6 @@ def placements_close_on_track_end(*, enrolment: Enrolment, to_status: str, by_us
 def accepted_offer_on_track_end(*, enrolment: Enrolment, to_status: str, by_user, on_date: date) -> None:
     """A contract offer the candidate accepted becomes the outcome when the track is completed or left (but not
     when they left for another job: that job is the outcome)."""
-    if to_status == EnrolmentStatus.WITHDRAWN or enrolment.dropout_reason == DropoutReason.FOUND_WORK:
+    if to_status not in TRACK_OVER or enrolment.dropout_reason == DropoutReason.FOUND_WORK:
         return
     apply_accepted_offer(enrolment=enrolment, by_user=by_user)

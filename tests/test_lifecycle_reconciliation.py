@@ -12,8 +12,9 @@ tables of candidates.lifecycle and employers.lifecycle; sometimes any action on 
 every step that changed a row, the invariants compare the life-cycle sets with each other, with the seats of the
 cohort and the places of the hosts, and with every figure of the evaluation.
 
-Reading a failing sequence: `state.step(data=data(...))` is one step, the `Draw` lines under it what it drew.
-"candidate 2" is the second enrolment registered in that example, "placement 1" the first proposal.
+Reading a failing sequence: each `state.step(data=data(...))` is one step, and the `Draw` lines printed just
+before it say what it did: candidate 2 is the second enrolment registered in the example, placement 1 its first
+proposal.
 
 Each example runs inside a savepoint of the test's transaction that its teardown rolls back, so the examples do
 not see each other's rows. (A `Machine.TestCase` on hypothesis' Django TestCase would not: its per-example
@@ -47,7 +48,6 @@ from candidates.lifecycle import (
     POSITIVE_OUTFLOW,
     SCREENABLE,
     STARTED,
-    TRACK_OVER,
     outcome_in,
 )
 from candidates.models import (
@@ -131,7 +131,7 @@ REASONS = st.sampled_from(["Afgesproken met de werkgever", "Afgesproken met de w
 NOTES = st.sampled_from(["", "Verhuisd naar een andere regio"])
 SCORES = st.integers(min_value=1, max_value=5)
 HOSTS = st.sampled_from([0, 1])
-PLACES = st.integers(min_value=0, max_value=3)
+PLACES = st.integers(min_value=0, max_value=2)
 MAX_CANDIDATES = 4
 # Seat offers change a few times at most; the scene made the first ones.
 MAX_OFFER_CHANGES = 4
@@ -235,10 +235,12 @@ class LifecycleReconciliation(RuleBasedStateMachine):
 
     # --- The scene: factories for what has no life cycle ---------------------------------------------------
 
+    # Few seats and places, so that a cohort or a host is often full and the capacity rules are tried; the first
+    # host always offers a place, so that a candidate can get as far as an internship.
     @initialize(
-        seats=st.integers(min_value=1, max_value=4),
+        seats=st.integers(min_value=1, max_value=3),
         candidates=st.integers(min_value=1, max_value=3),
-        places=st.tuples(st.integers(min_value=1, max_value=3), PLACES),
+        places=st.tuples(st.integers(min_value=1, max_value=2), PLACES),
     )
     def scene(self, seats, candidates, places):
         self.pilot = PilotFactory()
@@ -616,13 +618,11 @@ class LifecycleReconciliation(RuleBasedStateMachine):
     @after_a_change
     def no_open_placement_after_the_track(self):
         stray = list(
-            Placement.objects.filter(
-                enrolment__cohort=self.cohort,
-                status__in=OPEN,
-                enrolment__status__in=sorted(TRACK_OVER | {S.WITHDRAWN}),
-            ).values_list("pk", "status", "enrolment__status")
+            Placement.objects.filter(enrolment__cohort=self.cohort, status__in=OPEN)
+            .exclude(enrolment__status__in=sorted(PROPOSABLE_ENROLMENT_STATUSES))
+            .values_list("pk", "status", "enrolment__status")
         )
-        assert not stray, f"open placements (pk, status, enrolment status) of a track that is over: {stray}"
+        assert not stray, f"open placements (pk, status, enrolment status) of a candidate not in play: {stray}"
 
     @invariant()
     @after_a_change

@@ -359,6 +359,17 @@ def test_withdrawing_withdraws_an_unanswered_proposal_and_ends_a_confirmed_place
     assert not enrolment.placements.filter(status__in=OPEN).exists()
 
 
+def test_moving_a_selected_candidate_back_to_the_reserve_list_withdraws_their_proposal(adviser, cohort, host):
+    enrolment = walk(cohort=cohort, to=S.SELECTED, by_user=adviser)
+    proposal = placement_propose(enrolment=enrolment, employer=host, by_user=adviser, notify=False)
+
+    enrolment_transition(enrolment=enrolment, to_status=S.RESERVE, by_user=adviser, reason="Toch reserve")
+
+    proposal.refresh_from_db()
+    assert proposal.status == PlacementStatus.WITHDRAWN
+    assert not enrolment.placements.filter(status__in=OPEN).exists()
+
+
 def test_a_host_keeps_no_place_for_a_candidate_who_left(adviser, cohort):
     host = SeatOfferFactory(cohort=cohort, places=1).employer
     leaving = placed(adviser, cohort, host, active=True)

@@ -171,7 +171,7 @@ def test_each_event_says_what_happened(history, employer):
     assert by_kind["placement"][1].title == f"Placement at {employer.name}: Proposed → Confirmed"
     # Completing the track ended the confirmed placement with it.
     assert by_kind["placement"][0].title == f"Placement at {employer.name}: Confirmed → Ended"
-    assert by_kind["placement"][0].detail == "The candidate's track ended: Completed."
+    assert by_kind["placement"][0].detail == "The candidate's enrolment is now “Completed”."
     assert by_kind["outcome"][0].title == "Outcome for Ronde 1: Contract at the host employer"
     assert by_kind["note"][0].detail == "Start op maandag."
     assert by_kind["adviser"][0].detail == "Verlof"
