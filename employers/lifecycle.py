@@ -83,3 +83,8 @@ END_REASON_ON_TRACK_END = {
     EnrolmentStatus.RESERVE: EndReason.OTHER,
 }
 END_REASON_ON_DROPOUT = {"found_work": EndReason.FOUND_OTHER_WORK, "health": EndReason.HEALTH}
+
+
+def places_left(*, offered: int, taking: int) -> int:
+    """The capacity rule in numbers: the places offered less those the open placements take (PLACE_TAKING)."""
+    return max(offered - taking, 0)

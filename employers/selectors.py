@@ -19,7 +19,14 @@ from core.roles import Role
 from pilots.models import Cohort, PilotPartner, TrackWeekday
 from pilots.selectors import pilot_list
 
-from .lifecycle import EVER_CONFIRMED, OPEN, PLACE_HOLDING, PLACEMENT_LIFECYCLE, PROPOSABLE_ENROLMENT_STATUSES
+from .lifecycle import (
+    EVER_CONFIRMED,
+    OPEN,
+    PLACE_HOLDING,
+    PLACEMENT_LIFECYCLE,
+    PROPOSABLE_ENROLMENT_STATUSES,
+    places_left,
+)
 from .models import (
     ContractOffer,
     ContractOfferStatus,
@@ -121,7 +128,7 @@ class EmployerPlaces:
     @property
     def remaining(self) -> int:
         """Places still free for a new proposal: open proposals count, since the host may confirm them."""
-        return max(self.offered - self.proposed - self.confirmed, 0)
+        return places_left(offered=self.offered, taking=self.proposed + self.confirmed)
 
 
 def count_per_employer(queryset: QuerySet, *, total=None) -> Coalesce:
@@ -713,7 +720,7 @@ class CohortPlaces:
     @property
     def free(self) -> int:
         """Places still free: the offer less the proposals and placements that take a place (employers.lifecycle)."""
-        return max(self.offered - self.proposed - self.confirmed, 0)
+        return places_left(offered=self.offered, taking=self.proposed + self.confirmed)
 
 
 def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortPlaces]:
