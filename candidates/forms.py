@@ -18,6 +18,7 @@ from core.models import User
 from pilots.forms import CohortChoiceField
 from pilots.models import Cohort, CohortModule, Organisation, OrganisationKind
 
+from .lifecycle import OUTCOMES_WITH_MBO_LEVEL
 from .importing import COLUMNS as IMPORT_COLUMNS
 from .importing import ImportFileError, max_import_bytes, parse_table
 from .models import (
@@ -839,7 +840,7 @@ class OutflowForm(forms.Form):
         kind = cleaned.get("kind")
         if kind == OutcomeKind.CONTRACT_AT_HOST and cleaned.get("employer") is None and not self.has_error("employer"):
             self.add_error("employer", _("A contract at the host needs the host employer."))
-        if kind == OutcomeKind.EDUCATION and cleaned.get("education_level") is None:
+        if kind in OUTCOMES_WITH_MBO_LEVEL and cleaned.get("education_level") is None:
             self.add_error("education_level", _("Give the MBO level of the education."))
         return cleaned
 

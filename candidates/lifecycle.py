@@ -101,17 +101,22 @@ LEAVING = frozenset({S.WITHDRAWN, S.COMPLETED, S.DROPPED_OUT, S.RESERVE})
 class OutcomeKind(models.TextChoices):
     CONTRACT_AT_HOST = "contract_at_host", _("Contract at the host employer")
     JOB_ELSEWHERE = "job_elsewhere", _("Job elsewhere")
-    EDUCATION = "education", _("BBL or other education")
+    BBL = "bbl", _("BBL work-study place")
+    EDUCATION = "education", _("School without a job (BOL or other education)")
     VOLUNTEER = "volunteer", _("Volunteer work")
     NONE = "none", _("None")
 
 
 # Outflow to work ("uitstroom: werk"): a contract at a host or a job elsewhere.
 OUTFLOW_TO_WORK = frozenset({OutcomeKind.CONTRACT_AT_HOST, OutcomeKind.JOB_ELSEWHERE})
-# Outflow to education ("uitstroom: opleiding").
+# Outflow to a work-study place ("uitstroom: BBL"): a contract plus school.
+OUTFLOW_TO_BBL = frozenset({OutcomeKind.BBL})
+# Outflow to education ("uitstroom: opleiding"): school without a job.
 OUTFLOW_TO_EDUCATION = frozenset({OutcomeKind.EDUCATION})
-# Positive outflow ("positieve uitstroom"): work or education.
-POSITIVE_OUTFLOW = OUTFLOW_TO_WORK | OUTFLOW_TO_EDUCATION
+# Positive outflow ("positieve uitstroom"): work, BBL or education. The three are mutually exclusive.
+POSITIVE_OUTFLOW = OUTFLOW_TO_WORK | OUTFLOW_TO_BBL | OUTFLOW_TO_EDUCATION
+# The outcomes that are a course of MBO and so name its level.
+OUTCOMES_WITH_MBO_LEVEL = frozenset({OutcomeKind.BBL, OutcomeKind.EDUCATION})
 
 
 # --- Expressions ---------------------------------------------------------------------------------------------
@@ -181,6 +186,9 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def outflow_to_work(self) -> "EnrolmentQuerySet":
         return self.filter(outcome_in(OUTFLOW_TO_WORK))
+
+    def outflow_to_bbl(self) -> "EnrolmentQuerySet":
+        return self.filter(outcome_in(OUTFLOW_TO_BBL))
 
     def outflow_to_education(self) -> "EnrolmentQuerySet":
         return self.filter(outcome_in(OUTFLOW_TO_EDUCATION))

@@ -33,7 +33,7 @@ from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort, CohortModule
 
 from .attendance_grid import attendance_marks_from, with_session_ids
-from .lifecycle import STARTED, TRACK_OVER
+from .lifecycle import OUTCOMES_WITH_MBO_LEVEL, STARTED, TRACK_OVER
 from .models import (
     Attendance,
     AttendanceKind,
@@ -571,7 +571,7 @@ def _check_outflow(values: Mapping) -> None:
     if kind == OutcomeKind.CONTRACT_AT_HOST and values["employer"] is None:
         raise TransitionNotAllowed(_("A contract at the host needs the host employer."))
     level = values["education_level"]
-    if kind == OutcomeKind.EDUCATION and level is None:
+    if kind in OUTCOMES_WITH_MBO_LEVEL and level is None:
         raise TransitionNotAllowed(_("Give the MBO level of the education."))
     if level is not None and not 1 <= level <= 4:
         raise TransitionNotAllowed(_("The MBO level is 1, 2, 3 or 4."))

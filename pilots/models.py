@@ -104,8 +104,36 @@ class Pilot(TimeStampedModel):
     school_days_per_week = models.PositiveSmallIntegerField(
         _("school days per week"), default=0, validators=[MaxValueValidator(5)]
     )
+    target_group = models.CharField(
+        _("target group"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the pilot is for, for example status holders or people on benefits."),
+    )
+    planned_places = models.PositiveSmallIntegerField(
+        _("planned places"),
+        null=True,
+        blank=True,
+        help_text=_("The places the pilot planned at the outset, over all its cohorts; the seats may differ."),
+    )
     target_outflow_percentage = models.PositiveSmallIntegerField(
-        _("target outflow (%)"), validators=[MaxValueValidator(100)]
+        _("target positive outflow (%)"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("Of those who started, the percentage that should flow out to work, BBL or education."),
+    )
+    target_work_percentage = models.PositiveSmallIntegerField(
+        _("target outflow to work (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Of those who started, the percentage that should flow out to work; leave empty without one."),
+    )
+    target_bbl_percentage = models.PositiveSmallIntegerField(
+        _("target outflow to BBL (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Of those who started, the percentage that should start a BBL work-study place."),
     )
     status = models.CharField(_("status"), max_length=16, choices=PilotStatus.choices, default=PilotStatus.DESIGN)
     partners = models.ManyToManyField(
@@ -120,6 +148,14 @@ class Pilot(TimeStampedModel):
             models.CheckConstraint(condition=Q(duration_weeks__gte=1), name="pilot_duration_positive"),
             models.CheckConstraint(
                 condition=Q(target_outflow_percentage__lte=100), name="pilot_target_outflow_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_work_percentage__isnull=True) | Q(target_work_percentage__lte=100),
+                name="pilot_target_work_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_bbl_percentage__isnull=True) | Q(target_bbl_percentage__lte=100),
+                name="pilot_target_bbl_percentage",
             ),
             models.CheckConstraint(
                 condition=Q(internship_days_per_week__lte=5 - F("school_days_per_week")),
