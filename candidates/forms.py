@@ -18,9 +18,9 @@ from core.models import User
 from pilots.forms import CohortChoiceField
 from pilots.models import Cohort, CohortModule, Organisation, OrganisationKind
 
-from .lifecycle import OUTCOMES_WITH_MBO_LEVEL
 from .importing import COLUMNS as IMPORT_COLUMNS
 from .importing import ImportFileError, max_import_bytes, parse_table
+from .lifecycle import OUTCOMES_WITH_MBO_LEVEL
 from .models import (
     SCORE_FIELDS,
     BarrierKind,

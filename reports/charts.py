@@ -2,20 +2,19 @@
 
 No JavaScript and nothing fetched from elsewhere: each function returns one <svg> element as a safe string.
 Colours are SVG presentation attributes (fill=, stroke=), never style=, so the Content-Security-Policy has
-nothing to refuse. Every text is escaped; a suppressed count is written as "< 5" without a bar, so a chart
+nothing to refuse. Every text is escaped; a suppressed count is written as "x" without a bar, so a chart
 never shows more than the tables do. The figures are passed through public_figures first: it changes
 nothing in figures that are already public, and keeps raw small counts out of a chart passed raw by mistake.
 """
 
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .figures import Evaluation, OutflowToWork, TargetStatus, public_figures
+from .figures import HIDDEN_MARK, Evaluation, OutflowFigure, TargetStatus, public_figures
 
 WIDTH = 640
 LABEL_WIDTH = 220  # room for the labels left of the bars
@@ -49,7 +48,7 @@ def _percentage(value: float) -> str:
 
 
 def _hidden() -> str:
-    return f"< {settings.REPORT_SMALL_COUNT_THRESHOLD}"
+    return HIDDEN_MARK
 
 
 def _short(label: str) -> str:
@@ -145,7 +144,7 @@ def bar_chart_svg(items: Sequence[tuple[str, int | None]], *, title: str) -> Saf
 
 
 def funnel_svg(evaluation: Evaluation) -> SafeString:
-    """The funnel as horizontal bars, from applied to outflow to work, with the count and rate of each stage."""
+    """The funnel as horizontal bars, from applied to positive outflow, with the count and rate of each stage."""
     funnel = public_figures(evaluation).total.funnel
     rows = [
         (
@@ -156,25 +155,31 @@ def funnel_svg(evaluation: Evaluation) -> SafeString:
         )
         for stage in funnel
     ]
-    return _bars(rows, title=_("Funnel from application to outflow to work"))
+    return _bars(rows, title=_("Funnel from application to outflow"))
 
 
-def _outflow_rows(evaluation: Evaluation, by: str) -> list[tuple[str, OutflowToWork]]:
-    rows = [(_("Total"), evaluation.total.outflow_to_work)]
+def outflow_rows(
+    evaluation: Evaluation, *, by: str = "cohort", key: str = "positive"
+) -> list[tuple[str, OutflowFigure]]:
+    """The rows of an outflow chart: the total and, with more than one, each pilot (by="pilot") or each cohort
+    (by="cohort"); by="total" the total alone. key names the outflow figure (reports.figures.OUTFLOW_KINDS)."""
+    evaluation = public_figures(evaluation)
+    rows = [(_("Total"), evaluation.total.measure(key))]
     if by == "pilot" and len(evaluation.pilots) > 1:
-        rows += [(pilot.name, pilot.figures.outflow_to_work) for pilot in evaluation.pilots]
+        rows += [(pilot.name, pilot.figures.measure(key)) for pilot in evaluation.pilots]
     elif by == "cohort" and len(evaluation.cohorts) > 1:
-        rows += [(cohort.name, cohort.figures.outflow_to_work) for cohort in evaluation.cohorts]
+        rows += [(cohort.name, cohort.figures.measure(key)) for cohort in evaluation.cohorts]
     return rows
 
 
-def outflow_target_svg(evaluation: Evaluation, *, by: str = "cohort") -> SafeString:
-    """Outflow to work % on a scale of 0 to 100, with each row's target as a line across its bar.
+def outflow_target_svg(evaluation: Evaluation, *, by: str = "cohort", key: str = "positive") -> SafeString:
+    """An outflow figure in % of those who started on a scale of 0 to 100, with each row's target as a line across
+    its bar.
 
     One row for the total and, with more than one, a row per cohort (by="cohort") or per pilot (by="pilot");
     by="total" draws the total alone. A hidden or unknown percentage is written out, without a bar.
     """
-    rows = _outflow_rows(public_figures(evaluation), by)
+    rows = outflow_rows(evaluation, by=by, key=key)
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     axis_top = TOP + len(rows) * ROW_HEIGHT
     body: list[str] = []
@@ -187,7 +192,7 @@ def outflow_target_svg(evaluation: Evaluation, *, by: str = "cohort") -> SafeStr
         middle = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
         shown = _percentage(outflow.percentage) if outflow.percentage is not None else None
         if shown is None:
-            value = _("hidden") if outflow.to_work is None or outflow.started is None else _("not known")
+            value = _("hidden") if outflow.count is None or outflow.started is None else _("not known")
         else:
             value = shown
         target = _("target %(target)s%%") % {"target": outflow.target} if outflow.target is not None else None
@@ -214,7 +219,7 @@ def outflow_target_svg(evaluation: Evaluation, *, by: str = "cohort") -> SafeStr
             )
         body.append(f'<g class="chart-row">{"".join(parts)}</g>')
     return _svg(
-        title=_("Outflow to work against the target"),
+        title=_("%(figure)s against the target") % {"figure": rows[0][1].label},
         description="; ".join(described),
         height=axis_top + 24,
         body=body,

@@ -1,14 +1,20 @@
-"""The evaluation figures of one or more pilots: the selector the dashboard, the PDF and the XLSX all render.
+"""The evaluation figures of one or more pilots: the selector the dashboard, the PDF, the XLSX and the API render.
 
 Everything here is counted in the database, a fixed number of queries whatever the number of candidates, and
 returned as plain frozen dataclasses: counts of groups, never a model object or a person's name.
-`pilot_evaluation` returns the raw figures; `public_figures` hides the small counts before anyone sees them.
+`pilot_evaluation` returns the raw figures; `public_figures` hides the small counts, and the counts they could be
+worked out from, before anyone sees them (reports.disclosure, docs/disclosure.md).
+
+Each figure is written here once: its count, its label, its definition and the relations it has with the other
+figures (`relations`: the parts of a table add up to its total, the same figure in two tables is one cell).
+reports.document lays the figures out for every format.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from statistics import median
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,12 +24,18 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.completeness import CHECKED_FIELDS, group_completeness
 from candidates.lifecycle import (
+    OUTFLOW_TO_BBL,
+    OUTFLOW_TO_EDUCATION,
+    OUTFLOW_TO_WORK,
     POSITIVE_OUTFLOW,
+    RUNNING,
     SCREENED_OR_LATER,
     SELECTED_EVER,
     STARTED,
     TRACK_OVER,
+    WAITING_FOR_START,
     completed_q,
+    dropped_out_q,
     outcome_in,
     status_in,
 )
@@ -47,38 +59,96 @@ from candidates.models import (
 )
 from candidates.progress_selectors import AttendanceRate, counting_certificates, followup_results
 from employers.lifecycle import EVER_CONFIRMED, OPEN, EndReason
-from employers.models import (
-    Employer,
-    Placement,
-    PlacementStatus,
-    SeatOffer,
-)
+from employers.models import Employer, Placement, PlacementStatus, SeatOffer
 from employers.selectors import count_per_employer
-from pilots.models import Cohort, CohortModule, Organisation, Pilot
+from pilots.models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot
+
+from .disclosure import Relation, protect
 
 S = EnrolmentStatus
 
-# A count; None once it is suppressed because it is too small to show (see public_figures).
+# A count; None once it is hidden so that no one can be recognised (see public_figures).
 Figure = int | None
+# How every format writes a hidden count: one mark, whether the count is small itself or could give a small one
+# away, so that a reader cannot tell which (docs/disclosure.md).
+HIDDEN_MARK = "x"
 
-FUNNEL_STAGES = ("applied", "screened", "selected", "started", "completed", "outflow")
-FUNNEL_LABELS = {
+# What a field of the dataclasses below is, for public_figures: a count of people (hidden when small or when it
+# could give a hidden count away), or a rate or a median computed from counts (hidden with any of them).
+COUNT = {"figure": "count"}
+
+
+def computed_from(*names: str) -> dict[str, Any]:
+    """The metadata of a field computed from the named count fields beside it: hidden when any of them is."""
+    return {"figure": "computed", "from": names}
+
+
+# --- The stages of the funnel and the outflow ---------------------------------------------------------------
+
+STAGE_LABELS = {
     "applied": _("Applied"),
     "screened": _("Screened"),
+    "not_selected": _("Not selected"),
     "selected": _("Selected"),
+    "withdrawn": _("Withdrawn before the start"),
+    "waiting": _("Waiting for the start"),
     "started": _("Started"),
     "completed": _("Completed"),
-    "outflow": _("Outflow to work"),
+    "dropped_out": _("Dropped out"),
+    "in_track": _("Still in the track"),
+    "outflow": _("Positive outflow"),
 }
-# The stage each stage's rate is taken over. Outflow is taken over started rather than completed: someone who
-# leaves the track early for a job flows out too, so outflow is not a part of completed.
-FUNNEL_BASE = {
+# Every stage, in the order of the funnel table.
+STAGES = tuple(STAGE_LABELS)
+# The funnel's main line, from application to outflow, as the chart draws it.
+FUNNEL_STAGES = ("applied", "screened", "selected", "started", "completed", "outflow")
+# The stage each stage's rate is taken over (DOMAIN.md). Outflow is taken over started rather than completed: a
+# dropout who found work flows out too, so outflow is not a part of completed.
+STAGE_BASE = {
     "screened": "applied",
+    "not_selected": "screened",
     "selected": "screened",
+    "withdrawn": "selected",
+    "waiting": "selected",
     "started": "selected",
     "completed": "started",
+    "dropped_out": "started",
+    "in_track": "started",
     "outflow": "started",
 }
+# The stages that divide another one without overlap: each enrolment of the whole is in exactly one part.
+STAGE_PARTS = {
+    "selected": ("withdrawn", "waiting", "started"),
+    "started": ("completed", "dropped_out", "in_track"),
+}
+
+# The outflow figures (DOMAIN.md): each the enrolments whose outcome is one of its kinds, as a percentage of those
+# who started, against the pilot's target for it where it has one.
+OUTFLOW_KINDS = {
+    "positive": POSITIVE_OUTFLOW,
+    "work": OUTFLOW_TO_WORK,
+    "bbl": OUTFLOW_TO_BBL,
+    "education": OUTFLOW_TO_EDUCATION,
+}
+OUTFLOW_LABELS = {
+    "positive": _("Positive outflow"),
+    "work": _("Outflow to work"),
+    "bbl": _("Outflow to BBL"),
+    "education": _("Outflow to education"),
+}
+# Work, BBL and education are mutually exclusive and make up positive outflow.
+OUTFLOW_PARTS = {"positive": ("work", "bbl", "education")}
+
+
+def pilot_targets(pilot: Pilot) -> dict[str, int | None]:
+    """The pilot's target percentage for each outflow figure; None where it has none."""
+    return {
+        "positive": pilot.target_outflow_percentage,
+        "work": pilot.target_work_percentage,
+        "bbl": pilot.target_bbl_percentage,
+        "education": None,
+    }
+
 
 # Within 10 percentage points below the target counts as close.
 CLOSE_TO_TARGET_POINTS = 10
@@ -86,62 +156,96 @@ CLOSE_TO_TARGET_POINTS = 10
 DEFINITIONS = {
     "period": _(
         "The report covers the cohorts of the chosen pilots that start within the period, first and last day "
-        "included; without a period, all their cohorts."
+        "included; without a period, all their cohorts. Every figure counts enrolments of these cohorts: a person "
+        "in two cohorts counts in each."
+    ),
+    "design": _(
+        "Design: what the pilot set out to do, as recorded for the pilot: its duration, its weekly rhythm of "
+        "internship and school days, the places it planned and its targets. Places in the cohorts are the seats "
+        "of the cohorts in the report; classes the classes they were taught in."
     ),
     "applied": _("Applied: every candidate enrolled for a cohort, whatever became of the enrolment."),
     "screened": _(
         "Screened: candidates who had a screening, also those who were not selected afterwards, and everyone who "
         "got further than the screening."
     ),
+    "not_selected": _("Not selected: screened and given neither a seat nor a place on the reserve list."),
     "selected": _(
         "Selected: candidates who were given a seat in the cohort, including those who withdrew before the first "
-        "day. The reserve list is not counted."
+        "day. The reserve list is not counted. Selected is withdrawn plus waiting for the start plus started."
     ),
-    "started": _("Started: candidates who started the track, including those who dropped out later."),
+    "withdrawn": _(
+        "Withdrawn before the start: selected, then left before the first day; the seat went to the reserve list."
+    ),
+    "waiting": _("Waiting for the start: selected and not started yet."),
+    "started": _(
+        "Started: candidates who started the track, including those who dropped out later. Started is completed "
+        "plus dropped out plus still in the track."
+    ),
     "completed": _("Completed: candidates who completed the whole track, whether or not they flowed out since."),
+    "dropped_out": _("Dropped out: candidates who started and left before the end, with one reason."),
+    "in_track": _("Still in the track: candidates who started and have neither completed nor dropped out."),
     "outflow": _(
-        "Outflow to work: candidates whose outcome is a contract at the host employer, a job elsewhere, or BBL or "
-        "other education, including those who left the track early for work."
+        "Positive outflow: candidates whose outcome is work, a BBL work-study place or education, including those "
+        "who left the track early. It is outflow to work plus outflow to BBL plus outflow to education."
+    ),
+    "outflow_work": _(
+        "Outflow to work: candidates whose outcome is a job: a contract at a host employer or a job elsewhere (a "
+        "dropout who found work counts here)."
+    ),
+    "outflow_bbl": _("Outflow to BBL: candidates whose outcome is a BBL work-study place (a contract plus school)."),
+    "outflow_education": _(
+        "Outflow to education: candidates whose outcome is school without a job (BOL or other education)."
     ),
     "funnel_rate": _(
-        "Rate: the stage as a percentage of the stage before it; outflow as a percentage of those who started."
-    ),
-    "outflow_to_work": _(
-        "Outflow to work %: outflow to work as a percentage of those who started, to one decimal, against the "
-        "pilot's target."
+        "Rate: the stage as a percentage of the stage it is taken over, named beside it; every outflow figure as "
+        "a percentage of those who started, to one decimal."
     ),
     "target_status": _(
         "Target met at or above the target; close within 10 percentage points below it; otherwise not met. Where "
         "the pilots of a report have different targets, the total has none and each cohort is held to its own."
     ),
-    "outflow_by_kind": _("Outflow by kind: the recorded outcomes of the enrolments, per kind of outcome."),
+    "outflow_by_kind": _(
+        "Outflow by kind: the recorded outcomes of the enrolments, one per enrolment, per kind of outcome; the "
+        "kinds add up to the outcomes recorded."
+    ),
     "dropout_by_reason": _(
-        "Dropout by reason: candidates who left the track early, per reason, and how many of them flowed out to "
-        "work all the same (such as those who found work elsewhere)."
+        "Dropout by reason: candidates who left the track early, one reason each, so that the reasons add up to "
+        "those who dropped out; and how many of them flowed out positively all the same (such as those who found "
+        "work elsewhere)."
     ),
     "employer_offered": _("Places offered: the places the host employer offered the cohorts."),
     "employer_proposed": _("Proposed: candidates proposed to the host employer who have no answer yet."),
     "employer_confirmed": _(
-        "Placed: candidates the host employer confirmed at some point, also those whose placement has ended since."
+        "Placed: candidates the host employer confirmed at some point, also those whose placement has ended since. "
+        "A candidate placed at two host employers counts at each, so the total counts placements."
     ),
     "employer_ended_early": _(
         "Ended early: of those placed, the placements that ended before their planned end (any reason but "
         "“completed as planned”), also when the candidate left the track."
     ),
-    "employer_contracts": _("Contracts: candidates whose outcome is a contract at this host employer."),
-    "cohorts": _("Cohorts side by side: the same funnel and outflow to work for each cohort on its own."),
+    "employer_contracts": _(
+        "Contracts: candidates whose outcome is a contract at this host employer; they add up to the outflow "
+        "by kind “contract at the host employer”."
+    ),
+    "cohorts": _("Cohorts side by side: the same funnel and outflow for each cohort on its own."),
+    "pilots": _(
+        "Pilots side by side: the same funnel and outflow for each pilot on its own, over its cohorts within the "
+        "period, each held to its own targets."
+    ),
     "barriers": _(
         "Barriers met: per kind of barrier, the candidates who started the track and have that barrier recorded, "
-        "whether or not it has been resolved since. A candidate with several barriers counts once for each."
+        "and of them those whose barrier has been resolved. A candidate with several barriers counts once for each."
     ),
     "modules": _(
-        "Module completion: per module of the cohorts' learning lines (modules of the same name taken together), "
-        "the results passed out of all results recorded, in progress, not passed and exempt included."
+        "Module completion: per module of the learning line the cohorts follow (modules of the same name taken "
+        "together; the pilot's learning line where a cohort has none of its own), the results passed out of all "
+        "results recorded, in progress, not passed and exempt included."
     ),
     "module_certificates": _(
         "Certificates issued: per module, the certificates that count as a result: a unit certificate always, a "
-        "certificate of a module of the whole track once the track was completed. The total also counts the "
-        "certificates recorded without a module."
+        "certificate of a module of the whole track once the track was completed. The total adds the certificates "
+        "recorded without a module."
     ),
     "attendance": _(
         "Attendance: present as a percentage of the marked sessions of all candidates of the cohorts, to one "
@@ -149,8 +253,8 @@ DEFINITIONS = {
     ),
     "followup": _(
         "Follow-up at 3, 6 and 12 months after outflow: due are the checks whose due date has been reached on the "
-        "day of the report; answered those of them with an answer recorded; still working those answered with "
-        "still working. The completeness of the records counts follow-ups the same way."
+        "day of the report; answered, reached and still working are counted among the due ones only. The "
+        "completeness of the records counts follow-ups the same way."
     ),
     "days_to_placement": _(
         "Days to placement: the median number of days from the day a candidate started the track to the first "
@@ -160,11 +264,7 @@ DEFINITIONS = {
     ),
     "days_to_outflow": _(
         "Days to outflow: the median number of days from the day a candidate started the track to the start date "
-        "of their work or education, over the candidates who flowed out to work with a start date recorded."
-    ),
-    "pilots": _(
-        "Pilots side by side: the same funnel and outflow to work for each pilot on its own, over its cohorts "
-        "within the period, each held to its own target."
+        "of their work, BBL or education, over the candidates with positive outflow and a start date recorded."
     ),
     "partners": _(
         "Partners: the organisations that lead the pilots or take part in them as a partner, such as the "
@@ -195,19 +295,22 @@ DEFINITIONS = {
         "Module results recorded: candidates who completed the whole track with at least one module result recorded."
     ),
     "completeness_outcome": _(
-        "Outcome recorded: candidates whose track is over (completed, dropped out or flowed out) with an outcome "
-        "recorded; without one they count neither in outflow by kind nor in outflow to work."
+        "Outcome recorded: candidates whose track is over (completed or dropped out) with an outcome recorded; "
+        "without one they count in no outflow figure."
     ),
     "completeness_outcome_start": _(
-        "Start of work recorded: outcomes of outflow to work with the start date of the work or education recorded."
+        "Start of work recorded: outcomes of positive outflow with the start date of the work, BBL or education "
+        "recorded."
     ),
     "completeness_followup": _(
         "Follow-up answered: follow-up checks at 3, 6 and 12 months whose due date has been reached on the day of "
         "the report, with an answer recorded."
     ),
     "suppressed": _(
-        "So that no one can be recognised, a count of one up to the report threshold is not shown, nor any "
-        "percentage computed from such a count. Places offered are not about people and are always shown."
+        "So that no one can be recognised, a count of one up to the report threshold is not shown (x), nor any "
+        "count it could be worked out from by adding or subtracting the other figures of the report, nor a "
+        "percentage or median computed from a hidden count. Places offered, planned and in the cohorts are not "
+        "about people and are always shown."
     ),
 }
 
@@ -220,41 +323,64 @@ class TargetStatus(models.TextChoices):
 
 @dataclass(frozen=True)
 class FunnelStage:
-    key: str  # one of FUNNEL_STAGES; its definition is DEFINITIONS[key]
-    count: Figure
-    base: Figure  # the count of the stage the rate is taken over; None for the first stage
-    rate: float | None  # count / base × 100, to one decimal
+    key: str  # one of STAGES; its definition is DEFINITIONS[key]
+    count: Figure = field(metadata=COUNT)
+    base: Figure = field(metadata=COUNT)  # the count of the stage the rate is taken over; None for the first
+    rate: float | None = field(metadata=computed_from("count", "base"))  # count / base × 100, to one decimal
 
     @property
     def label(self) -> str:
-        return str(FUNNEL_LABELS[self.key])
+        return str(STAGE_LABELS[self.key])
+
+    @property
+    def base_key(self) -> str | None:
+        return STAGE_BASE.get(self.key)
 
 
 @dataclass(frozen=True)
-class OutflowToWork:
-    to_work: Figure
-    started: Figure
-    percentage: float | None
-    target: int | None  # the pilot's target outflow percentage
-    status: str | None  # a TargetStatus value
+class OutflowFigure:
+    key: str  # one of OUTFLOW_KINDS
+    count: Figure = field(metadata=COUNT)
+    started: Figure = field(metadata=COUNT)
+    percentage: float | None = field(metadata=computed_from("count", "started"))
+    target: int | None  # the pilot's target percentage for this figure
+    status: str | None = field(metadata=computed_from("percentage"))  # a TargetStatus value
+
+    @property
+    def label(self) -> str:
+        return str(OUTFLOW_LABELS[self.key])
 
 
 @dataclass(frozen=True)
 class KeyFigures:
-    """The figures that are shown for the whole report and for each cohort side by side."""
+    """The figures that are shown for the whole report and for each cohort and pilot side by side."""
 
-    funnel: tuple[FunnelStage, ...]
-    outflow_to_work: OutflowToWork
+    stages: tuple[FunnelStage, ...]  # every stage, in the order of STAGES
+    outflow: tuple[OutflowFigure, ...]  # every outflow figure, in the order of OUTFLOW_KINDS
 
     def stage(self, key: str) -> FunnelStage:
-        return next(stage for stage in self.funnel if stage.key == key)
+        return next(stage for stage in self.stages if stage.key == key)
+
+    def measure(self, key: str) -> OutflowFigure:
+        return next(figure for figure in self.outflow if figure.key == key)
+
+    @property
+    def funnel(self) -> tuple[FunnelStage, ...]:
+        return tuple(self.stage(key) for key in FUNNEL_STAGES)
+
+    @property
+    def targeted(self) -> tuple[OutflowFigure, ...]:
+        """The outflow figures the pilot has a target for, positive outflow always."""
+        return tuple(figure for figure in self.outflow if figure.key == "positive" or figure.target is not None)
 
 
 @dataclass(frozen=True)
 class CohortFigures:
+    pilot_slug: str
     pilot_name: str
     name: str
     start_date: date
+    end_date: date
     figures: KeyFigures
 
 
@@ -262,72 +388,97 @@ class CohortFigures:
 class KindCount:
     kind: str  # an OutcomeKind value
     label: str
-    count: Figure
+    count: Figure = field(metadata=COUNT)
 
 
 @dataclass(frozen=True)
 class DropoutFigure:
-    reason: str  # a DropoutReason value
+    reason: str  # a DropoutReason value; "" for the total
     label: str
-    count: Figure
-    to_work: Figure
+    count: Figure = field(metadata=COUNT)
+    to_work: Figure = field(metadata=COUNT)  # of them, positive outflow
 
 
 @dataclass(frozen=True)
 class EmployerFigures:
     name: str
-    offered: int
-    proposed: Figure  # open proposals, not answered yet
-    confirmed: Figure  # candidates ever confirmed at the host, ended placements included
-    ended_early: Figure  # of those, placements that ended before their planned end
-    contracts: Figure  # outcomes: a contract at this host
+    offered: int  # places, not people: always shown
+    proposed: Figure = field(metadata=COUNT)  # open proposals, not answered yet
+    confirmed: Figure = field(metadata=COUNT)  # candidates ever confirmed at the host, ended placements included
+    ended_early: Figure = field(metadata=COUNT)  # of those, placements that ended before their planned end
+    contracts: Figure = field(metadata=COUNT)  # outcomes: a contract at this host
 
 
 @dataclass(frozen=True)
 class BarrierCount:
     kind: str  # a BarrierKind value
     label: str
-    count: Figure
+    count: Figure = field(metadata=COUNT)
+    resolved: Figure = field(metadata=COUNT)
 
 
 @dataclass(frozen=True)
 class ModuleFigure:
-    name: str  # the cohort module's name; modules of the same name in several cohorts are taken together
-    results: Figure  # results recorded
-    passed: Figure
-    rate: float | None  # passed / results × 100, to one decimal
-    certificates: Figure  # certificates that count as a result (see counting_certificates)
+    name: str  # the module's name; modules of the same name in several cohorts are taken together
+    results: Figure = field(metadata=COUNT)  # results recorded
+    passed: Figure = field(metadata=COUNT)
+    rate: float | None = field(metadata=computed_from("passed", "results"))
+    certificates: Figure = field(metadata=COUNT)  # certificates that count as a result (see counting_certificates)
 
 
 @dataclass(frozen=True)
 class AttendanceFigure:
-    present: Figure
-    marked: Figure
-    percentage: float | None  # present / marked × 100, to one decimal, as AttendanceRate.percentage
+    present: Figure = field(metadata=COUNT)
+    marked: Figure = field(metadata=COUNT)
+    percentage: float | None = field(metadata=computed_from("present", "marked"))
 
 
 @dataclass(frozen=True)
 class FollowUpFigure:
-    months: int  # 3, 6 or 12
-    due: Figure
-    answered: Figure
-    still_working: Figure
+    months: int  # 3, 6 or 12; 0 for the total
+    due: Figure = field(metadata=COUNT)
+    answered: Figure = field(metadata=COUNT)
+    reached: Figure = field(metadata=COUNT)
+    still_working: Figure = field(metadata=COUNT)
 
     @property
     def label(self) -> str:
-        return str(FollowUpMonths(self.months).label)
+        return str(FollowUpMonths(self.months).label) if self.months else str(_("Total"))
 
 
 @dataclass(frozen=True)
 class MedianDays:
-    days: float | None  # the median number of days; None without any candidate to take it over
-    count: Figure  # the number of candidates it is taken over
+    count: Figure = field(metadata=COUNT)  # the number of candidates it is taken over
+    # The median number of days; None without anyone to take it over. A median over a handful of people is nearly
+    # one person's figure: hidden with their count.
+    days: float | None = field(metadata=computed_from("count"))
+
+
+@dataclass(frozen=True)
+class PilotDesign:
+    """What the pilot set out to do: facts about the pilot and its cohorts, not about people; always shown."""
+
+    sector: str
+    track_kind: str
+    target_group: str
+    target_qualification: str
+    duration_weeks: int
+    internship_days_per_week: int
+    school_days_per_week: int
+    planned_places: int | None
+    seats: int  # the seats of its cohorts in the report
+    cohorts: int
+    classes: int
+    first_start: date | None
+    last_end: date | None
 
 
 @dataclass(frozen=True)
 class PilotFigures:
+    slug: str
     name: str
     region: str
+    design: PilotDesign
     figures: KeyFigures
 
 
@@ -335,9 +486,9 @@ class PilotFigures:
 class CompletenessFigure:
     key: str  # one of COMPLETENESS_CHECKS; its definition is DEFINITIONS["completeness_" + key]
     label: str
-    complete: Figure  # the records that have what the check asks
-    total: Figure  # the records the check applies to
-    rate: float | None  # complete / total × 100, to one decimal
+    complete: Figure = field(metadata=COUNT)  # the records that have what the check asks
+    total: Figure = field(metadata=COUNT)  # the records the check applies to
+    rate: float | None = field(metadata=computed_from("complete", "total"))
 
 
 @dataclass(frozen=True)
@@ -347,21 +498,30 @@ class Evaluation:
     period_end: date | None
     total: KeyFigures
     outflow_by_kind: tuple[KindCount, ...]
+    outcomes_recorded: Figure = field(metadata=COUNT)  # the kinds add up to this
     dropout_by_reason: tuple[DropoutFigure, ...]
+    dropout_total: DropoutFigure  # the reasons add up to this
     employers: tuple[EmployerFigures, ...]
+    employers_total: EmployerFigures  # the host employers add up to this
     cohorts: tuple[CohortFigures, ...]
     barriers: tuple[BarrierCount, ...]
     modules: tuple[ModuleFigure, ...]
-    certificates_issued: Figure  # all certificates that count as a result, with or without a module
+    certificates_without_module: Figure = field(metadata=COUNT)
+    certificates_issued: Figure = field(metadata=COUNT)  # the modules' and those without a module add up to this
     attendance: AttendanceFigure
     followups: tuple[FollowUpFigure, ...]
+    followups_total: FollowUpFigure  # the moments add up to this
     days_to_placement: MedianDays
     days_to_outflow: MedianDays
     completeness: tuple[CompletenessFigure, ...]
     pilots: tuple[PilotFigures, ...]  # every chosen pilot, also one without cohorts in the period
     region_names: tuple[str, ...]  # the regions of the chosen pilots
     partner_names: tuple[str, ...]  # the organisations that lead the chosen pilots or are partners in them
-    public: bool = False  # set by public_figures once the small counts are suppressed
+    today: date  # the day the figures were counted on, which decides the follow-ups due and the tracks ended
+    public: bool = False  # set by public_figures once the small counts are hidden
+
+    def completeness_check(self, key: str) -> "CompletenessFigure":
+        return next(check for check in self.completeness if check.key == key)
 
 
 COMPLETENESS_CHECKS = {
@@ -393,25 +553,36 @@ def target_status(percentage: float | None, target: int | None) -> str | None:
     return TargetStatus.NOT_MET
 
 
-def _key_figures(counts: dict[str, int], *, target: int | None) -> KeyFigures:
-    funnel = tuple(
+# The counts per cohort: every stage and the outflow figures that are not a stage themselves.
+COUNTED = (*STAGES, *(key for key in OUTFLOW_KINDS if key != "positive"))
+
+
+def _key_figures(counts: dict[str, int], *, targets: dict[str, int | None]) -> KeyFigures:
+    stages = tuple(
         FunnelStage(
             key=key,
             count=counts[key],
-            base=counts[FUNNEL_BASE[key]] if key in FUNNEL_BASE else None,
-            rate=rate(counts[key], counts[FUNNEL_BASE[key]]) if key in FUNNEL_BASE else None,
+            base=counts[STAGE_BASE[key]] if key in STAGE_BASE else None,
+            rate=rate(counts[key], counts[STAGE_BASE[key]]) if key in STAGE_BASE else None,
         )
-        for key in FUNNEL_STAGES
+        for key in STAGES
     )
-    percentage = rate(counts["outflow"], counts["started"])
-    outflow = OutflowToWork(
-        to_work=counts["outflow"],
-        started=counts["started"],
-        percentage=percentage,
-        target=target,
-        status=target_status(percentage, target),
-    )
-    return KeyFigures(funnel=funnel, outflow_to_work=outflow)
+    outflow = []
+    for key in OUTFLOW_KINDS:
+        count = counts["outflow" if key == "positive" else key]
+        percentage = rate(count, counts["started"])
+        target = targets.get(key)
+        outflow.append(
+            OutflowFigure(
+                key=key,
+                count=count,
+                started=counts["started"],
+                percentage=percentage,
+                target=target,
+                status=target_status(percentage, target),
+            )
+        )
+    return KeyFigures(stages=stages, outflow=tuple(outflow))
 
 
 def _cohorts(
@@ -432,9 +603,8 @@ def _cohorts(
 
 
 def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
-    """The funnel counts per cohort id, in one query."""
+    """The counts of every stage and outflow figure per cohort id, in one query."""
     had_screening = Exists(EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"), to_status=S.SCREENED))
-    completed = completed_q()
     rows = (
         Enrolment.objects.filter(cohort_id__in=cohort_ids)
         .order_by()
@@ -444,14 +614,22 @@ def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
             # The history shows a screening that was followed by "not selected"; the status covers the rest, also
             # enrolments written straight into a later status without a history.
             screened=Count("pk", filter=had_screening | status_in(SCREENED_OR_LATER)),
+            not_selected=Count("pk", filter=Q(status=S.NOT_SELECTED)),
             selected=Count("pk", filter=status_in(SELECTED_EVER)),
+            withdrawn=Count("pk", filter=Q(status=S.WITHDRAWN)),
+            waiting=Count("pk", filter=status_in(WAITING_FOR_START)),
             started=Count("pk", filter=status_in(STARTED)),
-            completed=Count("pk", filter=completed),
+            completed=Count("pk", filter=completed_q()),
+            dropped_out=Count("pk", filter=dropped_out_q()),
+            in_track=Count("pk", filter=status_in(RUNNING)),
             outflow=Count("pk", filter=outcome_in(POSITIVE_OUTFLOW)),
+            work=Count("pk", filter=outcome_in(OUTFLOW_TO_WORK)),
+            bbl=Count("pk", filter=outcome_in(OUTFLOW_TO_BBL)),
+            education=Count("pk", filter=outcome_in(OUTFLOW_TO_EDUCATION)),
         )
-        .values_list("cohort_id", *FUNNEL_STAGES)
+        .values_list("cohort_id", *COUNTED)
     )
-    return {cohort_id: dict(zip(FUNNEL_STAGES, counts, strict=True)) for cohort_id, *counts in rows}
+    return {cohort_id: dict(zip(COUNTED, counts, strict=True)) for cohort_id, *counts in rows}
 
 
 def _outflow_by_kind(cohort_ids: list[int]) -> tuple[KindCount, ...]:
@@ -467,16 +645,16 @@ def _outflow_by_kind(cohort_ids: list[int]) -> tuple[KindCount, ...]:
     )
 
 
-def _dropout_by_reason(cohort_ids: list[int]) -> tuple[DropoutFigure, ...]:
+def _dropout_by_reason(cohort_ids: list[int]) -> tuple[tuple[DropoutFigure, ...], DropoutFigure]:
+    """Per reason the dropouts and, of them, the positive outflow; and the totals. One query."""
     rows = {
         row["dropout_reason"]: row
-        for row in Enrolment.objects.filter(cohort_id__in=cohort_ids)
-        .exclude(dropout_reason="")
+        for row in Enrolment.objects.filter(dropped_out_q(), cohort_id__in=cohort_ids)
         .order_by()
         .values("dropout_reason")
-        .annotate(n=Count("pk"), to_work=Count("pk", filter=Q(outcome__kind__in=POSITIVE_OUTFLOW)))
+        .annotate(n=Count("pk"), to_work=Count("pk", filter=outcome_in(POSITIVE_OUTFLOW)))
     }
-    return tuple(
+    reasons = tuple(
         DropoutFigure(
             reason=reason.value,
             label=str(reason.label),
@@ -485,15 +663,22 @@ def _dropout_by_reason(cohort_ids: list[int]) -> tuple[DropoutFigure, ...]:
         )
         for reason in DropoutReason
     )
+    total = DropoutFigure(
+        reason="",
+        label=str(_("Total")),
+        count=sum(row["n"] for row in rows.values()),
+        to_work=sum(row["to_work"] for row in rows.values()),
+    )
+    return reasons, total
 
 
-def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
-    """The host employers involved in the cohorts, with their places summed over the cohorts; one query.
+def _employers(cohort_ids: list[int]) -> tuple[tuple[EmployerFigures, ...], EmployerFigures]:
+    """The host employers involved in the cohorts, with their places summed over the cohorts, and the totals.
 
     Involved: places offered, a proposal or placement that is open or was ever confirmed, or a contract as the
     outcome. Placed counts the candidates ever confirmed at the host, ended placements included; contracts come
     from the outcomes (DOMAIN.md). Counted over all cohorts at once rather than cohort by cohort, so the number of
-    queries does not grow with the number of cohorts either.
+    queries does not grow with the number of cohorts either: one query.
     """
     offers = SeatOffer.objects.filter(cohort_id__in=cohort_ids)
     placements = Placement.objects.filter(enrolment__cohort_id__in=cohort_ids)
@@ -526,33 +711,59 @@ def _employers(cohort_ids: list[int]) -> tuple[EmployerFigures, ...]:
             "contracts_at_host",
         )
     )
-    return tuple(
+    employers = tuple(
         EmployerFigures(
             name=name, offered=offered, proposed=proposed, confirmed=placed, ended_early=ended, contracts=contracts
         )
         for name, offered, proposed, placed, ended, contracts in rows
     )
+    total = EmployerFigures(
+        name=str(_("Total")),
+        offered=sum(row.offered for row in employers),
+        proposed=sum(row.proposed or 0 for row in employers),
+        confirmed=sum(row.confirmed or 0 for row in employers),
+        ended_early=sum(row.ended_early or 0 for row in employers),
+        contracts=sum(row.contracts or 0 for row in employers),
+    )
+    return employers, total
 
 
 def _barriers(cohort_ids: list[int]) -> tuple[BarrierCount, ...]:
-    """Per barrier kind, the distinct candidates who started in one of the cohorts and have that barrier."""
-    counts = dict(
-        CandidateBarrier.objects.filter(
+    """Per barrier kind, the distinct candidates who started in one of the cohorts with that barrier, and of them
+    those whose barrier is resolved; one query."""
+    rows = {
+        kind: (n, resolved)
+        for kind, n, resolved in CandidateBarrier.objects.filter(
             status_in(STARTED, prefix="candidate__enrolments__"), candidate__enrolments__cohort_id__in=cohort_ids
         )
         .order_by()
         .values("kind")
-        .annotate(n=Count("candidate_id", distinct=True))
-        .values_list("kind", "n")
-    )
+        .annotate(
+            n=Count("candidate_id", distinct=True),
+            resolved_n=Count("candidate_id", filter=Q(resolved=True), distinct=True),
+        )
+        .values_list("kind", "n", "resolved_n")
+    }
     return tuple(
-        BarrierCount(kind=kind.value, label=str(kind.label), count=counts.get(kind.value, 0)) for kind in BarrierKind
+        BarrierCount(
+            kind=kind.value,
+            label=str(kind.label),
+            count=rows.get(kind.value, (0, 0))[0],
+            resolved=rows.get(kind.value, (0, 0))[1],
+        )
+        for kind in BarrierKind
     )
 
 
-def _modules(cohort_ids: list[int]) -> tuple[tuple[ModuleFigure, ...], int]:
-    """Per module name the results and the counting certificates, and the total of certificates; two queries."""
-    rows = (
+def _modules(cohorts: list[Cohort]) -> tuple[tuple[ModuleFigure, ...], int, int]:
+    """Per module of the learning line the cohorts follow, the results and the counting certificates; the
+    certificates recorded without a module; and the total of certificates. Three queries.
+
+    A cohort follows its own copy of the learning line (CohortModule); a cohort that has none follows its pilot's
+    learning line as it is, so that its modules are listed with nothing recorded yet rather than left out.
+    """
+    cohort_ids = [cohort.pk for cohort in cohorts]
+    rows = list(
         CohortModule.objects.filter(cohort_id__in=cohort_ids)
         .order_by()
         .values("name")
@@ -561,10 +772,20 @@ def _modules(cohort_ids: list[int]) -> tuple[tuple[ModuleFigure, ...], int]:
             results_recorded=Count("results", distinct=True),
             results_passed=Count("results", filter=Q(results__status=ModuleResultStatus.PASSED), distinct=True),
         )
-        .order_by("first_position", "name")
-        .values_list("name", "results_recorded", "results_passed")
+        .values_list("first_position", "name", "results_recorded", "results_passed")
     )
-    certificates = dict(
+    with_own = set(CohortModule.objects.filter(cohort_id__in=cohort_ids).values_list("cohort_id", flat=True))
+    without_own = {cohort.pilot_id for cohort in cohorts if cohort.pk not in with_own}
+    listed = {name for _position, name, _recorded, _passed in rows}
+    if without_own:
+        for position, name in (
+            Module.objects.filter(pilot_id__in=without_own).order_by("position", "name").values_list("position", "name")
+        ):
+            if name not in listed:
+                listed.add(name)
+                rows.append((position, name, 0, 0))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    certificates: dict[str | None, int] = dict(
         Certificate.objects.filter(counting_certificates(), enrolment__cohort_id__in=cohort_ids)
         .order_by()
         .values("cohort_module__name")
@@ -579,9 +800,9 @@ def _modules(cohort_ids: list[int]) -> tuple[tuple[ModuleFigure, ...], int]:
             rate=rate(passed, recorded),
             certificates=certificates.get(name, 0),
         )
-        for name, recorded, passed in rows
+        for _position, name, recorded, passed in rows
     )
-    return modules, sum(certificates.values())
+    return modules, certificates.get(None, 0), sum(certificates.values())
 
 
 def _attendance(cohort_ids: list[int]) -> AttendanceFigure:
@@ -598,7 +819,7 @@ def _median_days(days: list[int]) -> MedianDays:
 
 
 def _days_to(cohort_ids: list[int]) -> tuple[MedianDays, MedianDays]:
-    """Median days from the start to the first confirmed placement and to outflow to work; one query."""
+    """Median days from the start to the first confirmed placement and to positive outflow; one query."""
     rows = (
         Enrolment.objects.filter(status_in(STARTED), cohort_id__in=cohort_ids, started_on__isnull=False)
         .annotate(first_placement=Min("placements__start_date", filter=Q(placements__status__in=EVER_CONFIRMED)))
@@ -615,6 +836,27 @@ def _days_to(cohort_ids: list[int]) -> tuple[MedianDays, MedianDays]:
         if outcome_kind in POSITIVE_OUTFLOW and outcome_start is not None:
             to_outflow.append((outcome_start - started_on).days)
     return _median_days(to_placement), _median_days(to_outflow)
+
+
+def _followups(cohorts: list[Cohort], today: date) -> tuple[tuple[FollowUpFigure, ...], FollowUpFigure]:
+    followups = tuple(
+        FollowUpFigure(
+            months=result.months,
+            due=result.due,
+            answered=result.answered,
+            reached=result.reached,
+            still_working=result.still_working,
+        )
+        for result in followup_results(cohorts=cohorts, today=today)
+    )
+    total = FollowUpFigure(
+        months=0,
+        due=sum(row.due or 0 for row in followups),
+        answered=sum(row.answered or 0 for row in followups),
+        reached=sum(row.reached or 0 for row in followups),
+        still_working=sum(row.still_working or 0 for row in followups),
+    )
+    return followups, total
 
 
 def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFigure, ...]:
@@ -691,20 +933,53 @@ def _partner_names(pilot_ids: list[int]) -> tuple[str, ...]:
 def _per_pilot(
     chosen: list[Pilot], selected: list[Cohort], per_cohort: dict[int, dict[str, int]]
 ) -> tuple[PilotFigures, ...]:
-    """Each pilot's key figures, summed from the funnel counts per cohort: no query of its own."""
-    empty = dict.fromkeys(FUNNEL_STAGES, 0)
+    """Each pilot's design and key figures, summed from the counts per cohort; one query (the classes)."""
+    empty = dict.fromkeys(COUNTED, 0)
+    classes = dict(
+        CohortClass.objects.filter(cohort__in=[cohort.pk for cohort in selected])
+        .order_by()
+        .values("cohort__pilot_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort__pilot_id", "n")
+    )
     figures = []
     for pilot in chosen:
-        cohort_ids = [cohort.pk for cohort in selected if cohort.pilot_id == pilot.pk]
-        counts = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in FUNNEL_STAGES}
+        own = [cohort for cohort in selected if cohort.pilot_id == pilot.pk]
+        counts = {key: sum(per_cohort.get(cohort.pk, empty)[key] for cohort in own) for key in COUNTED}
+        design = PilotDesign(
+            sector=str(pilot.get_sector_display()),
+            track_kind=str(pilot.get_track_kind_display()),
+            target_group=pilot.target_group,
+            target_qualification=pilot.target_qualification,
+            duration_weeks=pilot.duration_weeks,
+            internship_days_per_week=pilot.internship_days_per_week,
+            school_days_per_week=pilot.school_days_per_week,
+            planned_places=pilot.planned_places,
+            seats=sum(cohort.seats for cohort in own),
+            cohorts=len(own),
+            classes=classes.get(pilot.pk, 0),
+            first_start=min((cohort.start_date for cohort in own), default=None),
+            last_end=max((cohort.end_date for cohort in own), default=None),
+        )
         figures.append(
             PilotFigures(
+                slug=pilot.slug,
                 name=pilot.name,
                 region=pilot.region.name,
-                figures=_key_figures(counts, target=pilot.target_outflow_percentage),
+                design=design,
+                figures=_key_figures(counts, targets=pilot_targets(pilot)),
             )
         )
     return tuple(figures)
+
+
+def _shared_targets(pilots: list[Pilot]) -> dict[str, int | None]:
+    """The targets the pilots share; a figure whose target differs between them has none for the whole."""
+    shared: dict[str, int | None] = {}
+    for key in OUTFLOW_KINDS:
+        values = {pilot_targets(pilot)[key] for pilot in pilots}
+        shared[key] = values.pop() if len(values) == 1 else None
+    return shared
 
 
 def pilot_evaluation(
@@ -715,7 +990,8 @@ def pilot_evaluation(
     period_end: date | None = None,
     today: date | None = None,
 ) -> Evaluation:
-    """The raw evaluation figures of the pilots' cohorts, in sixteen queries whatever the number of candidates.
+    """The raw evaluation figures of the pilots' cohorts, in a fixed number of queries whatever the number of
+    candidates (twenty).
 
     The cohorts counted are those of the pilots, narrowed to `cohorts` when given, that start within the period
     (start_date from period_start up to and including period_end; either bound may be left open). The
@@ -727,48 +1003,180 @@ def pilot_evaluation(
     selected = _cohorts(pilots=chosen, cohorts=cohorts, period_start=period_start, period_end=period_end)
     cohort_ids = [cohort.pk for cohort in selected]
     per_cohort = _funnel_counts(cohort_ids)
-    empty = dict.fromkeys(FUNNEL_STAGES, 0)
-    totals = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in FUNNEL_STAGES}
-    targets = {cohort.pilot.target_outflow_percentage for cohort in selected}
-    pilot_names = tuple(dict.fromkeys(cohort.pilot.name for cohort in selected))
-    modules, certificates_issued = _modules(cohort_ids)
+    empty = dict.fromkeys(COUNTED, 0)
+    totals = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in COUNTED}
+    modules, without_module, certificates_issued = _modules(selected)
     days_to_placement, days_to_outflow = _days_to(cohort_ids)
-    followups = followup_results(cohorts=selected, today=today)
+    followups, followups_total = _followups(selected, today)
+    outflow_by_kind = _outflow_by_kind(cohort_ids)
+    dropout_by_reason, dropout_total = _dropout_by_reason(cohort_ids)
+    employers, employers_total = _employers(cohort_ids)
     return Evaluation(
-        pilot_names=pilot_names,
+        pilot_names=tuple(dict.fromkeys(cohort.pilot.name for cohort in selected)),
         period_start=period_start,
         period_end=period_end,
         # Pilots with different targets share no single target; each cohort is held to its own pilot's.
-        total=_key_figures(totals, target=targets.pop() if len(targets) == 1 else None),
-        outflow_by_kind=_outflow_by_kind(cohort_ids),
-        dropout_by_reason=_dropout_by_reason(cohort_ids),
-        employers=_employers(cohort_ids),
+        total=_key_figures(totals, targets=_shared_targets(chosen)),
+        outflow_by_kind=outflow_by_kind,
+        outcomes_recorded=sum(kind.count or 0 for kind in outflow_by_kind),
+        dropout_by_reason=dropout_by_reason,
+        dropout_total=dropout_total,
+        employers=employers,
+        employers_total=employers_total,
         cohorts=tuple(
             CohortFigures(
+                pilot_slug=cohort.pilot.slug,
                 pilot_name=cohort.pilot.name,
                 name=cohort.name,
                 start_date=cohort.start_date,
-                figures=_key_figures(per_cohort.get(cohort.pk, empty), target=cohort.pilot.target_outflow_percentage),
+                end_date=cohort.end_date,
+                figures=_key_figures(per_cohort.get(cohort.pk, empty), targets=pilot_targets(cohort.pilot)),
             )
             for cohort in selected
         ),
         barriers=_barriers(cohort_ids),
         modules=modules,
+        certificates_without_module=without_module,
         certificates_issued=certificates_issued,
         attendance=_attendance(cohort_ids),
-        followups=tuple(
-            FollowUpFigure(
-                months=result.months, due=result.due, answered=result.answered, still_working=result.still_working
-            )
-            for result in followups
-        ),
+        followups=followups,
+        followups_total=followups_total,
         days_to_placement=days_to_placement,
         days_to_outflow=days_to_outflow,
         completeness=_completeness(cohort_ids, today=today),
         pilots=_per_pilot(chosen, selected, per_cohort),
         region_names=tuple(sorted({pilot.region.name for pilot in chosen})),
         partner_names=_partner_names([pilot.pk for pilot in chosen]),
+        today=today,
     )
+
+
+# --- How the figures hang together ----------------------------------------------------------------------------
+# A cell is a count field of the dataclasses above, named by its path ("total.stages.3.count"). The relations say
+# what a reader of the whole report can add up: public_figures hides enough cells that none of the hidden ones
+# can be worked out from them, and the tests check that the raw figures satisfy every relation.
+
+
+def cells(evaluation: Evaluation) -> dict[str, int]:
+    """Every count of the evaluation by its path; a count that is None already is left out."""
+    return {path: value for path, value in _count_fields(evaluation, "") if value is not None}
+
+
+def _count_fields(node: Any, path: str) -> Iterator[tuple[str, Figure]]:
+    if isinstance(node, tuple):
+        for index, item in enumerate(node):
+            yield from _count_fields(item, f"{path}{index}.")
+    elif is_dataclass(node) and not isinstance(node, type):
+        for item in fields(node):
+            value = getattr(node, item.name)
+            if item.metadata.get("figure") == "count":
+                yield f"{path}{item.name}", value
+            elif isinstance(value, tuple) or is_dataclass(value):
+                yield from _count_fields(value, f"{path}{item.name}.")
+
+
+def _relation(total: str, parts: Iterable[str]) -> Relation | None:
+    """total = sum(parts); None for a sum without parts: its total is zero, which points at no one."""
+    parts = tuple(parts)
+    return Relation(total, parts) if parts else None
+
+
+def _key_figure_relations(prefix: str) -> list[Relation | None]:
+    """Within one set of key figures: each stage's base is the stage it is taken over, the parts of a stage add up
+    to it, and the outflow figures are the stages they repeat and add up to positive outflow."""
+    index = {key: position for position, key in enumerate(STAGES)}
+    measure = {key: position for position, key in enumerate(OUTFLOW_KINDS)}
+
+    def stage(key: str) -> str:
+        return f"{prefix}stages.{index[key]}.count"
+
+    def outflow(key: str, name: str = "count") -> str:
+        return f"{prefix}outflow.{measure[key]}.{name}"
+
+    relations = [_relation(f"{prefix}stages.{index[key]}.base", (stage(base),)) for key, base in STAGE_BASE.items()]
+    relations += [_relation(stage(whole), tuple(stage(part) for part in parts)) for whole, parts in STAGE_PARTS.items()]
+    relations += [_relation(outflow(key, "started"), (stage("started"),)) for key in OUTFLOW_KINDS]
+    relations.append(_relation(outflow("positive"), (stage("outflow"),)))
+    relations += [
+        _relation(outflow(whole), tuple(outflow(part) for part in parts)) for whole, parts in OUTFLOW_PARTS.items()
+    ]
+    return relations
+
+
+def _key_figure_paths() -> list[str]:
+    """The count paths within one set of key figures."""
+    paths = [f"stages.{position}.{name}" for position in range(len(STAGES)) for name in ("count", "base")]
+    paths += [f"outflow.{position}.{name}" for position in range(len(OUTFLOW_KINDS)) for name in ("count", "started")]
+    return [
+        path for path in paths if not (path.endswith(".base") and STAGES[int(path.split(".")[1])] not in STAGE_BASE)
+    ]
+
+
+def relations(evaluation: Evaluation) -> list[Relation]:
+    """Every sum the report lets a reader make, over the paths of `cells`."""
+    result: list[Relation | None] = _key_figure_relations("total.")
+    for position, _cohort in enumerate(evaluation.cohorts):
+        result += _key_figure_relations(f"cohorts.{position}.figures.")
+    for position, _pilot in enumerate(evaluation.pilots):
+        result += _key_figure_relations(f"pilots.{position}.figures.")
+    # The cohorts add up to their pilot, and the pilots to the total.
+    if evaluation.cohorts:
+        for path in _key_figure_paths():
+            result.append(
+                _relation(
+                    f"total.{path}", tuple(f"pilots.{index}.figures.{path}" for index in range(len(evaluation.pilots)))
+                )
+            )
+            for index, pilot in enumerate(evaluation.pilots):
+                own = [pos for pos, cohort in enumerate(evaluation.cohorts) if cohort.pilot_slug == pilot.slug]
+                result.append(
+                    _relation(f"pilots.{index}.figures.{path}", tuple(f"cohorts.{pos}.figures.{path}" for pos in own))
+                )
+    stage = {key: f"total.stages.{position}.count" for position, key in enumerate(STAGES)}
+    measure = {key: f"total.outflow.{position}.count" for position, key in enumerate(OUTFLOW_KINDS)}
+    kind = {row.kind: f"outflow_by_kind.{position}.count" for position, row in enumerate(evaluation.outflow_by_kind)}
+    # Outflow by kind: the kinds add up to the outcomes recorded, and make up the outflow figures.
+    result.append(_relation("outcomes_recorded", tuple(kind.values())))
+    for key, kinds in OUTFLOW_KINDS.items():
+        result.append(_relation(measure[key], tuple(kind[value] for value in sorted(kinds))))
+    # Dropout by reason: the reasons add up to the dropouts of the funnel.
+    reasons = range(len(evaluation.dropout_by_reason))
+    result.append(_relation("dropout_total.count", tuple(f"dropout_by_reason.{i}.count" for i in reasons)))
+    result.append(_relation("dropout_total.to_work", tuple(f"dropout_by_reason.{i}.to_work" for i in reasons)))
+    result.append(_relation(stage["dropped_out"], ("dropout_total.count",)))
+    # Host employers: the hosts add up to the total row; their contracts to the outcomes "contract at the host".
+    hosts = range(len(evaluation.employers))
+    for name in ("proposed", "confirmed", "ended_early", "contracts"):
+        result.append(_relation(f"employers_total.{name}", tuple(f"employers.{i}.{name}" for i in hosts)))
+    result.append(_relation(kind[OutcomeKind.CONTRACT_AT_HOST], ("employers_total.contracts",)))
+    # Certificates: the modules' and those without a module add up to the certificates issued.
+    result.append(
+        _relation(
+            "certificates_issued",
+            (*(f"modules.{i}.certificates" for i in range(len(evaluation.modules))), "certificates_without_module"),
+        )
+    )
+    # Follow-up: the moments add up to the total row.
+    for name in ("due", "answered", "reached", "still_working"):
+        result.append(
+            _relation(
+                f"followups_total.{name}", tuple(f"followups.{i}.{name}" for i in range(len(evaluation.followups)))
+            )
+        )
+    # Completeness: each check is taken over a figure shown elsewhere.
+    check = {row.key: f"completeness.{position}" for position, row in enumerate(evaluation.completeness)}
+    result += [
+        _relation(f"{check['consent']}.total", (f"{check['record']}.total",)),
+        _relation(f"{check['started_on']}.total", (stage["started"],)),
+        _relation(f"{check['attendance']}.total", (stage["started"],)),
+        _relation(f"{check['module_results']}.total", (stage["completed"],)),
+        _relation(f"{check['outcome']}.total", (stage["completed"], stage["dropped_out"])),
+        _relation(f"{check['outcome']}.complete", ("outcomes_recorded",)),
+        _relation(f"{check['outcome_start']}.total", (stage["outflow"],)),
+        _relation(f"{check['followup']}.total", ("followups_total.due",)),
+        _relation(f"{check['followup']}.complete", ("followups_total.answered",)),
+    ]
+    return [relation for relation in result if relation is not None]
 
 
 # --- What may be shown ------------------------------------------------------------------------------------
@@ -777,7 +1185,8 @@ def pilot_evaluation(
 def suppress(count: Figure, threshold: int | None = None) -> Figure:
     """None for a count from 1 up to (not including) the threshold, so that no one can be recognised in it.
 
-    Zero is shown: it points at no one. The threshold defaults to settings.REPORT_SMALL_COUNT_THRESHOLD.
+    Zero is shown: it points at no one. The threshold defaults to settings.REPORT_SMALL_COUNT_THRESHOLD. This is
+    the primary rule alone; public_figures adds the counts a hidden one could be worked out from.
     """
     if threshold is None:
         threshold = settings.REPORT_SMALL_COUNT_THRESHOLD
@@ -786,114 +1195,96 @@ def suppress(count: Figure, threshold: int | None = None) -> Figure:
     return count
 
 
-def _public_key_figures(figures: KeyFigures, threshold: int) -> KeyFigures:
-    funnel = tuple(
-        replace(
-            stage,
-            count=suppress(stage.count, threshold),
-            base=suppress(stage.base, threshold) if stage.base is not None else None,
-            # A rate would give a hidden count away again, whether the hidden count is above or below the line.
-            rate=_shown_rate(stage.count, stage.base, stage.rate, threshold),
-        )
-        for stage in figures.funnel
-    )
-    outflow = figures.outflow_to_work
-    percentage = _shown_rate(outflow.to_work, outflow.started, outflow.percentage, threshold)
-    return KeyFigures(
-        funnel=funnel,
-        outflow_to_work=replace(
-            outflow,
-            to_work=suppress(outflow.to_work, threshold),
-            started=suppress(outflow.started, threshold),
-            percentage=percentage,
-            # The status is read from the percentage and says as much: hidden with it.
-            status=outflow.status if percentage is not None else None,
-        ),
+def hidden_cells(evaluation: Evaluation, threshold: int | None = None) -> frozenset[str]:
+    """The paths of the counts to hide: the small ones and those they could be worked out from (reports.disclosure)."""
+    if threshold is None:
+        threshold = settings.REPORT_SMALL_COUNT_THRESHOLD
+    values = cells(evaluation)
+    return protect(
+        values,
+        relations(evaluation),
+        threshold=threshold,
+        public=known_zeros(evaluation),
+        cost={path: _cost(path) for path in values},
     )
 
 
-def _shown_rate(count: Figure, base: Figure, value: float | None, threshold: int) -> float | None:
-    """The rate or percentage, unless either count it is made from is hidden."""
-    if suppress(count, threshold) is None or suppress(base, threshold) is None:
-        return None
-    return value
+# The stages nobody can be in once a track has ended: whoever waited for the start or was still in the track has
+# started, completed, dropped out or withdrawn since, or the records are behind.
+_OVER_WHEN_ENDED = ("waiting", "in_track")
 
 
-def _public_median(figure: MedianDays, threshold: int) -> MedianDays:
-    # A median over a handful of people is nearly one person's figure: hidden with their count.
-    count = suppress(figure.count, threshold)
-    return MedianDays(days=figure.days if count is not None else None, count=count)
+def known_zeros(evaluation: Evaluation) -> frozenset[str]:
+    """The counts a reader knows to be zero without the report: nobody waiting or still in a track that has
+    ended. Hiding one of them would protect nothing, so they are never hidden; a count that is not zero after all
+    is hidden like any other."""
+    positions = {key: STAGES.index(key) for key in _OVER_WHEN_ENDED}
+    values = cells(evaluation)
+    ended = {position: cohort.end_date < evaluation.today for position, cohort in enumerate(evaluation.cohorts)}
+    prefixes = [f"cohorts.{position}.figures." for position, over in ended.items() if over]
+    for index, pilot in enumerate(evaluation.pilots):
+        own = [pos for pos, cohort in enumerate(evaluation.cohorts) if cohort.pilot_slug == pilot.slug]
+        if own and all(ended[pos] for pos in own):
+            prefixes.append(f"pilots.{index}.figures.")
+    if ended and all(ended.values()):
+        prefixes.append("total.")
+    paths = (f"{prefix}stages.{position}.count" for prefix in prefixes for position in positions.values())
+    return frozenset(path for path in paths if values.get(path) == 0)
+
+
+# What a count is worth to the reader of the report, for the choice of the counts that hide a small one: the
+# report's own key figures first, then each pilot's, then the total rows of the tables, then each cohort's; the
+# breakdowns (kinds, reasons, hosts, barriers) give way before any of them.
+_COSTS = (
+    ("total.", 4),
+    ("pilots.", 3),
+    ("outcomes_recorded", 2),
+    ("dropout_total.", 2),
+    ("employers_total.", 2),
+    ("followups_total.", 2),
+    ("certificates_issued", 2),
+    ("cohorts.", 1),
+)
+
+
+def _cost(path: str) -> int:
+    return next((cost for prefix, cost in _COSTS if path.startswith(prefix)), 0)
+
+
+def _hide(node: Any, path: str, hidden: frozenset[str]) -> Any:
+    """A copy of the node with the hidden counts set to None and what is computed from them with them."""
+    if isinstance(node, tuple):
+        return tuple(_hide(item, f"{path}{index}.", hidden) for index, item in enumerate(node))
+    if not is_dataclass(node) or isinstance(node, type):
+        return node
+    changes: dict[str, Any] = {}
+    for item in fields(node):
+        value = getattr(node, item.name)
+        kind = item.metadata.get("figure")
+        if kind == "count":
+            if f"{path}{item.name}" in hidden:
+                changes[item.name] = None
+        elif isinstance(value, tuple) or is_dataclass(value):
+            changes[item.name] = _hide(value, f"{path}{item.name}.", hidden)
+    # Computed fields in the order they are declared, so that a status follows its percentage.
+    for item in fields(node):
+        sources = item.metadata.get("from")
+        if (
+            item.metadata.get("figure") == "computed"
+            and sources
+            and any(changes.get(name, getattr(node, name)) is None for name in sources)
+        ):
+            changes[item.name] = None
+    return replace(node, **changes)
 
 
 def public_figures(figures: Evaluation) -> Evaluation:
-    """The evaluation as it may be shown: small counts suppressed, and the rates computed from them hidden.
+    """The evaluation as it may be shown: small counts hidden, the counts they could be worked out from hidden as
+    well, and the rates, percentages, medians and target statuses computed from any hidden count with them.
 
     Every view and export passes its figures through here as a safety net; figures already made public come
     back as they are, so that the repeated calls cost nothing.
     """
     if figures.public:
         return figures
-    threshold = settings.REPORT_SMALL_COUNT_THRESHOLD
-    return replace(
-        figures,
-        public=True,
-        total=_public_key_figures(figures.total, threshold),
-        outflow_by_kind=tuple(replace(kind, count=suppress(kind.count, threshold)) for kind in figures.outflow_by_kind),
-        dropout_by_reason=tuple(
-            replace(dropout, count=suppress(dropout.count, threshold), to_work=suppress(dropout.to_work, threshold))
-            for dropout in figures.dropout_by_reason
-        ),
-        employers=tuple(
-            replace(
-                employer,
-                proposed=suppress(employer.proposed, threshold),
-                confirmed=suppress(employer.confirmed, threshold),
-                ended_early=suppress(employer.ended_early, threshold),
-                contracts=suppress(employer.contracts, threshold),
-            )
-            for employer in figures.employers
-        ),
-        cohorts=tuple(
-            replace(cohort, figures=_public_key_figures(cohort.figures, threshold)) for cohort in figures.cohorts
-        ),
-        barriers=tuple(replace(barrier, count=suppress(barrier.count, threshold)) for barrier in figures.barriers),
-        modules=tuple(
-            replace(
-                module,
-                results=suppress(module.results, threshold),
-                passed=suppress(module.passed, threshold),
-                rate=_shown_rate(module.passed, module.results, module.rate, threshold),
-                certificates=suppress(module.certificates, threshold),
-            )
-            for module in figures.modules
-        ),
-        certificates_issued=suppress(figures.certificates_issued, threshold),
-        attendance=AttendanceFigure(
-            present=suppress(figures.attendance.present, threshold),
-            marked=suppress(figures.attendance.marked, threshold),
-            percentage=_shown_rate(
-                figures.attendance.present, figures.attendance.marked, figures.attendance.percentage, threshold
-            ),
-        ),
-        followups=tuple(
-            replace(
-                followup,
-                due=suppress(followup.due, threshold),
-                answered=suppress(followup.answered, threshold),
-                still_working=suppress(followup.still_working, threshold),
-            )
-            for followup in figures.followups
-        ),
-        days_to_placement=_public_median(figures.days_to_placement, threshold),
-        days_to_outflow=_public_median(figures.days_to_outflow, threshold),
-        completeness=tuple(
-            replace(
-                check,
-                complete=suppress(check.complete, threshold),
-                total=suppress(check.total, threshold),
-                rate=_shown_rate(check.complete, check.total, check.rate, threshold),
-            )
-            for check in figures.completeness
-        ),
-        pilots=tuple(replace(pilot, figures=_public_key_figures(pilot.figures, threshold)) for pilot in figures.pilots),
-    )
+    return replace(_hide(figures, "", hidden_cells(figures)), public=True)

@@ -1,19 +1,79 @@
 """The form a coordinator asks for a report with. The service decides; this checks the input."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ModelMultipleChoiceField
-from pilots.models import Cohort
+from pilots.models import Cohort, Pilot
 from pilots.selectors import pilot_list
 
 DATE_FORMAT = "%Y-%m-%d"
+# The warning names this many cohorts a period leaves out and counts the rest.
+LEFT_OUT_LISTED = 10
+
+
+@dataclass(frozen=True)
+class PeriodCheck:
+    """What a period does to the cohorts of a request: how many it counts, and the first it leaves out."""
+
+    start: datetime.date
+    end: datetime.date
+    counted: int
+    left_out: list[Cohort]  # the first LEFT_OUT_LISTED, by start date, with their pilot
+    left_out_total: int
+    cohorts_chosen: bool  # the request names cohorts, rather than all cohorts of its pilots
+
+    @property
+    def left_out_more(self) -> int:
+        return self.left_out_total - len(self.left_out)
+
+    @property
+    def empty(self) -> bool:
+        """The report would count no cohort although there are cohorts to count."""
+        return self.counted == 0 and self.left_out_total > 0
+
+
+def check_period(
+    *, pilots: Iterable[Pilot], cohorts: Iterable[Cohort], start: datetime.date, end: datetime.date
+) -> PeriodCheck:
+    """The cohorts a report counts (those that start within the period, both days included, as
+    reports.figures._cohorts does) against the ones it leaves out, in two queries."""
+    chosen = [cohort.pk for cohort in cohorts]
+    scope = Cohort.objects.filter(pilot__in=[pilot.pk for pilot in pilots])
+    if chosen:
+        scope = scope.filter(pk__in=chosen)
+    within = Q(start_date__gte=start, start_date__lte=end)
+    counts = scope.aggregate(counted=Count("pk", filter=within), left_out=Count("pk", filter=~within))
+    left_out = scope.exclude(within).select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
+    return PeriodCheck(
+        start=start,
+        end=end,
+        counted=counts["counted"],
+        left_out=list(left_out[:LEFT_OUT_LISTED]) if counts["left_out"] else [],
+        left_out_total=counts["left_out"],
+        cohorts_chosen=bool(chosen),
+    )
+
+
+def default_period(pilots: Iterable[Pilot]) -> tuple[datetime.date, datetime.date]:
+    """From the first to the last cohort start of the pilots, so that the report counts every cohort.
+
+    Without any cohort, last year and this year: a period a coordinator would choose by hand.
+    """
+    span = Cohort.objects.filter(pilot__in=pilots).aggregate(first=Min("start_date"), last=Max("start_date"))
+    if span["first"] is None:
+        today = timezone.localdate()
+        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 12, 31)
+    return span["first"], span["last"]
 
 
 class CohortChoiceField(ModelMultipleChoiceField):
@@ -26,6 +86,20 @@ def _date_widget() -> forms.DateInput:
 
 
 class ReportRequestForm(forms.Form):
+    """The pilots, perhaps some of their cohorts, and the period whose starting cohorts the report counts.
+
+    Opened without data, the period runs from the first to the last start of the cohorts of the pilots in
+    `initial["pilots"]` (of all the user's pilots when none are), so the report counts every cohort.
+
+    A posted period is held against the cohorts asked for (the chosen cohorts, or else every cohort of the chosen
+    pilots) before any job is made; `period_check` keeps what it found for the page's warning:
+    - it leaves some out: the form is sent back with the warning and `confirm_period`; ticked, the job is made;
+    - it leaves all of them out: refused, since a report of zeros only is of no use. No tick helps; another
+      period does, and the warning lists the start dates to choose one;
+    - the request has no cohort at all (a pilot that has none yet): made as before. No period would change that
+      report, so a warning about the period would be wrong; the report itself says there is no cohort.
+    """
+
     pilots = ModelMultipleChoiceField(
         label=_("Pilots"),
         queryset=None,
@@ -47,6 +121,10 @@ class ReportRequestForm(forms.Form):
         help_text=_("Cohorts that start in the period are counted. A past period can be made again at any time."),
     )
     period_end = forms.DateField(label=_("Period to"), input_formats=[DATE_FORMAT], widget=_date_widget())
+    # Shown only with the warning about cohorts the period leaves out (see job_new.html), so not in the layout.
+    confirm_period = forms.BooleanField(label=_("Make the report with this period anyway"), required=False)
+
+    period_check: PeriodCheck | None = None
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -57,9 +135,9 @@ class ReportRequestForm(forms.Form):
             .select_related("pilot")
             .order_by("pilot__name", "start_date", "name")
         )
-        today = timezone.localdate()
-        self.fields["period_start"].initial = datetime.date(today.year - 1, 1, 1)
-        self.fields["period_end"].initial = datetime.date(today.year, 12, 31)
+        if not self.is_bound:
+            start, end = default_period(self.initial.get("pilots") or pilots)
+            self.fields["period_start"].initial, self.fields["period_end"].initial = start, end
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -84,4 +162,29 @@ class ReportRequestForm(forms.Form):
             chosen = {pilot.pk for pilot in pilots}
             if any(cohort.pilot_id not in chosen for cohort in cohorts):
                 self.add_error("cohorts", _("Choose only cohorts of the chosen pilots."))
+        if not self.errors and start and end and pilots:
+            self._check_period(pilots=pilots, cohorts=cohorts or (), start=start, end=end)
         return cleaned
+
+    def _check_period(
+        self, *, pilots: Iterable[Pilot], cohorts: Iterable[Cohort], start: datetime.date, end: datetime.date
+    ) -> None:
+        check = self.period_check = check_period(pilots=pilots, cohorts=cohorts, start=start, end=end)
+        if check.empty:
+            self.add_error(
+                "period_start",
+                forms.ValidationError(
+                    _("None of the chosen cohorts starts in the period.")
+                    if check.cohorts_chosen
+                    else _("The period holds no cohort of the chosen pilots."),
+                    code="period_empty",
+                ),
+            )
+        elif check.left_out_total and not self.cleaned_data.get("confirm_period"):
+            self.add_error(
+                "confirm_period",
+                forms.ValidationError(
+                    _("Change the period, or tick this box to make the report without these cohorts."),
+                    code="period_leaves_out",
+                ),
+            )

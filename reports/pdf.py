@@ -24,18 +24,18 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from pilots.models import Cohort, Pilot
 
-from . import charts
-from .figures import DEFINITIONS, Evaluation, pilot_evaluation, public_figures
+from .document import evaluation_document
+from .figures import pilot_evaluation, public_figures
 
 # The base of every URL in the report. The .invalid top-level domain never resolves (RFC 2606), so even a
 # fetcher that let a URL through could not reach anything with it.
 BASE_URL = "https://opstap.invalid/"
 STATIC_BASE_URL = BASE_URL + "static/"
 STYLESHEET = "css/report-pdf.css"
-# The most cohorts the summary's target chart shows one by one before it shows the total alone.
-SUMMARY_COHORT_ROWS = 4
 
 Progress = Callable[[int], None]
+# The sections on the first page after the cover, before the summary: what the pilot set out to do.
+OPENING_SECTIONS = ("design",)
 
 
 class RefusedURLError(ValueError):
@@ -83,32 +83,6 @@ def _page_label() -> dict[str, str]:
     return {"before": before, "between": between, "after": after}
 
 
-def _charts(evaluation: Evaluation) -> dict[str, str]:
-    """The charts as inline SVG drawn on the server by reports.charts, which escapes every label it draws."""
-    if len(evaluation.pilots) > 1:
-        summary_rows = "pilot"
-    else:
-        summary_rows = "cohort" if len(evaluation.cohorts) <= SUMMARY_COHORT_ROWS else "total"
-    return {
-        "funnel": charts.funnel_svg(evaluation),
-        # The summary stays one page: its target chart has a row per pilot, or per cohort while they are few;
-        # the cohorts section has the chart of every cohort.
-        "outflow_target": charts.outflow_target_svg(evaluation, by=summary_rows),
-        "outflow_target_cohorts": charts.outflow_target_svg(evaluation, by="cohort")
-        if len(evaluation.cohorts) > 1
-        else "",
-        "outflow_by_kind": charts.bar_chart_svg(
-            [(row.label, row.count) for row in evaluation.outflow_by_kind], title=gettext("Outflow by kind")
-        ),
-        "dropout_by_reason": charts.bar_chart_svg(
-            [(row.label, row.count) for row in evaluation.dropout_by_reason], title=gettext("Dropout by reason")
-        ),
-        "barriers": charts.bar_chart_svg(
-            [(row.label, row.count) for row in evaluation.barriers], title=gettext("Barriers met")
-        ),
-    }
-
-
 def _as_datetime(made_at: datetime | date | None) -> datetime:
     if made_at is None:
         return timezone.localtime()
@@ -147,19 +121,14 @@ def report_html(
         )
         if progress is not None:
             progress(10)
+        document = evaluation_document(evaluation, cohorts_chosen=chosen_cohorts is not None)
         context = {
             "evaluation": evaluation,
-            "pilot_names": [pilot.name for pilot in evaluation.pilots],
-            "region_names": evaluation.region_names,
-            "partner_names": evaluation.partner_names,
-            "chosen_cohorts": chosen_cohorts is not None,
+            "document": document,
+            "opening": [section for section in document.sections if section.key in OPENING_SECTIONS],
+            "body": [section for section in document.sections if section.key not in OPENING_SECTIONS],
             "made_at": made,
             "threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
-            "charts": _charts(evaluation),
-            # The comparison of pilots only means something with more than one.
-            "comparison": evaluation.pilots if len(evaluation.pilots) > 1 else (),
-            "completeness": evaluation.completeness,
-            "definitions": list(DEFINITIONS.values()),
             "page_label": _page_label(),
             "stylesheet_url": STATIC_BASE_URL + STYLESHEET,
             "LANGUAGE_CODE": settings.LANGUAGE_CODE,

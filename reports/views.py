@@ -16,13 +16,15 @@ from core.roles import Role
 from pilots.models import Pilot
 from pilots.selectors import pilot_list
 
-from .charts import funnel_svg, outflow_target_svg
+from .document import Section, evaluation_document
 from .exports import evaluation_xlsx_response, funnel_csv_response
-from .figures import DEFINITIONS, Evaluation, pilot_evaluation, public_figures
+from .figures import Evaluation, pilot_evaluation, public_figures
 from .services import can_request_reports
 
 EVALUATION_READERS = (Role.COORDINATOR, Role.ADVISER, Role.ADMINISTRATOR)
 DATE_FORMAT = "%Y-%m-%d"
+# The sections of the evaluation document the comparison of pilots shows.
+COMPARED_SECTIONS = ("outflow", "side_by_side", "design")
 
 
 class PeriodForm(forms.Form):
@@ -115,10 +117,8 @@ def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "pilot": pilot,
             "form": form,
             "evaluation": evaluation,
-            "definitions": list(DEFINITIONS.values()),
+            "document": evaluation_document(evaluation),
             "threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
-            "funnel_chart": funnel_svg(evaluation),
-            "outflow_chart": outflow_target_svg(evaluation, by="cohort"),
             "period_query": _period_query(period),
             "can_request_report": can_request_reports(request.user),
         },
@@ -146,8 +146,11 @@ def compare(request: AuthenticatedRequest) -> HttpResponse:
     choice = PilotChoiceForm(request.GET or None, pilots=available)
     form, period = _period(request)
     evaluation = None
+    sections: tuple[Section, ...] = ()
     if choice.is_valid() and choice.cleaned_data["pilot"]:
         evaluation = public_figures(pilot_evaluation(pilots=choice.cleaned_data["pilot"], **period))
+        document = evaluation_document(evaluation)
+        sections = tuple(document.section(key) for key in COMPARED_SECTIONS)
     return render(
         request,
         "reports/compare.html",
@@ -155,8 +158,7 @@ def compare(request: AuthenticatedRequest) -> HttpResponse:
             "choice": choice,
             "form": form,
             "evaluation": evaluation,
-            "outflow_chart": outflow_target_svg(evaluation, by="pilot") if evaluation else None,
+            "sections": sections,
             "threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
-            "definitions": [DEFINITIONS[key] for key in ("pilots", "outflow_to_work", "target_status", "suppressed")],
         },
     )

@@ -44,9 +44,11 @@ def status_message(job: ReportJob) -> str:
 
 @role_required(*REPORT_READERS)
 def job_new(request: AuthenticatedRequest) -> HttpResponse:
-    form = ReportRequestForm(request.POST or None, user=request.user)
-    if request.method == "GET" and request.GET.get("pilot"):
-        form.initial["pilots"] = list(pilot_list(user=request.user).filter(slug=request.GET["pilot"]))
+    initial = {}
+    if request.method == "GET" and (slugs := request.GET.getlist("pilot")):
+        # The dashboards link here with their pilots; the form's period then spans those pilots' cohorts.
+        initial["pilots"] = list(pilot_list(user=request.user).filter(slug__in=slugs).order_by("name"))
+    form = ReportRequestForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = request_report(

@@ -31,6 +31,7 @@ import functools
 import pytest
 from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -43,6 +44,8 @@ from hypothesis.stateful import (
 
 from candidates.lifecycle import (
     ENROLMENT_LIFECYCLE,
+    OUTCOMES_WITH_MBO_LEVEL,
+    OUTFLOW_TO_BBL,
     OUTFLOW_TO_EDUCATION,
     OUTFLOW_TO_WORK,
     POSITIVE_OUTFLOW,
@@ -109,10 +112,13 @@ from employers.services import (
 )
 from employers.tests.factories import EmployerFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
-from reports.figures import pilot_evaluation
+from reports.disclosure import check_relations, derivable, primary
+from reports.figures import cells, hidden_cells, pilot_evaluation, public_figures, relations
 
 S = EnrolmentStatus
 P = PlacementStatus
+# A threshold that a cohort of a few candidates reaches both sides of, so that small and shown counts mix.
+THRESHOLD = 3
 NOW = datetime.datetime(2026, 10, 1, 10, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 # The cohort began two weeks ago: starting on its first day, today, or earlier with a reason are all in reach.
@@ -482,7 +488,7 @@ class LifecycleReconciliation(RuleBasedStateMachine):
         details = {}
         if kind == OutcomeKind.CONTRACT_AT_HOST:
             details["employer"] = self.employers[data.draw(HOSTS, label="host")]
-        if kind == OutcomeKind.EDUCATION:
+        if kind in OUTCOMES_WITH_MBO_LEVEL:
             details["education_level"] = data.draw(st.integers(min_value=1, max_value=4), label="MBO level")
         if data.draw(st.booleans(), label="with a start date"):
             details["start_date"] = TODAY + datetime.timedelta(days=7)
@@ -561,6 +567,7 @@ class LifecycleReconciliation(RuleBasedStateMachine):
                 "dropped out": enrolments.dropped_out().count(),
                 "positive outflow": enrolments.positive_outflow().count(),
                 "work": enrolments.outflow_to_work().count(),
+                "bbl": enrolments.outflow_to_bbl().count(),
                 "education": enrolments.outflow_to_education().count(),
                 "outcomes": Outcome.objects.filter(enrolment__cohort=self.cohort).count(),
             },
@@ -598,7 +605,9 @@ class LifecycleReconciliation(RuleBasedStateMachine):
         assert c["selected ever"] >= c["started"], f"started exceeds selected (ever): {c}"
         assert c["started"] >= c["completed"] + c["dropped out"], f"completed + dropped out exceeds started: {c}"
         assert c["started"] >= c["positive outflow"], f"positive outflow exceeds started: {c}"
-        assert c["positive outflow"] == c["work"] + c["education"], f"positive outflow is not work + education: {c}"
+        assert c["positive outflow"] == c["work"] + c["bbl"] + c["education"], (
+            f"positive outflow is not work + BBL + education: {c}"
+        )
         assert c["withdrawn"] <= c["selected ever"], f"withdrawn exceeds selected (ever): {c}"
 
     @invariant()
@@ -664,10 +673,16 @@ class LifecycleReconciliation(RuleBasedStateMachine):
             assert shown == counted, (
                 f"funnel stage {key}: the evaluation shows {shown}, the life cycle counts {counted}"
             )
-        outflow = evaluation.total.outflow_to_work
-        assert (outflow.to_work, outflow.started) == (c["positive outflow"], c["started"]), (
-            f"outflow to work shows {outflow.to_work} of {outflow.started} started: {c}"
-        )
+        for key, name in [
+            ("positive", "positive outflow"),
+            ("work", "work"),
+            ("bbl", "bbl"),
+            ("education", "education"),
+        ]:
+            outflow = evaluation.total.measure(key)
+            assert (outflow.count, outflow.started) == (c[name], c["started"]), (
+                f"{key} outflow shows {outflow.count} of {outflow.started} started: {c}"
+            )
         (cohort,) = evaluation.cohorts
         assert cohort.figures == evaluation.total, "the only cohort's figures differ from the total"
         (pilot,) = evaluation.pilots
@@ -677,6 +692,7 @@ class LifecycleReconciliation(RuleBasedStateMachine):
         for kinds, name in [
             (OutcomeKind.values, "outcomes"),
             (OUTFLOW_TO_WORK, "work"),
+            (OUTFLOW_TO_BBL, "bbl"),
             (OUTFLOW_TO_EDUCATION, "education"),
             (POSITIVE_OUTFLOW, "positive outflow"),
         ]:
@@ -707,6 +723,24 @@ class LifecycleReconciliation(RuleBasedStateMachine):
             # A host that is not involved in the cohort is left out of the evaluation: zero everywhere.
             shown = {key: 0 if figure is None else getattr(figure, key) for key in counted}
             assert shown == counted, f"{host}: the evaluation shows {shown}, the life cycle {counted}"
+
+    @invariant()
+    @after_a_change
+    def every_table_reconciles_and_no_hidden_count_can_be_worked_out(self):
+        """The relations the report declares hold on the raw figures, and the public figures hide no count that
+        solving those relations would give back (reports.disclosure's adversary)."""
+        evaluation = pilot_evaluation(pilots=[self.pilot])
+        values = cells(evaluation)
+        declared = relations(evaluation)
+        broken = check_relations(values, declared)
+        assert not broken, f"tables that do not add up: {broken}"
+        hidden = hidden_cells(evaluation, threshold=THRESHOLD)
+        assert primary(values, threshold=THRESHOLD) <= hidden
+        recovered = derivable(values, declared, hidden)
+        assert not recovered, f"hidden counts worked out again: {sorted(recovered)}"
+        with override_settings(REPORT_SMALL_COUNT_THRESHOLD=THRESHOLD):
+            shown = cells(public_figures(evaluation))
+        assert set(shown) == set(values) - hidden, "the public figures show other counts than protect() leaves"
 
 
 @pytest.mark.django_db

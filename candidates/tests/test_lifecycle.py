@@ -106,10 +106,13 @@ def test_after_outflow_completed_and_dropped_out_stay_apart(adviser, cohort, dro
     assert enrolment in Enrolment.objects.started().track_over().positive_outflow()
 
 
-def test_the_outcome_sets_split_positive_outflow_into_work_and_education():
-    assert lifecycle.POSITIVE_OUTFLOW == lifecycle.OUTFLOW_TO_WORK | lifecycle.OUTFLOW_TO_EDUCATION
-    assert not lifecycle.OUTFLOW_TO_WORK & lifecycle.OUTFLOW_TO_EDUCATION
+def test_the_outcome_sets_split_positive_outflow_into_work_bbl_and_education():
+    parts = (lifecycle.OUTFLOW_TO_WORK, lifecycle.OUTFLOW_TO_BBL, lifecycle.OUTFLOW_TO_EDUCATION)
+    assert frozenset().union(*parts) == lifecycle.POSITIVE_OUTFLOW
+    assert sum(len(part) for part in parts) == len(lifecycle.POSITIVE_OUTFLOW)  # mutually exclusive
     assert OutcomeKind.EDUCATION not in lifecycle.OUTFLOW_TO_WORK
+    assert {OutcomeKind.BBL} == lifecycle.OUTFLOW_TO_BBL
+    assert {OutcomeKind.BBL, OutcomeKind.EDUCATION} == lifecycle.OUTCOMES_WITH_MBO_LEVEL
     assert {OutcomeKind.NONE, OutcomeKind.VOLUNTEER}.isdisjoint(lifecycle.POSITIVE_OUTFLOW)
 
 

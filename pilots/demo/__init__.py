@@ -58,3 +58,13 @@ REGIONAL_LOGINS = [
     "adviseur-groningen",
     "coordinator-groningen",
 ]
+
+# The coaching teams of the other pilots (training partners): they record attendance, module results and
+# certificates and write coaching notes, as the work coach of Laurens, the job coach in Groningen and so on.
+COACH_LOGINS = [
+    "docent-albeda",
+    "werkcoach-laurens",
+    "docent-astrum",
+    "jobcoach-groningen",
+    "trainer-groningen",
+]

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from candidates.models import (
     BarrierKind,
     BenefitType,
+    CoachKind,
     ContractType,
     DropoutReason,
     EducationLevel,
@@ -93,6 +94,45 @@ class ModuleSpec:
     start_week: int
     end_week: int
     certificate_name: str = ""
+    # A certificate per unit (onderwijs op maat, seed 001): it counts on its own, also without the whole track.
+    unit_certificate: bool = False
+    # Followed only by those who need it ("taal en rekenen voor wie dat nodig heeft"); the others are exempt.
+    on_demand: bool = False
+
+
+# The moments at which a coach writes a note on a candidate who started.
+START = "start"  # after the first week or two
+MIDDLE = "middle"  # halfway through the track
+END = "end"  # at the end of a completed track
+DROPOUT = "dropout"  # the day someone leaves the track early
+AFTER_WORK = "after_work"  # some weeks into the job or BBL place the person flowed out to
+NO_JOB = "no_job"  # completed without a job: looking for another role
+
+
+@dataclass(frozen=True)
+class CoachSpec:
+    """A demo login who writes the coaching notes of some moments, as a kind of coach (CoachKind)."""
+
+    username: str
+    coach_kind: str
+    moments: tuple[str, ...]
+    # Notes of the coaching team stay within it unless shared; an adviser's notes are always shared.
+    shared_with_adviser: bool = False
+
+
+@dataclass(frozen=True)
+class CoachingTexts:
+    """What the coaches of a pilot write at each moment (see CoachSpec); one text is picked per note.
+
+    The texts say how someone is doing without naming them or any personal detail; a dropout's note comes from
+    DROPOUT_NOTES, by the reason.
+    """
+
+    start: tuple[str, ...]
+    middle: tuple[str, ...]
+    end: tuple[str, ...]
+    after_work: tuple[str, ...] = ()
+    no_job: tuple[str, ...] = ()
 
 
 # Where an outcome's employer comes from.
@@ -169,6 +209,10 @@ class CohortSpec:
     screening_location: str = ""  # by default the lead organisation's office
     placement_kind: str = PlacementKind.INTERNSHIP
     placement_days: int = 2
+    # Placements start in one of the first this many weeks of the track, a different day per person.
+    placement_start_weeks: int = 4
+    # Attendance is marked every this many weeks (1: every week), to keep a long track's volume sane.
+    attendance_every_weeks: int = 1
 
     @property
     def size(self) -> int:
@@ -188,10 +232,18 @@ class PilotSpec:
     duration_weeks: int
     internship_days_per_week: int
     school_days_per_week: int
-    target_outflow_percentage: int
+    target_group: str
+    planned_places: int | None  # at the outset, over all the cohorts
+    target_outflow_percentage: int  # positive outflow: work, BBL or education
     status: str
     partners: tuple[PartnerSpec, ...]
     modules: tuple[ModuleSpec, ...]
+    # The training partner's login that records attendance, module results and certificates.
+    recorder: str
+    coaches: tuple[CoachSpec, ...]
+    coaching: CoachingTexts
+    target_work_percentage: int | None = None
+    target_bbl_percentage: int | None = None
     cohorts: tuple[CohortSpec, ...] = field(default=())
 
 
@@ -522,7 +574,67 @@ USERS = (
         adviser_for_region=GRONINGEN,
     ),
     UserSpec("coordinator-groningen", Role.COORDINATOR, "Harm", "Bosma", WERK_IN_ZICHT, "Projectleider werkfit"),
+    # The coaching teams of the other pilots: they record attendance, results and certificates and write coaching
+    # notes. WelSlagen's participants have a work coach of Laurens and a job coach of the municipality (the
+    # adviser of Rotterdam is that job coach); Werkfit's have a job coach who stays involved after placement.
+    UserSpec("docent-albeda", Role.TRAINING_PARTNER, "Yusuf", "Karaca", ALBEDA, "Docent voortraject zorg"),
+    UserSpec("werkcoach-laurens", Role.TRAINING_PARTNER, "Marloes", "Hoogendoorn", LAURENS, "Werkcoach"),
+    UserSpec("docent-astrum", Role.TRAINING_PARTNER, "Anouk", "Peters", ASTRUM, "Bpv-docent zorg en welzijn"),
+    UserSpec("jobcoach-groningen", Role.TRAINING_PARTNER, "Wietske", "Huizinga", WERK_IN_ZICHT, "Jobcoach"),
+    UserSpec("trainer-groningen", Role.TRAINING_PARTNER, "Gerrit", "Mulder", LWB_STAD, "Trainer werkfit"),
 )
+
+# --- Coaching notes and follow-up answers ------------------------------------------------------------------------
+
+# The note of the day someone leaves the track early, by the reason.
+DROPOUT_NOTES: dict[str, tuple[str, ...]] = {
+    DropoutReason.HEALTH: (
+        "Langdurig ziek gemeld; in overleg besloten het traject te stoppen. De consulent houdt contact.",
+        "Gezondheid laat het traject nu niet toe; afgesproken om later opnieuw te kijken naar de mogelijkheden.",
+    ),
+    DropoutReason.CARE_FOR_FAMILY: (
+        "De opvang voor de kinderen op de praktijkdagen valt weg; samen naar oplossingen gezocht, zonder resultaat. "
+        "Stopt met het traject.",
+    ),
+    DropoutReason.TRANSPORT: ("Reizen naar de praktijklocatie lukt niet meer zonder eigen vervoer; stopt.",),
+    DropoutReason.MONEY: (
+        "Armoedeval: met de reiskosten en de lagere toeslagen gaat het huishouden er financieel op achteruit. "
+        "Het gesprek met de inkomensconsulent bracht geen oplossing; stopt met het traject.",
+    ),
+    DropoutReason.MOTIVATION: (
+        "Komt de laatste weken steeds vaker niet opdagen; in het gesprek aangegeven dat het werk toch niet past.",
+    ),
+    DropoutReason.LANGUAGE: (
+        "Het taalniveau blijkt te laag om de lessen te volgen; verwezen naar een taaltraject, daarna opnieuw in "
+        "gesprek.",
+    ),
+    DropoutReason.FOUND_WORK: (
+        "Heeft een baan gevonden en stopt met het traject; afspraak gemaakt voor een nazorggesprek over een maand.",
+    ),
+    DropoutReason.MOVED: ("Verhuist naar een andere regio; de overdracht aan de nieuwe gemeente is besproken.",),
+    DropoutReason.OTHER: ("Stopt met het traject; de reden is besproken met de adviseur.",),
+}
+
+# The notes of follow-up answers, by what was heard.
+FOLLOWUP_WORKING = (
+    "Telefonisch gesproken; werkt nog bij dezelfde werkgever.",
+    "Werkt nog en is tevreden over het werk en het team.",
+    "Contract verlengd; werkt nog op dezelfde plek.",
+    "Gesproken op de werkplek; gaat goed.",
+)
+FOLLOWUP_OTHER_EMPLOYER = ("Werkt inmiddels bij een andere werkgever in dezelfde sector.",)
+FOLLOWUP_FOUND_WORK = ("Heeft na het traject alsnog werk gevonden, via het netwerk van de accountmanager.",)
+FOLLOWUP_NOT_REACHED = (
+    "Niet bereikt na drie belpogingen en een e-mail.",
+    "Geen reactie op telefoon en bericht; volgende keer opnieuw proberen.",
+)
+FOLLOWUP_STOPPED = (
+    "Contract niet verlengd; zoekt weer werk via het WSP.",
+    "Gestopt met werken; zoekt iets dichter bij huis.",
+    "Gestopt; het werk paste toch niet bij de thuissituatie.",
+)
+FOLLOWUP_NO_WORK = ("Nog geen werk; in gesprek met de accountmanager over een andere functie.",)
+FOLLOWUP_AT_SCHOOL = ("Volgt de opleiding; geen betaald werk ernaast.",)
 
 # --- People ------------------------------------------------------------------------------------------------------
 
@@ -678,10 +790,10 @@ def _weeks(start: date, weeks: int) -> date:
 
 
 def _groepshulp(today: date) -> PilotSpec:
-    # The article gives no dates. The demo keeps this pilot current: round 1 ended a few months ago and
-    # round 2, filled first from round 1's reserve list, is recruiting now.
+    # The article gives no dates. The demo keeps this pilot current: round 1 ended about four months ago, so its
+    # follow-ups at three months are due, and round 2, filled first from round 1's reserve list, is recruiting now.
     monday = today - timedelta(days=today.weekday())
-    round_1 = monday - timedelta(weeks=26)
+    round_1 = monday - timedelta(weeks=32)
     round_2 = monday + timedelta(weeks=6)
     hosts = [host.name for host in CHILDCARE_HOSTS]
     return PilotSpec(
@@ -706,8 +818,14 @@ def _groepshulp(today: date) -> PilotSpec:
         duration_weeks=15,
         internship_days_per_week=2,
         school_days_per_week=1,
-        # The article sets no target; 75% is the figure the other pilots aim for.
+        target_group="Werkzoekenden met een afstand tot de arbeidsmarkt of een migratieachtergrond die in de "
+        "kinderopvang willen werken",
+        # "Twelve to fourteen" participants in the pilot; a second round was only an option at the outset.
+        planned_places=14,
+        # The article sets no target. The employers mean to give everyone a contract as groepshulp and those who can
+        # a BBL track: 75% positive outflow (the figure the other pilots aim for), of which 60% to work.
         target_outflow_percentage=75,
+        target_work_percentage=60,
         status=PilotStatus.RECRUITMENT,
         partners=(
             PartnerSpec(WSP_MIDDEN_UTRECHT, PartnerRole.WSP, "Werving, screening en selectie; adviseurs"),
@@ -723,14 +841,76 @@ def _groepshulp(today: date) -> PilotSpec:
             PartnerSpec(NCB, PartnerRole.COACHING_PROVIDER, "Werknemersvaardigheden; taal en rekenen op maat"),
             *(PartnerSpec(name, PartnerRole.HOST_EMPLOYER, "Stageplaatsen voor groepshulpen") for name in hosts),
         ),
+        # The learning line (mbo 2 Helpende zorg & welzijn, as the Ontwikkelpad kinderopvang uses it) in three
+        # units of the tasks the article names, each with its own certificate: onderwijs op maat (seed 001), where a
+        # certificate per unit makes someone directly employable on the location.
         modules=(
             ModuleSpec(
-                "Leerlijn groepshulp (mbo 2 Helpende zorg & welzijn)", ModuleKind.SECTOR, MBO_UTRECHT, 90, 1, 15
+                "Leerlijn groepshulp, unit 1: hygiëne en schoonmaken",
+                ModuleKind.SECTOR,
+                MBO_UTRECHT,
+                30,
+                1,
+                5,
+                certificate_name="Unitcertificaat groepshulp: hygiëne en schoonmaken",
+                unit_certificate=True,
+            ),
+            ModuleSpec(
+                "Leerlijn groepshulp, unit 2: voeding en verzorging",
+                ModuleKind.SECTOR,
+                MBO_UTRECHT,
+                30,
+                6,
+                10,
+                certificate_name="Unitcertificaat groepshulp: voeding en verzorging",
+                unit_certificate=True,
+            ),
+            ModuleSpec(
+                "Leerlijn groepshulp, unit 3: activiteiten voorbereiden",
+                ModuleKind.SECTOR,
+                MBO_UTRECHT,
+                30,
+                11,
+                15,
+                certificate_name="Unitcertificaat groepshulp: activiteiten voorbereiden",
+                unit_certificate=True,
             ),
             ModuleSpec("Stage met begeleiding op de werkvloer", ModuleKind.PRACTICE, ROC_MN, 210, 1, 15),
             ModuleSpec("Werknemersvaardigheden", ModuleKind.EMPLOYEE_SKILLS, NCB, 30, 1, 15),
-            ModuleSpec("Taal op maat", ModuleKind.LANGUAGE, NCB, 30, 1, 15),
-            ModuleSpec("Rekenen op maat", ModuleKind.NUMERACY, NCB, 20, 1, 10),
+            ModuleSpec("Taal op maat", ModuleKind.LANGUAGE, NCB, 30, 1, 15, on_demand=True),
+            ModuleSpec("Rekenen op maat", ModuleKind.NUMERACY, NCB, 20, 1, 10, on_demand=True),
+        ),
+        recorder="opleider",
+        coaches=(
+            # ROC Midden-Nederland coaches the participants on the floor; the WSP's adviser follows them up.
+            CoachSpec("opleider", CoachKind.TRAINER, (START, MIDDLE, END)),
+            CoachSpec("adviseur", CoachKind.ADVISER, (DROPOUT, AFTER_WORK, NO_JOB)),
+        ),
+        coaching=CoachingTexts(
+            start=(
+                "Goed gestart op de groep; pakt taken als fruit snijden en opruimen zelfstandig op.",
+                "De eerste weken verlopen rustig; moet nog wennen aan de drukte op de groep.",
+                "Neemt instructies van de pedagogisch medewerkers goed aan en vraagt zelf om feedback.",
+                "Spannende start; afgesproken om bij twijfel eerst de praktijkbegeleider te vragen.",
+            ),
+            middle=(
+                "Tussengesprek: groeit in het voorbereiden van activiteiten; aandachtspunt is op tijd komen.",
+                "Werkt prettig samen met het team; de schooldag bij MBO Utrecht gaat goed.",
+                "De taal gaat vooruit; durft nu ook ouders kort te woord te staan bij het brengen.",
+                "Nog eens besproken wat een groepshulp wel en niet doet, samen met de locatiemanager.",
+            ),
+            end=(
+                "Eindgesprek: traject afgerond; de gastwerkgever is tevreden en bespreekt een contract als groepshulp.",
+                "Afgerond; heeft interesse in de bbl-opleiding pedagogisch medewerker niveau 3.",
+                "Traject afgerond met een positief advies van de praktijkbegeleider.",
+            ),
+            after_work=(
+                "Nazorggesprek: werkt als groepshulp en voelt zich thuis in het team.",
+                "De eerste maand na het traject verloopt goed; afspraken over het rooster gemaakt met de locatie.",
+            ),
+            no_job=(
+                "Geen vaste plek bij de gastwerkgever; samen vacatures als groepshulp bij andere organisaties bekeken.",
+            ),
         ),
         cohorts=(
             CohortSpec(
@@ -757,11 +937,12 @@ def _groepshulp(today: date) -> PilotSpec:
                             hours_per_week=20,
                         ),
                     ),
+                    # "Via een bbl-traject" to pedagogisch medewerker: a work-study place at the host.
                     Journey(
                         3,
                         S.COMPLETED,
                         outcome=OutcomePlan(
-                            OutcomeKind.EDUCATION,
+                            OutcomeKind.BBL,
                             employer=AT_HOST,
                             contract_type=ContractType.BBL,
                             education_level=3,
@@ -854,7 +1035,7 @@ def _welslagen() -> PilotSpec:
             count,
             S.COMPLETED,
             outcome=OutcomePlan(
-                OutcomeKind.CONTRACT_AT_HOST,
+                OutcomeKind.BBL,
                 employer=AT_HOST,
                 contract_type=ContractType.BBL,
                 education_level=level,
@@ -884,7 +1065,13 @@ def _welslagen() -> PilotSpec:
         duration_weeks=20,
         internship_days_per_week=2,
         school_days_per_week=2,
+        target_group="Rotterdammers met een bijstandsuitkering die in de ouderenzorg willen werken",
+        # 24 participants per group, chosen from the thirty the municipality selects. The plan is two groups a year
+        # for three years (144 places); the demo holds the first year's two groups, so it plans their 48.
+        planned_places=48,
+        # "At least 75% start a BBL work-study job at Laurens"; positive outflow has the same target.
         target_outflow_percentage=75,
+        target_bbl_percentage=75,
         status=PilotStatus.CLOSED,
         partners=(
             PartnerSpec(
@@ -898,8 +1085,46 @@ def _welslagen() -> PilotSpec:
             ModuleSpec("Taal", ModuleKind.LANGUAGE, ALBEDA, 80, 1, 20),
             ModuleSpec("Rekenen", ModuleKind.NUMERACY, ALBEDA, 40, 1, 20),
             ModuleSpec("Werknemersvaardigheden", ModuleKind.EMPLOYEE_SKILLS, CALIBRIS, 40, 1, 20),
-            ModuleSpec("Ouderenzorg", ModuleKind.SECTOR, ALBEDA, 120, 1, 20),
-            ModuleSpec("Praktijk bij Laurens met een werkcoach", ModuleKind.PRACTICE, LAURENS, 240, 5, 20),
+            # The article names no certificate; the pre-track's own, on completing it, is plausible for the demo.
+            ModuleSpec(
+                "Ouderenzorg",
+                ModuleKind.SECTOR,
+                ALBEDA,
+                120,
+                1,
+                20,
+                certificate_name="Certificaat voortraject ouderenzorg",
+            ),
+            # Practice alongside the lessons from the first weeks, when the placements at Laurens start.
+            ModuleSpec("Praktijk bij Laurens met een werkcoach", ModuleKind.PRACTICE, LAURENS, 240, 1, 20),
+        ),
+        recorder="docent-albeda",
+        coaches=(
+            # "A work coach of Laurens and a job coach of the municipality"; they share their notes.
+            CoachSpec("werkcoach-laurens", CoachKind.WORK_COACH, (START, END, AFTER_WORK), shared_with_adviser=True),
+            CoachSpec("adviseur-rotterdam", CoachKind.JOB_COACH, (MIDDLE, DROPOUT, NO_JOB)),
+        ),
+        coaching=CoachingTexts(
+            start=(
+                "Goede start op de afdeling; maakt snel contact met de bewoners.",
+                "Eerste praktijkdagen bij Laurens: nog wat onzeker, maar leergierig.",
+                "Werkt netjes en op tijd; kent de huisregels van de locatie al goed.",
+            ),
+            middle=(
+                "De combinatie van lessen en praktijk lukt; de overgang van uitkering naar loon is besproken.",
+                "Taal en rekenen gaan vooruit; extra oefenen met rapporteren in het zorgdossier.",
+                "Tussengesprek met werkcoach en docent: op koers voor de bbl-opleiding.",
+            ),
+            end=(
+                "Voortraject afgerond; de bbl-plek bij Laurens is besproken en het contract wordt opgesteld.",
+                "Eindgesprek: klaar voor de bbl-opleiding; de extra begeleiding in de eerste drie maanden is "
+                "afgesproken.",
+            ),
+            after_work=(
+                "Extra begeleiding in de eerste maanden van de bbl: went goed aan de combinatie van werk en school.",
+                "Gesprek na zes weken bbl: het rooster en de schooldag passen; volgende afspraak over een maand.",
+            ),
+            no_job=("Geen bbl-plek; de jobcoach van de gemeente zoekt verder naar werk in de zorg.",),
         ),
         cohorts=(
             CohortSpec(
@@ -1004,6 +1229,10 @@ def _leerlingpoule() -> PilotSpec:
         # BBL: four days of paid work and one day of school.
         internship_days_per_week=4,
         school_days_per_week=1,
+        target_group="Zij-instromers: werkzoekenden en werkenden uit andere branches die de overstap naar zorg en "
+        "welzijn willen maken",
+        # "At the outset only 45 places were available"; the employers added places and 52 started.
+        planned_places=45,
         # The article sets no target (every graduate has a job guarantee); 75% as in the other RAAT project.
         target_outflow_percentage=75,
         status=PilotStatus.CLOSED,
@@ -1036,6 +1265,28 @@ def _leerlingpoule() -> PilotSpec:
                 "Praktijkles bij een van de werkgevers (eens per vier weken)", ModuleKind.PRACTICE, ASTRUM, 156, 1, 104
             ),
         ),
+        recorder="docent-astrum",
+        coaches=(
+            CoachSpec("docent-astrum", CoachKind.TRAINER, (START, MIDDLE, END)),
+            CoachSpec("adviseur-gelderland", CoachKind.ADVISER, (DROPOUT, AFTER_WORK)),
+        ),
+        coaching=CoachingTexts(
+            start=(
+                "Goede start in de klas en bij de werkgever; boven formatie ingezet, dus er is ruimte om te leren.",
+                "Eerste weken: veel nieuwe indrukken; de praktijkopleider bij de werkgever is tevreden.",
+                "Zij-instromer met veel werkervaring; pakt de theorie snel op.",
+            ),
+            middle=(
+                "Voortgangsgesprek na het eerste jaar: beide leerlijnen, VIG en MZ, liggen op schema.",
+                "De praktijkles bij een andere werkgever gaf een goed beeld van de gehandicaptenzorg.",
+                "Aandachtspunt: de combinatie van werk, school en thuis; afspraken over studietijd gemaakt.",
+            ),
+            end=(
+                "Beide diploma's behaald; de werkgarantie wordt ingelost.",
+                "Afgerond met VIG 3 en MZ 3; blijft in dienst bij de werkgever.",
+            ),
+            after_work=("Na het diploma in vaste dienst; bespreekt doorgroei binnen de organisatie.",),
+        ),
         cohorts=(
             CohortSpec(
                 name="Start juni 2018",
@@ -1053,6 +1304,11 @@ def _leerlingpoule() -> PilotSpec:
                 screening_location="Astrum College, Velp",
                 placement_kind=PlacementKind.BBL_CONTRACT,
                 placement_days=4,
+                # Paid from day one: the contract at the employer starts on a day of the first week.
+                placement_start_weeks=1,
+                # Two years of five days a week for 52 people: marking every fourth week keeps the demo's attendance
+                # at some thousands of marks and its loading quick, and shows the same rates.
+                attendance_every_weeks=4,
                 profile=GELDERLAND_PEOPLE,
                 # 332 applicants, 52 started, about 75 offered a paid track. The results after the two years are
                 # not published: 44 diplomas and 8 dropouts are plausible figures for the demo.
@@ -1159,6 +1415,19 @@ _WERKFIT_DESCRIPTION = (
     "Randvoorwaarden om op te letten: vervoer, kinderopvang en de armoedeval. "
 )
 
+# VCA Basis is a certificate of its own: it counts also for someone who does not complete the track.
+_VCA = ModuleSpec(
+    "VCA Basis", ModuleKind.CERTIFICATE, LWB_HUNZE, 16, 5, 6, certificate_name="VCA Basis", unit_certificate=True
+)
+
+# The trainer of the learn-work company follows the track; the job coach ends it and stays involved after the
+# placement; when someone does not fit a company, the account manager (the region's adviser) looks further.
+_WERKFIT_COACHES = (
+    CoachSpec("trainer-groningen", CoachKind.TRAINER, (START, MIDDLE)),
+    CoachSpec("jobcoach-groningen", CoachKind.JOB_COACH, (END, DROPOUT, AFTER_WORK), shared_with_adviser=True),
+    CoachSpec("adviseur-groningen", CoachKind.ADVISER, (NO_JOB,)),
+)
+
 # Werkfit is modelled as two pilots, not one pilot with two cohorts: the article calls them pilot 1 and pilot 2,
 # and they differ in sector, audience, modules and result (75% and about 70%), while a pilot has one sector and
 # one target.
@@ -1180,7 +1449,11 @@ def _werkfit_installatie() -> PilotSpec:
         duration_weeks=12,
         internship_days_per_week=2,
         school_days_per_week=3,
+        target_group="Statushouders",
+        planned_places=18,
+        # "75% flowed out to a job at one of the participating companies": the target the pilot met.
         target_outflow_percentage=75,
+        target_work_percentage=75,
         status=PilotStatus.CLOSED,
         partners=(
             *_WERKFIT_PARTNERS,
@@ -1191,8 +1464,34 @@ def _werkfit_installatie() -> PilotSpec:
             ModuleSpec("Nederlandse taalvaardigheid en werkcultuur", ModuleKind.LANGUAGE, LWB_STAD, 60, 1, 12),
             ModuleSpec("Werknemersvaardigheden", ModuleKind.EMPLOYEE_SKILLS, ONTWIKKELBEDRIJF, 24, 1, 12),
             ModuleSpec("Vakjargon installatietechniek", ModuleKind.TRADE_JARGON, LWB_HUNZE, 24, 3, 10),
-            ModuleSpec("VCA Basis", ModuleKind.CERTIFICATE, LWB_HUNZE, 16, 5, 6, certificate_name="VCA Basis"),
-            ModuleSpec("Meeloop- en praktijkdagen", ModuleKind.PRACTICE, LWB_WESTERKWARTIER, 96, 4, 12),
+            _VCA,
+            ModuleSpec("Meeloop- en praktijkdagen", ModuleKind.PRACTICE, LWB_WESTERKWARTIER, 96, 1, 12),
+        ),
+        recorder="trainer-groningen",
+        coaches=_WERKFIT_COACHES,
+        coaching=CoachingTexts(
+            start=(
+                "Komt op tijd en werkt geconcentreerd; durft nog weinig te vragen.",
+                "Eerste meeloopdag bij het installatiebedrijf: enthousiast over het werk.",
+                "De Nederlandse vaktermen zijn nog lastig; oefent met de woordenlijst van vakjargon.",
+            ),
+            middle=(
+                "Durft nu zelf aan de slag met gereedschap, onder begeleiding van de werkbegeleider.",
+                "VCA-lessen goed gevolgd; de afspraken op het werk, zoals afmelden bij ziekte, gaan beter.",
+                "De reistijd naar het bedrijf is lang; samen een fietsroute en een ov-abonnement geregeld.",
+            ),
+            end=(
+                "Traject afgerond; het bedrijf biedt een contract. De jobcoach blijft betrokken na de plaatsing.",
+                "Eindgesprek met bedrijf en jobcoach: klaar om te starten.",
+            ),
+            after_work=(
+                "Nazorg: de eerste weken in dienst verlopen goed; de werkbegeleider is tevreden.",
+                "Jobcoach op bezoek: kleine misverstanden over werktijden en pauzes opgelost.",
+            ),
+            no_job=(
+                "Past niet bij de deelnemende bedrijven; als accountmanager zoek ik een andere functie, ook buiten "
+                "de installatietechniek.",
+            ),
         ),
         cohorts=(
             CohortSpec(
@@ -1262,7 +1561,11 @@ def _werkfit_thuiszorg() -> PilotSpec:
         duration_weeks=12,
         internship_days_per_week=2,
         school_days_per_week=3,
+        target_group="Werkzoekenden uit de regio, niet alleen statushouders (onbenut arbeidspotentieel)",
+        planned_places=11,
+        # "About 70% flowed out to a job".
         target_outflow_percentage=70,
+        target_work_percentage=70,
         status=PilotStatus.EVALUATION,
         partners=(
             *_WERKFIT_PARTNERS,
@@ -1272,7 +1575,33 @@ def _werkfit_thuiszorg() -> PilotSpec:
             ModuleSpec("Nederlandse taalvaardigheid en werkcultuur", ModuleKind.LANGUAGE, LWB_STAD, 60, 1, 12),
             ModuleSpec("Werknemersvaardigheden", ModuleKind.EMPLOYEE_SKILLS, ONTWIKKELBEDRIJF, 24, 1, 12),
             ModuleSpec("Vakjargon thuiszorg", ModuleKind.TRADE_JARGON, LWB_HUNZE, 24, 3, 10),
-            ModuleSpec("Meeloop- en praktijkdagen", ModuleKind.PRACTICE, LWB_WESTERKWARTIER, 96, 4, 12),
+            # The second pilot ran the same track again ("het traject werd nog een keer gedraaid"), certificates
+            # such as VCA included.
+            _VCA,
+            ModuleSpec("Meeloop- en praktijkdagen", ModuleKind.PRACTICE, LWB_WESTERKWARTIER, 96, 1, 12),
+        ),
+        recorder="trainer-groningen",
+        coaches=_WERKFIT_COACHES,
+        coaching=CoachingTexts(
+            start=(
+                "Eerste meeloopdag in de wijk: maakt makkelijk contact met cliënten.",
+                "Goede start; werken volgens een zorgplan is nieuw.",
+                "Vindt alleen op pad gaan nog spannend; eerst samen met een wijkverpleegkundige.",
+            ),
+            middle=(
+                "Het vakjargon van de thuiszorg gaat vooruit; rapporteert nu zelf in het dossier.",
+                "De opvang voor de kinderen op de praktijkdagen is geregeld; de aanwezigheid is goed.",
+                "VCA-lessen gevolgd; veilig werken en tillen in de thuissituatie besproken.",
+            ),
+            end=(
+                "Traject afgerond; de thuiszorgorganisatie biedt een contract. De jobcoach blijft betrokken.",
+                "Eindgesprek met het team en de jobcoach: klaar om te starten in de wijk.",
+            ),
+            after_work=(
+                "Nazorg: de eerste weken in de wijk gaan goed; het rooster past bij de thuissituatie.",
+                "Jobcoach gesproken: werkt inmiddels zelfstandig een eigen route.",
+            ),
+            no_job=("Nog geen passende plek; als accountmanager zoek ik een andere functie in de zorg.",),
         ),
         cohorts=(
             CohortSpec(

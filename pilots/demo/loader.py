@@ -4,6 +4,11 @@ The fixed part (regions, organisations, pilots, partners, modules, employers, se
 natural keys with update_or_create. The people of a cohort are created only when the cohort has no enrolments
 yet, so a second run adds nothing; each person is walked through the life cycle with the services, so every
 enrolment and placement has its real history.
+
+What happened during and after the track (attendance, module results, certificates, coaching notes and the
+answers to the follow-ups that are due) is recorded next, through the progress services, for a cohort whose
+starters have none of it yet (_CohortProgress); it reads what the walk left in the database, so a cohort loaded by
+an older demo gets it too.
 """
 
 import random
@@ -15,28 +20,48 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
-from candidates.lifecycle import POSITIVE_OUTFLOW, STARTED
+from candidates.lifecycle import OUTFLOW_TO_BBL, OUTFLOW_TO_WORK, POSITIVE_OUTFLOW, STARTED
 from candidates.models import (
+    Attendance,
+    AttendanceKind,
+    AttendanceSession,
+    AttendanceStatus,
     BarrierKind,
     BenefitType,
     Candidate,
     CandidateBarrier,
+    CoachingNote,
     DropoutReason,
     EducationLevel,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
+    FollowUp,
     LanguageLevel,
+    ModuleResult,
+    ModuleResultStatus,
+    NoteVisibility,
     Outcome,
+    OutcomeKind,
     Recommendation,
     ReferralSource,
     Weekday,
 )
-from candidates.progress import outflow_record
+from candidates.progress import (
+    attendance_mark_week,
+    attendance_week_sessions,
+    certificate_record,
+    coaching_note_add,
+    followup_record,
+    module_result_record,
+    outflow_record,
+)
+from candidates.progress_selectors import on_track, week_monday
 from candidates.services import (
     enrolment_create,
     enrolment_transition,
@@ -46,6 +71,7 @@ from candidates.services import (
 )
 from core.models import User
 from core.roles import Role, assign_role, sync_role_groups
+from employers.lifecycle import EVER_CONFIRMED
 from employers.models import (
     DeclineReason,
     Employer,
@@ -56,7 +82,20 @@ from employers.models import (
     SeatOffer,
 )
 from employers.services import placement_propose, placement_transition
-from pilots.models import Cohort, CohortClass, Module, Organisation, OrganisationKind, Pilot, PilotPartner, Region
+from pilots.models import (
+    Cohort,
+    CohortClass,
+    CohortModule,
+    Module,
+    ModuleKind,
+    Organisation,
+    OrganisationKind,
+    Pilot,
+    PilotPartner,
+    Region,
+)
+from pilots.selectors import cohort_learning_line
+from pilots.services import cohort_learning_line_copy, cohort_module_update
 
 from . import DEMO_PASSWORD, data
 
@@ -165,7 +204,7 @@ def load_demo(*, today: date | None = None) -> list[PilotFigures]:
     for pilot_spec in data.pilot_specs(today):
         pilot = _load_pilot(pilot_spec, regions, organisations)
         for cohort_spec in pilot_spec.cohorts:
-            cohort = _load_cohort(pilot, cohort_spec, hosts)
+            cohort = _load_cohort(pilot, cohort_spec, hosts, pilot_spec, by_user=users[pilot_spec.recorder])
             if not cohort.enrolments.exists():
                 _CohortPeople(
                     pilot=pilot,
@@ -177,6 +216,15 @@ def load_demo(*, today: date | None = None) -> list[PilotFigures]:
                     organisations=organisations,
                     last_day=today - timedelta(days=1),
                     emails=emails,
+                ).load()
+            if not _has_progress(cohort):
+                _CohortProgress(
+                    pilot_spec=pilot_spec,
+                    cohort=cohort,
+                    spec=cohort_spec,
+                    users=users,
+                    adviser=advisers[pilot_spec.region],
+                    last_day=today - timedelta(days=1),
                 ).load()
         figures.append(_figures(pilot))
     return figures
@@ -249,7 +297,11 @@ def _load_pilot(spec: data.PilotSpec, regions: dict[str, Region], organisations:
             "duration_weeks": spec.duration_weeks,
             "internship_days_per_week": spec.internship_days_per_week,
             "school_days_per_week": spec.school_days_per_week,
+            "target_group": spec.target_group,
+            "planned_places": spec.planned_places,
             "target_outflow_percentage": spec.target_outflow_percentage,
+            "target_work_percentage": spec.target_work_percentage,
+            "target_bbl_percentage": spec.target_bbl_percentage,
             "status": spec.status,
         },
     )
@@ -277,7 +329,9 @@ def _load_pilot(spec: data.PilotSpec, regions: dict[str, Region], organisations:
     return pilot
 
 
-def _load_cohort(pilot: Pilot, spec: data.CohortSpec, hosts: dict[str, _Host]) -> Cohort:
+def _load_cohort(
+    pilot: Pilot, spec: data.CohortSpec, hosts: dict[str, _Host], pilot_spec: data.PilotSpec, *, by_user: User
+) -> Cohort:
     # Created once and then left alone: the people's history hangs on these dates, and the dates of the
     # running pilot are relative to the day of the first run.
     cohort, _created = Cohort.objects.get_or_create(
@@ -294,6 +348,12 @@ def _load_cohort(pilot: Pilot, spec: data.CohortSpec, hosts: dict[str, _Host]) -
                 SeatOffer.objects.update_or_create(
                     employer=host.employer, cohort=cohort, location=location, defaults={"places": location_places}
                 )
+    # The cohort's own copy of the learning line, which results, certificates and attendance refer to; a cohort
+    # that has one keeps it. The certificate per unit is a setting of the cohort's module, not the pilot's.
+    units = {module.name for module in pilot_spec.modules if module.unit_certificate}
+    for cohort_module in cohort_learning_line_copy.within(cohort=cohort, by_user=by_user):
+        if cohort_module.name in units and not cohort_module.is_unit_certificate:
+            cohort_module_update.within(cohort_module=cohort_module, by_user=by_user, is_unit_certificate=True)
     return cohort
 
 
@@ -395,6 +455,7 @@ class _Person:
     declines: bool
     carried_from: Enrolment | None = None  # the reserve enrolment of an earlier cohort this person comes from
     slot: tuple[_Host, EmployerLocation] | None = None
+    placement_start: date | None = None  # the first day at the host
 
 
 class _CohortPeople:
@@ -435,6 +496,7 @@ class _CohortPeople:
     def load(self) -> None:
         people = self._people()
         self._allocate_slots(people)
+        self._placement_starts(people)
         for person in people:
             self._walk(person)
         self._assign_classes()
@@ -597,6 +659,23 @@ class _CohortPeople:
         for person, slot in zip(placed, slots, strict=False):
             person.slot = slot
 
+    def _placement_starts(self, people: Sequence[_Person]) -> None:
+        """Each placement starts on a day of the track's first weeks (CohortSpec.placement_start_weeks), before
+        the person leaves. A random stream of its own, so the people drawn before stay who they were."""
+        rng = random.Random(f"{self.pilot.slug}/{self.spec.name}/placements")
+        start = self.spec.start_date
+        for person in people:
+            if person.slot is None:
+                continue
+            week = rng.randint(1, self.spec.placement_start_weeks)
+            day = _next_workday(start + timedelta(weeks=week - 1, days=rng.randint(0, 2)))
+            if person.journey.end == S.DROPPED_OUT:
+                day = min(day, _workday(self._dropout_day(person.journey) - timedelta(days=1)))
+            person.placement_start = min(day, self.spec.end_date)
+
+    def _dropout_day(self, journey: data.Journey) -> date:
+        return _workday(self.spec.start_date + timedelta(weeks=journey.dropout_week, days=1))
+
     @staticmethod
     def _placement_plan(journey: data.Journey) -> str:
         if journey.placement is not None:
@@ -686,9 +765,10 @@ class _CohortPeople:
 
         step(S.STARTED, spec.start_date)
         if placement is not None and self._placement_plan(journey) == data.FULL:
-            self._move_placement(placement, clock, PlacementStatus.ACTIVE, spec.start_date)
+            # The host's part starts on the placement's first day, in the first weeks of the track.
+            self._move_placement(placement, clock, PlacementStatus.ACTIVE, person.placement_start or spec.start_date)
         if journey.end == S.DROPPED_OUT:
-            ended_on = _workday(spec.start_date + timedelta(weeks=journey.dropout_week, days=1))
+            ended_on = self._dropout_day(journey)
             step(S.DROPPED_OUT, ended_on, person.reason, journey.dropout_reason)
         else:
             ended_on = spec.end_date
@@ -732,21 +812,22 @@ class _CohortPeople:
             return None
         host, location = person.slot
         day = _next_workday(selected_on + timedelta(days=3))
+        starts_on = person.placement_start or self.spec.start_date
         if person.declines:
             other = self._other_host(host)
-            declined = self._new_placement(enrolment, other, other.locations[0], clock, day)
+            declined = self._new_placement(enrolment, other, other.locations[0], clock, day, starts_on)
             day = _next_workday(day + timedelta(days=3))
             decline_reason, note = self.rng.choice(DECLINE_REASONS)
             self._move_placement(declined, clock, PlacementStatus.DECLINED, day, note, decline_reason=decline_reason)
             day = _next_workday(day + timedelta(days=1))
-        placement = self._new_placement(enrolment, host, location, clock, day)
+        placement = self._new_placement(enrolment, host, location, clock, day, starts_on)
         if plan != data.PROPOSED:
             confirmed_on = _next_workday(day + timedelta(days=3))
             self._move_placement(placement, clock, PlacementStatus.CONFIRMED, confirmed_on)
         return placement
 
     def _new_placement(
-        self, enrolment: Enrolment, host: _Host, location: EmployerLocation, clock: _Clock, day: date
+        self, enrolment: Enrolment, host: _Host, location: EmployerLocation, clock: _Clock, day: date, starts_on: date
     ) -> Placement:
         placement = placement_propose.within(
             enrolment=enrolment,
@@ -755,7 +836,7 @@ class _CohortPeople:
             location=location,
             kind=self.spec.placement_kind,
             days_per_week=self.spec.placement_days,
-            start_date=self.spec.start_date,
+            start_date=starts_on,
             end_date=self.spec.end_date,
             supervisor_name=self._supervisor(location),
             motivation=self.rng.choice(MOTIVATIONS),
@@ -814,6 +895,382 @@ class _CohortPeople:
     def _day(self, day: date) -> date:
         """History never lies in the future: the running cohort's steps stop at yesterday."""
         return min(day, self.last_day)
+
+
+# --- During and after the track ----------------------------------------------------------------------------------
+
+
+def _has_progress(cohort: Cohort) -> bool:
+    """Whether anything of the cohort's track is recorded yet; a cohort that has some is left as it is."""
+    return (
+        AttendanceSession.objects.filter(cohort=cohort).exists()
+        or ModuleResult.objects.filter(enrolment__cohort=cohort).exists()
+        or CoachingNote.objects.filter(enrolment__cohort=cohort).exists()
+    )
+
+
+# Each starter's chances, per marked day, of being sick, absent with notice and absent without notice: drawn
+# between these bounds, so most are present on about nine days in ten or more.
+ABSENCE_LOW = (0.01, 0.01, 0.0)
+ABSENCE_HIGH = (0.05, 0.04, 0.02)
+# In the last weeks before someone leaves early, the reason shows in the marks: extra chances of each absence.
+DROPOUT_SIGNAL_DAYS = 21
+ABSENCE_BEFORE_DROPOUT: dict[str, tuple[float, float, float]] = {
+    DropoutReason.HEALTH: (0.4, 0.05, 0.0),
+    DropoutReason.CARE_FOR_FAMILY: (0.05, 0.25, 0.05),
+    DropoutReason.MOTIVATION: (0.05, 0.05, 0.3),
+    DropoutReason.MONEY: (0.05, 0.15, 0.1),
+    DropoutReason.TRANSPORT: (0.0, 0.15, 0.15),
+    DropoutReason.FOUND_WORK: (0.0, 0.2, 0.05),
+}
+# The modules still running when someone left for one of these reasons were not passed; otherwise they stay in
+# progress (now and then not passed all the same).
+FAILED_ON_DROPOUT = frozenset({DropoutReason.LANGUAGE, DropoutReason.MOTIVATION})
+# Who does not need the on-demand lessons ("taal en rekenen voor wie dat nodig heeft") is exempt.
+SUFFICIENT_LANGUAGE = frozenset({LanguageLevel.B1, LanguageLevel.B2, LanguageLevel.C1, LanguageLevel.C2})
+SUFFICIENT_NUMERACY = frozenset(
+    {EducationLevel.MBO2, EducationLevel.MBO3, EducationLevel.MBO4, EducationLevel.HAVO_VWO, EducationLevel.HIGHER}
+)
+# The modules a completer may not have passed.
+FAILABLE_KINDS = (ModuleKind.TRADE_JARGON, ModuleKind.LANGUAGE, ModuleKind.NUMERACY)
+# Follow-ups: the chance that the person was not reached, that someone working stopped since the last check, and
+# that someone without work found it since.
+CHANCE_NOT_REACHED = 0.1
+CHANCE_STOPPED = 0.07
+CHANCE_FOUND_WORK = 0.25
+# What a follow-up last heard: working (at the outflow's employer or another), not working, or at school.
+WORKING, WORKING_ELSEWHERE, NOT_WORKING, AT_SCHOOL = "working", "working_elsewhere", "not_working", "at_school"
+
+
+class _CohortProgress:
+    """Records the track of one cohort's starters through the progress services, from what their walk left in the
+    database: attendance, module results and certificates, coaching notes, and the answers to the follow-ups due.
+
+    Attendance is marked on the school and internship days of the cohort's weekly rhythm, one session a day, every
+    CohortSpec.attendance_every_weeks weeks; internship days count from the first day at the host. Nothing is
+    recorded after yesterday. A random stream of its own per cohort, so the people stay as they were.
+    """
+
+    def __init__(
+        self,
+        *,
+        pilot_spec: data.PilotSpec,
+        cohort: Cohort,
+        spec: data.CohortSpec,
+        users: dict[str, User],
+        adviser: User,
+        last_day: date,
+    ) -> None:
+        self.pilot_spec = pilot_spec
+        self.cohort = cohort
+        self.spec = spec
+        self.users = users
+        self.recorder = users[pilot_spec.recorder]
+        self.adviser = adviser
+        self.last_day = last_day
+        self.rng = random.Random(f"{pilot_spec.slug}/{spec.name}/progress")
+        self.enrolments: list[Enrolment] = []
+
+    def load(self) -> None:
+        self.enrolments = list(
+            Enrolment.objects.filter(cohort=self.cohort).started().select_related("candidate", "outcome").order_by("pk")
+        )
+        if not self.enrolments:
+            return
+        self._attendance()
+        self._results_and_certificates()
+        self._coaching_notes()
+        self._followups()
+
+    # Attendance.
+
+    def _attendance(self) -> None:
+        cohort, every = self.cohort, self.spec.attendance_every_weeks
+        last = min(cohort.end_date, self.last_day)
+        at_host_from = self._first_days_at_host()
+        chances = {enrolment.pk: self._absence_chances(enrolment) for enrolment in self.enrolments}
+        sick_days_left: dict[int, int] = defaultdict(int)
+        monday, week = week_monday(cohort.start_date), 0
+        while monday <= last:
+            sunday = monday + timedelta(days=6)
+            in_week = [
+                enrolment
+                for enrolment in self.enrolments
+                if self._started(enrolment) <= sunday and (enrolment.ended_on is None or enrolment.ended_on >= monday)
+            ]
+            if week % every == 0 and in_week:
+                # What saving the week's grid does: the rhythm's sessions of the week, then the marks in one go.
+                sessions = attendance_week_sessions.within(cohort=cohort, week_start=monday, by_user=self.recorder)
+                marks: dict[tuple[int, int], str | None] = {}
+                for session in sessions:
+                    if session.date > last or session.cohort_module_id is not None:
+                        continue
+                    for enrolment in in_week:
+                        if not on_track(enrolment, session.date):
+                            continue
+                        first_at_host = at_host_from.get(enrolment.pk, self._started(enrolment))
+                        if session.kind == AttendanceKind.INTERNSHIP and session.date < first_at_host:
+                            continue
+                        marks[(session.pk, enrolment.pk)] = self._mark(enrolment, session.date, chances, sick_days_left)
+                attendance_mark_week.within(cohort=cohort, week_start=monday, marks=marks, by_user=self.recorder)
+                # The service stamps the marks with the current time; the grid was saved at the end of that week.
+                saved_at = self._moment(min(monday + timedelta(days=4), last), hour=16)
+                Attendance.objects.filter(session__in=[session.pk for session in sessions]).update(recorded_at=saved_at)
+            monday += timedelta(weeks=1)
+            week += 1
+
+    def _first_days_at_host(self) -> dict[int, date]:
+        """The first day of each starter's first placement the host confirmed."""
+        return dict(
+            Placement.objects.filter(enrolment__cohort=self.cohort, status__in=EVER_CONFIRMED, start_date__isnull=False)
+            .order_by()
+            .values("enrolment_id")
+            .annotate(first_day=Min("start_date"))
+            .values_list("enrolment_id", "first_day")
+        )
+
+    def _absence_chances(self, enrolment: Enrolment) -> tuple[float, float, float]:
+        drawn = tuple(self.rng.uniform(low, high) for low, high in zip(ABSENCE_LOW, ABSENCE_HIGH, strict=True))
+        # Who leaves early was away more often all along.
+        factor = 2.0 if enrolment.dropout_reason else 1.0
+        return (drawn[0] * factor, drawn[1] * factor, drawn[2] * factor)
+
+    def _mark(
+        self,
+        enrolment: Enrolment,
+        day: date,
+        chances: dict[int, tuple[float, float, float]],
+        sick_days_left: dict[int, int],
+    ) -> str:
+        if sick_days_left[enrolment.pk] > 0:
+            sick_days_left[enrolment.pk] -= 1
+            return AttendanceStatus.SICK
+        sick, notice, without = chances[enrolment.pk]
+        left = enrolment.ended_on
+        if enrolment.dropout_reason and left is not None and (left - day).days <= DROPOUT_SIGNAL_DAYS:
+            extra_sick, extra_notice, extra_without = ABSENCE_BEFORE_DROPOUT.get(enrolment.dropout_reason, (0, 0, 0))
+            sick, notice, without = sick + extra_sick, notice + extra_notice, without + extra_without
+        draw = self.rng.random()
+        if draw < sick:
+            # A sickness lasts a few marked days.
+            sick_days_left[enrolment.pk] = self.rng.randint(0, 2)
+            return AttendanceStatus.SICK
+        if draw < sick + notice:
+            return AttendanceStatus.ABSENT_WITH_NOTICE
+        if draw < sick + notice + without:
+            return AttendanceStatus.ABSENT_WITHOUT_NOTICE
+        return AttendanceStatus.PRESENT
+
+    # Module results and certificates.
+
+    def _results_and_certificates(self) -> None:
+        modules = list(cohort_learning_line(cohort=self.cohort))
+        specs = {module.name: module for module in self.pilot_spec.modules}
+        for enrolment in self.enrolments:
+            failed = self._failed_module(enrolment, modules)
+            # The modules still running when someone left early were all not passed, or all left in progress.
+            gave_up = enrolment.dropout_reason in FAILED_ON_DROPOUT or self.rng.random() < 0.3
+            for cohort_module in modules:
+                result = self._result(enrolment, cohort_module, specs.get(cohort_module.name), failed, gave_up)
+                if result is None:
+                    continue
+                status, day = result
+                module_result_record.within(
+                    enrolment=enrolment, cohort_module=cohort_module, status=status, by_user=self.recorder, on_date=day
+                )
+                if status == ModuleResultStatus.PASSED and cohort_module.certificate_name and day is not None:
+                    # VCA diplomas carry a number; the colleges' certificates are recorded without one.
+                    number = str(self.rng.randint(1_000_000, 9_999_999)) if self._is_vca(cohort_module) else ""
+                    certificate_record.within(
+                        enrolment=enrolment,
+                        cohort_module=cohort_module,
+                        issued_on=day,
+                        number=number,
+                        by_user=self.recorder,
+                    )
+
+    @staticmethod
+    def _is_vca(cohort_module: CohortModule) -> bool:
+        return cohort_module.kind == ModuleKind.CERTIFICATE and "VCA" in cohort_module.certificate_name
+
+    def _failed_module(self, enrolment: Enrolment, modules: list[CohortModule]) -> int | None:
+        """The one module a completer did not pass: always for those who found no work, now and then for others."""
+        if enrolment.dropout_reason or enrolment.ended_on is None:
+            return None
+        failable = [module for module in modules if module.kind in FAILABLE_KINDS]
+        outcome = _outcome(enrolment)
+        no_job = outcome is not None and outcome.kind == OutcomeKind.NONE
+        if failable and (no_job or self.rng.random() < 0.05):
+            return failable[0].pk if no_job else self.rng.choice(failable).pk
+        return None
+
+    def _module_days(self, cohort_module: CohortModule) -> tuple[date, date]:
+        """The first day of the module's first week and the Friday of its last week, within the cohort's period."""
+        start = self.cohort.start_date
+        first = start + timedelta(weeks=cohort_module.start_week - 1)
+        last = _workday(start + timedelta(weeks=cohort_module.end_week, days=-3))
+        return first, min(max(last, first), self.cohort.end_date)
+
+    def _result(
+        self,
+        enrolment: Enrolment,
+        cohort_module: CohortModule,
+        module_spec: data.ModuleSpec | None,
+        failed: int | None,
+        gave_up: bool,
+    ) -> tuple[str, date | None] | None:
+        first, last = self._module_days(cohort_module)
+        left = enrolment.ended_on
+        until = min(left or self.last_day, self.last_day)
+        if first > until:
+            return None  # left before the module began, or it has not begun yet
+        if module_spec is not None and module_spec.on_demand and self._does_not_need(enrolment, cohort_module):
+            return ModuleResultStatus.EXEMPT, first
+        if last <= until:
+            if cohort_module.pk == failed:
+                return ModuleResultStatus.NOT_PASSED, last
+            return ModuleResultStatus.PASSED, last
+        if left is not None and enrolment.dropout_reason and gave_up:
+            return ModuleResultStatus.NOT_PASSED, left
+        return ModuleResultStatus.IN_PROGRESS, None
+
+    @staticmethod
+    def _does_not_need(enrolment: Enrolment, cohort_module: CohortModule) -> bool:
+        candidate = enrolment.candidate
+        if cohort_module.kind == ModuleKind.LANGUAGE:
+            return candidate.speaking_level in SUFFICIENT_LANGUAGE
+        if cohort_module.kind == ModuleKind.NUMERACY:
+            return candidate.education_level in SUFFICIENT_NUMERACY
+        return False
+
+    # Coaching notes.
+
+    def _coaching_notes(self) -> None:
+        coaches: dict[str, data.CoachSpec] = {}
+        for coach in self.pilot_spec.coaches:
+            for moment in coach.moments:
+                coaches.setdefault(moment, coach)
+        written: list[CoachingNote] = []
+        for enrolment in self.enrolments:
+            for moment, day, text in self._notes_of(enrolment):
+                writer = coaches.get(moment)
+                if writer is None or day > self.last_day:
+                    continue
+                note = coaching_note_add.within(
+                    enrolment=enrolment,
+                    by_user=self.users[writer.username],
+                    text=text,
+                    coach_kind=writer.coach_kind,
+                    # An adviser's note is shared anyway; the coaching team's stays within it unless the spec says.
+                    visibility=NoteVisibility.SHARED_WITH_ADVISER if writer.shared_with_adviser else None,
+                )
+                # The service dates a note now; it was written on its day.
+                note.created_at = note.updated_at = self._moment(day, hour=10)
+                written.append(note)
+        CoachingNote.objects.bulk_update(written, ["created_at", "updated_at"], batch_size=500)
+
+    def _notes_of(self, enrolment: Enrolment) -> list[tuple[str, date, str]]:
+        """The moments of a starter's notes, each with its day and text: the start, halfway, and the end or the
+        dropout; after the outflow, some weeks into the job, or a note on looking further."""
+        rng, texts, cohort = self.rng, self.pilot_spec.coaching, self.cohort
+        left = enrolment.ended_on
+        until = left or self.last_day
+        notes = []
+        first = _workday(self._started(enrolment) + timedelta(days=rng.randint(8, 12)))
+        if first < until:
+            notes.append((data.START, first, rng.choice(texts.start)))
+        halfway = cohort.start_date + (cohort.end_date - cohort.start_date) / 2
+        middle = _workday(halfway + timedelta(days=rng.randint(-3, 3)))
+        if first < middle < until:
+            notes.append((data.MIDDLE, middle, rng.choice(texts.middle)))
+        if left is not None and enrolment.dropout_reason:
+            reasons = data.DROPOUT_NOTES.get(enrolment.dropout_reason) or data.DROPOUT_NOTES[DropoutReason.OTHER]
+            notes.append((data.DROPOUT, left, rng.choice(reasons)))
+        elif left is not None:
+            notes.append((data.END, _workday(left - timedelta(days=rng.randint(0, 2))), rng.choice(texts.end)))
+        outcome = _outcome(enrolment)
+        if outcome is not None and left is not None:
+            outflow_on = outcome.start_date or left
+            if outcome.kind in OUTFLOW_TO_WORK | OUTFLOW_TO_BBL and texts.after_work:
+                day = _workday(outflow_on + timedelta(weeks=rng.randint(3, 8)))
+                notes.append((data.AFTER_WORK, day, rng.choice(texts.after_work)))
+            elif outcome.kind == OutcomeKind.NONE and texts.no_job:
+                day = _workday(outflow_on + timedelta(days=rng.randint(5, 20)))
+                notes.append((data.NO_JOB, day, rng.choice(texts.no_job)))
+        return notes
+
+    # Follow-ups.
+
+    def _followups(self) -> None:
+        """Answer the follow-ups due by yesterday, within two weeks of their due date, in order per person."""
+        followups = (
+            FollowUp.objects.filter(outcome__enrolment__in=self.enrolments, due_on__lte=self.last_day)
+            .select_related("outcome")
+            .order_by("outcome_id", "months")
+        )
+        heard: dict[int, str] = {}
+        for followup in followups:
+            answered_on = min(followup.due_on + timedelta(days=self.rng.randint(0, 14)), self.last_day)
+            followup_record.within(
+                followup=followup, by_user=self.adviser, on_date=answered_on, **self._answer(followup.outcome, heard)
+            )
+
+    def _answer(self, outcome: Outcome, heard: dict[int, str]) -> dict:
+        """The answer to the next follow-up of the outcome, after what the ones before heard."""
+        rng = self.rng
+        if outcome.kind in OUTFLOW_TO_WORK | OUTFLOW_TO_BBL:
+            initial = WORKING
+        elif outcome.kind == OutcomeKind.EDUCATION:
+            initial = AT_SCHOOL
+        else:
+            initial = NOT_WORKING
+        last = heard.get(outcome.pk, initial)
+        if rng.random() < CHANCE_NOT_REACHED:
+            return {"still_working": None, "note": rng.choice(data.FOLLOWUP_NOT_REACHED)}
+        if last == AT_SCHOOL:
+            return {"still_working": False, "note": rng.choice(data.FOLLOWUP_AT_SCHOOL)}
+        if last in (WORKING, WORKING_ELSEWHERE) and rng.random() < CHANCE_STOPPED:
+            heard[outcome.pk] = NOT_WORKING
+            return {"still_working": False, "note": rng.choice(data.FOLLOWUP_STOPPED)}
+        if last == NOT_WORKING:
+            if rng.random() >= CHANCE_FOUND_WORK:
+                return {"still_working": False, "note": rng.choice(data.FOLLOWUP_NO_WORK)}
+            heard[outcome.pk] = WORKING_ELSEWHERE
+            hours = rng.choice((16, 20, 24, 32))
+            return {
+                "still_working": True,
+                "same_employer": False,
+                "hours_per_week": hours,
+                "note": rng.choice(data.FOLLOWUP_FOUND_WORK),
+            }
+        if last == WORKING and rng.random() < 0.08:
+            heard[outcome.pk] = last = WORKING_ELSEWHERE
+            note = rng.choice(data.FOLLOWUP_OTHER_EMPLOYER)
+        else:
+            note = rng.choice(data.FOLLOWUP_WORKING)
+        hours = (outcome.hours_per_week or 24) + rng.choice((0, 0, 0, 4, -4))
+        return {
+            "still_working": True,
+            "same_employer": last == WORKING,
+            "hours_per_week": max(1, min(60, hours)),
+            "note": note,
+        }
+
+    # Dates.
+
+    def _started(self, enrolment: Enrolment) -> date:
+        return enrolment.started_on or self.cohort.start_date
+
+    def _moment(self, day: date, *, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour))) + timedelta(minutes=self.rng.randint(0, 90))
+
+
+def _outcome(enrolment: Enrolment) -> Outcome | None:
+    """The enrolment's outcome, or None without one (the reverse one-to-one raises instead)."""
+    try:
+        return enrolment.outcome
+    except Outcome.DoesNotExist:
+        return None
 
 
 def _workday(day: date) -> date:

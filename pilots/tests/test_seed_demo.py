@@ -1,7 +1,6 @@
 """The demo data: the published figures of the four pilots, a history for every enrolment, and working logins.
 
-Seeding takes a few seconds, so it runs once for the module inside a transaction that is rolled back at the end;
-each test runs in a savepoint within it.
+The demo is loaded once for the module (the seed_output fixture in conftest.py).
 """
 
 import re
@@ -13,7 +12,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import CharField, Sum, TextField
 from django.urls import reverse
 from django.utils import timezone
@@ -39,16 +37,7 @@ from pilots.demo import DEMO_LOGINS, DEMO_PASSWORD, REGIONAL_LOGINS
 from pilots.models import OrganisationKind, PartnerRole, Pilot
 from pilots.selectors import pilot_list
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def seed_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo"), pytest.mark.usefixtures("seed_output")]
 
 
 def _enrolments(slug: str, cohort: str | None = None):

@@ -6,11 +6,12 @@ import pytest
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from candidates.models import EnrolmentStatus
+from candidates.models import DropoutReason, EnrolmentStatus, OutcomeKind
 from candidates.tests.factories import EnrolmentFactory, OutcomeFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
 from reports.charts import bar_chart_svg, funnel_svg, outflow_target_svg
-from reports.figures import pilot_evaluation
+from reports.document import evaluation_document
+from reports.figures import HIDDEN_MARK, pilot_evaluation
 
 S = EnrolmentStatus
 SVG = "{http://www.w3.org/2000/svg}"
@@ -49,16 +50,18 @@ def test_a_bar_chart_is_an_accessible_svg_with_a_bar_per_count():
     assert widths[0] == pytest.approx(2 * widths[1])
 
 
-def test_a_suppressed_count_shows_below_the_threshold_without_a_bar(settings):
+def test_a_hidden_count_is_drawn_as_x_without_a_bar(settings):
     settings.REPORT_SMALL_COUNT_THRESHOLD = 5
 
     svg = bar_chart_svg([("Gezondheid", None), ("Vervoer", 7)], title="Uitval")
 
     hidden, shown = _rows(svg)
-    assert _texts(hidden) == ["Gezondheid", "< 5"]
+    assert _texts(hidden) == ["Gezondheid", HIDDEN_MARK]
+    assert hidden.find(f"{SVG}title").text == "Gezondheid: x"
+    assert "Gezondheid: x" in _parse(svg).find(f"{SVG}desc").text
     assert list(hidden.iter(f"{SVG}rect")) == []
     assert len(list(shown.iter(f"{SVG}rect"))) == 1
-    assert "&lt; 5" in svg
+    assert "&lt; 5" not in svg
 
 
 def test_every_label_is_escaped():
@@ -97,15 +100,16 @@ def test_the_funnel_chart_has_a_bar_per_stage_with_count_and_rate(settings):
     for _ in range(2):
         OutcomeFactory(enrolment=EnrolmentFactory(cohort=cohort, status=S.OUTFLOW))
 
-    svg = funnel_svg(pilot_evaluation(pilots=[cohort.pilot]))
+    with translation.override("nl"):
+        svg = funnel_svg(pilot_evaluation(pilots=[cohort.pilot]))
 
     rows = _rows(svg)
     assert len(rows) == 6
     values = [_texts(row)[1] for row in rows]
-    # Applied 14; screened, selected and started 8 (57,1% of 14, then 100%); completed 2 and outflow 2: hidden.
-    assert values[0] == "14"
-    assert values[1].startswith("8 (57")
-    assert values[4:] == ["< 5", "< 5"]
+    # Applied 14; screened, selected and started 8 (57,1% of 14, then 100%); completed 2 and outflow 2: hidden,
+    # with their rates. (Still in the track, 6, is hidden as well, lest 8 - 6 give the 2 completed away, but the
+    # chart does not draw that stage.)
+    assert values == ["14", "8 (57,1%)", "8 (100,0%)", "8 (100,0%)", HIDDEN_MARK, HIDDEN_MARK]
     assert [len(list(row.iter(f"{SVG}rect"))) for row in rows] == [1, 1, 1, 1, 0, 0]
 
 
@@ -149,6 +153,117 @@ def test_the_outflow_chart_has_a_row_per_cohort_or_pilot(settings):
     assert len(_rows(total)) == 1
     # Three started: the percentage is hidden and no bar drawn.
     assert list(_rows(by_cohort)[1].iter(f"{SVG}rect")) == []
+
+
+@pytest.mark.django_db
+def test_a_cell_hidden_lest_it_give_a_small_one_away_is_drawn_as_x_without_a_bar(settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory()
+    for _ in range(7):
+        EnrolmentFactory(cohort=cohort, status=S.STARTED)
+    for reason, n in [(DropoutReason.HEALTH, 2), (DropoutReason.MOTIVATION, 5), (DropoutReason.TRANSPORT, 9)]:
+        for _ in range(n):
+            EnrolmentFactory(cohort=cohort, status=S.DROPPED_OUT, dropout_reason=reason)
+
+    with translation.override("nl"):
+        document = evaluation_document(pilot_evaluation(pilots=[cohort.pilot]))
+        labels = {reason: str(reason.label) for reason in DropoutReason}
+
+    # 16 dropped out: 2 for their health (small), 5 for motivation and 9 for transport. The total shows, so a
+    # second reason is hidden beside the 2: a zero one, which tells least, so that 16 - 5 - 9 leaves the two of
+    # them together.
+    (chart,) = document.section("dropout").charts
+    rows = {_texts(row)[0]: row for row in _rows(chart.svg)}
+    drawn = {reason: _texts(rows[labels[reason]])[1] for reason in DropoutReason}
+    assert (drawn[DropoutReason.HEALTH], drawn[DropoutReason.MOTIVATION], drawn[DropoutReason.TRANSPORT]) == (
+        HIDDEN_MARK,
+        "5",
+        "9",
+    )
+    partners = [reason for reason, text in drawn.items() if text == HIDDEN_MARK and reason != DropoutReason.HEALTH]
+    assert len(partners) == 1
+    assert all(
+        text == "0"
+        for reason, text in drawn.items()
+        if reason not in (DropoutReason.HEALTH, *partners, DropoutReason.MOTIVATION, DropoutReason.TRANSPORT)
+    )
+    for reason in (DropoutReason.HEALTH, *partners):
+        assert list(rows[labels[reason]].iter(f"{SVG}rect")) == []
+        assert rows[labels[reason]].find(f"{SVG}title").text == f"{labels[reason]}: x"
+    assert len(list(rows[labels[DropoutReason.TRANSPORT]].iter(f"{SVG}rect"))) == 1
+    # The 2 is nowhere in the chart's texts, its description or the text beside it.
+    texts = [text for row in rows.values() for text in _texts(row)] + [_parse(chart.svg).find(f"{SVG}desc").text]
+    assert not re.search(r"\b2\b", " ".join(texts))
+    assert not re.search(r"\b2\b", chart.alt)
+
+
+def _scale(svg: str) -> tuple[float, float]:
+    """The x of 0% and of 100% on the chart's axis."""
+    lines = {
+        text.text: float(text.get("x"))
+        for text in _parse(svg).iter(f"{SVG}text")
+        if text.text in ("0%", "100%")  # the axis labels, under the grid lines
+    }
+    return lines["0%"], lines["100%"]
+
+
+def _target_x(row: ElementTree.Element) -> float | None:
+    lines = [line for line in row.iter(f"{SVG}line") if line.get("class") == "chart-target"]
+    assert len(lines) <= 1
+    return float(lines[0].get("x1")) if lines else None
+
+
+@pytest.mark.django_db
+def test_the_outflow_chart_of_work_draws_the_pilots_work_target():
+    pilot = PilotFactory(target_outflow_percentage=75, target_work_percentage=30)
+    cohort = CohortFactory(pilot=pilot)
+    for _ in range(5):
+        EnrolmentFactory(cohort=cohort, status=S.STARTED)
+    for kind in (OutcomeKind.JOB_ELSEWHERE, OutcomeKind.BBL):
+        for _ in range(5):
+            OutcomeFactory(enrolment=EnrolmentFactory(cohort=cohort, status=S.OUTFLOW), kind=kind)
+    evaluation = pilot_evaluation(pilots=[pilot])
+
+    with translation.override("en"):
+        work = outflow_target_svg(evaluation, key="work")
+        positive = outflow_target_svg(evaluation, key="positive")
+
+    # 15 started: 5 to work (33,3%) against the work target of 30%, met; 10 out positively (66,7%) against 75%,
+    # close to it.
+    zero, hundred = _scale(work)
+    (row,) = _rows(work)
+    assert _target_x(row) == pytest.approx(zero + (hundred - zero) * 0.30)
+    rect = row.find(f"{SVG}rect")
+    assert float(rect.get("width")) == pytest.approx((hundred - zero) * 0.333, abs=0.1)  # 33,3%, as written
+    assert rect.get("fill") == "#2e7d32"
+    assert "33.3%" in _texts(row)
+    assert _parse(work).find(f"{SVG}title").text == "Outflow to work against the target"
+    assert "target 30%" in _parse(work).find(f"{SVG}desc").text
+    (row,) = _rows(positive)
+    assert _target_x(row) == pytest.approx(zero + (hundred - zero) * 0.75)
+    assert row.find(f"{SVG}rect").get("fill") == "#b26a00"
+
+
+@pytest.mark.django_db
+def test_each_pilot_is_held_to_its_own_work_target_and_the_total_to_none():
+    first = PilotFactory(name="Eerste", target_work_percentage=30)
+    second = PilotFactory(name="Tweede", target_work_percentage=50)
+    for pilot in (first, second):
+        cohort = CohortFactory(pilot=pilot)
+        for _ in range(6):
+            EnrolmentFactory(cohort=cohort, status=S.STARTED)
+
+    svg = outflow_target_svg(pilot_evaluation(pilots=[first, second]), by="pilot", key="work")
+
+    zero, hundred = _scale(svg)
+    total, *pilots = _rows(svg)
+    # The pilots' work targets differ, so the total has none.
+    assert _target_x(total) is None
+    assert [_texts(row)[0] for row in pilots] == ["Eerste", "Tweede"]
+    assert [_target_x(row) for row in pilots] == [
+        pytest.approx(zero + (hundred - zero) * 0.30),
+        pytest.approx(zero + (hundred - zero) * 0.50),
+    ]
 
 
 def test_a_long_label_goes_on_two_lines_and_is_whole_in_its_title():

@@ -64,6 +64,8 @@ from reports.figures import (
     COMPLETENESS_CHECKS,
     DEFINITIONS,
     FUNNEL_STAGES,
+    STAGE_LABELS,
+    STAGES,
     TargetStatus,
     pilot_evaluation,
     public_figures,
@@ -168,17 +170,43 @@ def test_funnel_counts_and_rates_on_a_hand_built_cohort(adviser):
     ("to_work", "started", "percentage", "status"),
     [(3, 4, 75.0, TargetStatus.MET), (2, 3, 66.7, TargetStatus.CLOSE), (1, 2, 50.0, TargetStatus.NOT_MET)],
 )
-def test_outflow_to_work_against_the_pilots_target(adviser, to_work, started, percentage, status):
+def test_positive_outflow_against_the_pilots_target(adviser, to_work, started, percentage, status):
     cohort = CohortFactory(pilot__target_outflow_percentage=75)
     for _ in range(to_work):
         _outflow(cohort, adviser)
     _enrol(cohort, S.COMPLETED, adviser, started - to_work)
     _enrol(cohort, S.SELECTED, adviser)  # not started: not in the base
 
-    outflow = pilot_evaluation(pilots=[cohort.pilot]).total.outflow_to_work
+    outflow = pilot_evaluation(pilots=[cohort.pilot]).total.measure("positive")
 
-    assert (outflow.to_work, outflow.started, outflow.percentage) == (to_work, started, percentage)
+    assert (outflow.count, outflow.started, outflow.percentage) == (to_work, started, percentage)
     assert (outflow.target, outflow.status) == (75, status)
+
+
+def test_outflow_to_work_bbl_and_education_are_figures_of_their_own_each_with_its_target(adviser):
+    cohort = CohortFactory(
+        pilot__target_outflow_percentage=80, pilot__target_work_percentage=50, pilot__target_bbl_percentage=None
+    )
+    _outflow(cohort, adviser)  # a job elsewhere
+    _outflow(cohort, adviser, OutcomeKind.BBL, education_level=2)
+    _outflow(cohort, adviser, OutcomeKind.EDUCATION, education_level=3)
+    _outflow(cohort, adviser, OutcomeKind.NONE)
+
+    total = pilot_evaluation(pilots=[cohort.pilot]).total
+
+    figures = {
+        figure.key: (figure.count, figure.started, figure.percentage, figure.target, figure.status)
+        for figure in total.outflow
+    }
+    assert figures == {
+        "positive": (3, 4, 75.0, 80, TargetStatus.CLOSE),
+        "work": (1, 4, 25.0, 50, TargetStatus.NOT_MET),
+        "bbl": (1, 4, 25.0, None, None),
+        "education": (1, 4, 25.0, None, None),
+    }
+    # Work, BBL and education make up positive outflow, which is the funnel's last stage.
+    assert total.stage("outflow").count == 3
+    assert [figure.key for figure in total.targeted] == ["positive", "work"]
 
 
 def test_target_status_boundaries():
@@ -202,11 +230,13 @@ def test_outflow_by_kind_counts_every_outcome_and_only_work_as_outflow(adviser):
     assert {kind.kind: kind.count for kind in evaluation.outflow_by_kind} == {
         OutcomeKind.CONTRACT_AT_HOST: 2,
         OutcomeKind.JOB_ELSEWHERE: 0,
+        OutcomeKind.BBL: 0,
         OutcomeKind.EDUCATION: 0,
         OutcomeKind.VOLUNTEER: 1,
         OutcomeKind.NONE: 1,
     }
-    assert evaluation.total.outflow_to_work.to_work == 2
+    assert evaluation.outcomes_recorded == 4
+    assert evaluation.total.measure("work").count == evaluation.total.measure("positive").count == 2
 
 
 def test_dropout_by_reason_counts_those_who_found_work_as_work(adviser):
@@ -277,11 +307,12 @@ def test_cohorts_side_by_side_within_the_period(adviser):
     ]
     spring_figures, autumn_figures = (cohort.figures for cohort in evaluation.cohorts)
     assert spring_figures.stage("applied").count == 2
-    assert (spring_figures.outflow_to_work.percentage, spring_figures.outflow_to_work.status) == (50.0, "not_met")
+    spring_outflow = spring_figures.measure("positive")
+    assert (spring_outflow.percentage, spring_outflow.status) == (50.0, "not_met")
     assert autumn_figures.stage("applied").count == 3
-    assert autumn_figures.outflow_to_work.percentage is None
+    assert autumn_figures.measure("positive").percentage is None
     assert evaluation.total.stage("applied").count == 5
-    assert evaluation.total.outflow_to_work.target == 70
+    assert evaluation.total.measure("positive").target == 70
     assert evaluation.pilot_names == (pilot.name,)
     only_autumn = pilot_evaluation(pilots=[pilot], cohorts=[autumn, later], period_start=date(2026, 6, 1))
     assert [cohort.name for cohort in only_autumn.cohorts] == ["Najaar", "Volgend jaar"]
@@ -295,8 +326,9 @@ def test_the_total_has_no_target_when_the_pilots_differ(adviser):
 
     evaluation = pilot_evaluation(pilots=[first.pilot, second.pilot])
 
-    assert (evaluation.total.outflow_to_work.target, evaluation.total.outflow_to_work.status) == (None, None)
-    assert [cohort.figures.outflow_to_work.target for cohort in evaluation.cohorts] == [75, 60]
+    total = evaluation.total.measure("positive")
+    assert (total.target, total.status) == (None, None)
+    assert [cohort.figures.measure("positive").target for cohort in evaluation.cohorts] == [75, 60]
 
 
 def test_suppress_hides_counts_from_one_below_the_threshold(settings):
@@ -317,12 +349,12 @@ def test_public_figures_hide_small_counts_and_the_rates_made_from_them(adviser, 
     shown = public_figures(raw)
 
     assert raw.total.stage("outflow").count == 3
-    assert raw.total.outflow_to_work.percentage == 60.0
+    assert raw.total.measure("positive").percentage == 60.0
     screened, outflow = shown.total.stage("screened"), shown.total.stage("outflow")
     assert (screened.count, screened.rate) == (5, 38.5)
     assert (outflow.count, outflow.base, outflow.rate) == (None, 5, None)
-    work = shown.total.outflow_to_work
-    assert (work.to_work, work.started, work.percentage, work.status) == (None, 5, None, None)
+    work = shown.total.measure("positive")
+    assert (work.count, work.started, work.percentage, work.status) == (None, 5, None, None)
     # The cohorts side by side are suppressed the same way.
     assert shown.cohorts[0].figures.stage("completed").count is None
     assert {row.reason: row.count for row in shown.dropout_by_reason}[DropoutReason.HEALTH] == 0
@@ -491,11 +523,10 @@ def test_followup_due_answered_and_still_working_per_moment(adviser, time_machin
 
 
 def test_each_funnel_stage_has_its_label():
-    funnel = pilot_evaluation(pilots=[CohortFactory().pilot]).total.funnel
+    stages = pilot_evaluation(pilots=[CohortFactory().pilot]).total.stages
 
-    assert [stage.label for stage in funnel] == [
-        gettext(label) for label in ("Applied", "Screened", "Selected", "Started", "Completed", "Outflow to work")
-    ]
+    assert [stage.label for stage in stages] == [str(STAGE_LABELS[key]) for key in STAGES]
+    assert [stage.key for stage in stages if stage.key in FUNNEL_STAGES] == list(FUNNEL_STAGES)
 
 
 def test_median_days_from_the_start_to_the_first_confirmed_placement_and_to_outflow(adviser):
@@ -590,10 +621,11 @@ def test_the_number_of_queries_does_not_grow_with_the_candidates(adviser, size, 
     cohort = _cohort_of(size, adviser)
     pilot = Pilot.objects.get(pk=cohort.pilot_id)
 
-    # Sixteen: the pilots, the cohorts, the funnel, outflow by kind, dropout by reason, the employers, barriers,
-    # module results, certificates, attendance, follow-up, the days to placement and outflow, three for the
-    # completeness of the records and one for the partners.
-    with django_assert_max_num_queries(16):
+    # Eighteen: the pilots, the cohorts, the funnel, outflow by kind, dropout by reason, the employers, barriers,
+    # two for the modules (and a third for the pilot's learning line when a cohort has none of its own),
+    # certificates, attendance, follow-up, the days to placement and outflow, three for the completeness of the
+    # records, one for the classes and one for the partners.
+    with django_assert_max_num_queries(18):
         evaluation = public_figures(pilot_evaluation(pilots=[pilot]))
 
     raw = pilot_evaluation(pilots=[pilot])
@@ -616,7 +648,8 @@ def test_the_number_of_queries_does_not_grow_with_the_pilots(adviser, pilots, dj
         CohortFactory(pilot=cohort.pilot, start_date=date(2027, 3, 1), end_date=date(2027, 6, 1))
         chosen.append(cohort.pilot_id)
 
-    with django_assert_num_queries(16):
+    # The later cohorts have no learning line of their own: one more query for their pilots'.
+    with django_assert_num_queries(19):
         evaluation = public_figures(pilot_evaluation(pilots=Pilot.objects.filter(pk__in=chosen)))
 
     assert len(evaluation.pilots) == pilots
@@ -624,7 +657,8 @@ def test_the_number_of_queries_does_not_grow_with_the_pilots(adviser, pilots, dj
 
 
 def test_every_figure_has_a_written_definition():
-    keys = {*FUNNEL_STAGES, "funnel_rate", "outflow_to_work", "target_status", "outflow_by_kind"}
+    keys = {*STAGES, "funnel_rate", "outflow_work", "outflow_bbl", "outflow_education", "target_status"}
+    keys |= {"outflow_by_kind", "design", "employer_ended_early"}
     keys |= {"dropout_by_reason", "employer_offered", "employer_proposed", "employer_confirmed"}
     keys |= {"employer_contracts", "cohorts", "period", "suppressed", "barriers", "modules", "module_certificates"}
     keys |= {"attendance", "followup", "days_to_placement", "days_to_outflow", "pilots", "partners", "completeness"}
@@ -639,7 +673,7 @@ def test_the_demo_pilots_show_their_published_figures():
     werkfit = pilot_evaluation(pilots=Pilot.objects.filter(slug="werkfit-installatietechniek")).total
     leerlingpoule = pilot_evaluation(pilots=Pilot.objects.filter(slug="leerlingpoule-gelderland")).total
 
-    assert (werkfit.outflow_to_work.to_work, werkfit.outflow_to_work.started) == (14, 18)
+    assert (werkfit.measure("work").count, werkfit.measure("work").started) == (14, 18)
     assert leerlingpoule.stage("started").count == 52
 
 
@@ -734,10 +768,10 @@ def test_pilots_side_by_side_each_with_its_own_target_region_and_cohorts_in_the_
         ("B-pilot", "Noord"),
         ("C-pilot", "Noord"),
     ]
-    a, b, c = (pilot.figures.outflow_to_work for pilot in evaluation.pilots)
-    assert (a.to_work, a.started, a.percentage, a.target, a.status) == (1, 5, 20.0, 80, TargetStatus.NOT_MET)
-    assert (b.to_work, b.started, b.percentage, b.target, b.status) == (2, 4, 50.0, 50, TargetStatus.MET)
-    assert (c.to_work, c.started, c.percentage) == (0, 0, None)
+    a, b, c = (pilot.figures.measure("positive") for pilot in evaluation.pilots)
+    assert (a.count, a.started, a.percentage, a.target, a.status) == (1, 5, 20.0, 80, TargetStatus.NOT_MET)
+    assert (b.count, b.started, b.percentage, b.target, b.status) == (2, 4, 50.0, 50, TargetStatus.MET)
+    assert (c.count, c.started, c.percentage) == (0, 0, None)
     # The pilots add up to the total.
     assert (
         sum(pilot.figures.stage("applied").count for pilot in evaluation.pilots)
@@ -755,8 +789,8 @@ def test_public_figures_hide_the_small_counts_of_a_pilot(adviser, settings):
     pilot = public_figures(pilot_evaluation(pilots=[cohort.pilot])).pilots[0].figures
 
     assert pilot.stage("applied").count == 7
-    assert (pilot.outflow_to_work.to_work, pilot.outflow_to_work.percentage) == (None, None)
-    assert pilot.outflow_to_work.status is None
+    outflow = pilot.measure("positive")
+    assert (outflow.count, outflow.percentage, outflow.status) == (None, None, None)
 
 
 def test_the_partners_are_the_lead_and_partner_organisations_without_people():
@@ -837,8 +871,13 @@ def test_the_figures_add_up_with_the_life_cycle_sets_over_every_status(adviser):
     dropped_out = enrolments.dropped_out()
     assert funnel["started"] == enrolments.running().count() + funnel["completed"] + dropped_out.count()
     assert enrolments.track_over().count() == funnel["completed"] + dropped_out.count()
-    outflow = evaluation.total.outflow_to_work
-    assert (outflow.to_work, outflow.started) == (enrolments.positive_outflow().count(), funnel["started"])
+    outflow = evaluation.total.measure("positive")
+    assert (outflow.count, outflow.started) == (enrolments.positive_outflow().count(), funnel["started"])
+    stages = {stage.key: stage.count for stage in evaluation.total.stages}
+    assert stages["withdrawn"] == enrolments.withdrawn().count()
+    assert stages["not_selected"] == enrolments.filter(status=S.NOT_SELECTED).count()
+    assert stages["dropped_out"] == dropped_out.count()
+    assert stages["in_track"] == enrolments.running().count()
 
     by_kind = {row.kind: row.count for row in evaluation.outflow_by_kind}
     assert by_kind == {kind: enrolments.filter(outcome__kind=kind).count() for kind in OutcomeKind.values}

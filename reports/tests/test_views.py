@@ -38,9 +38,10 @@ def _enrol(cohort, status, n):
             OutcomeFactory(enrolment=enrolment)
 
 
-def _section(content: str, title_id: str) -> str:
-    match = re.search(rf'<section[^>]*aria-labelledby="{title_id}".*?</section>', content, re.S)
-    assert match, title_id
+def _section(content: str, key: str) -> str:
+    """The section of the evaluation document with that key, as the page renders it."""
+    match = re.search(rf'<section[^>]*aria-labelledby="section-{key}".*?</section>', content, re.S)
+    assert match, key
     return match.group(0)
 
 
@@ -48,11 +49,12 @@ def _text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-def _rows(section: str) -> list[list[str]]:
-    """The cells of each body row of the section's table, as text."""
-    body = re.search(r"<tbody>(.*?)</tbody>", section, re.S)
-    if body is None:  # the empty state: no table
+def _rows(section: str, table: int = 0) -> list[list[str]]:
+    """The cells of each body row of the section's table (the first, or the one given), as text."""
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", section, re.S)
+    if len(bodies) <= table:  # the empty state: no table
         return []
+    body = re.match(r"(.*)", bodies[table], re.S)
     return [
         [_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
@@ -72,17 +74,23 @@ def test_the_funnel_shows_the_counts_and_rates_of_a_hand_built_cohort(client, co
     response = client.get(_url(pilot))
 
     assert response.status_code == 200
-    rows = _rows(_section(response.content.decode(), "funnel-title"))
-    # Count and rate in Dutch format; the first stage has no rate.
+    rows = _rows(_section(response.content.decode(), "funnel"))
+    # Count and rate in Dutch format; the first stage has no rate. Selected is withdrawn, waiting and started;
+    # started is completed, dropped out and still in the track.
     assert [row[1:3] for row in rows] == [
         ["36", "–"],
         ["29", "80,6%"],
+        ["0", "0,0%"],
         ["24", "82,8%"],
+        ["0", "0,0%"],
+        ["6", "25,0%"],
         ["18", "75,0%"],
         ["13", "72,2%"],
+        ["0", "0,0%"],
+        ["5", "27,8%"],
         ["8", "44,4%"],
     ]
-    chart = re.search(r"<svg.*?</svg>", _section(response.content.decode(), "funnel-title"), re.S).group(0)
+    chart = re.search(r"<svg.*?</svg>", _section(response.content.decode(), "funnel"), re.S).group(0)
     assert 'role="img"' in chart
     assert chart.count("<rect") == 6
 
@@ -95,13 +103,13 @@ def test_a_small_count_is_shown_as_below_the_threshold_never_as_the_number(clien
 
     content = client.get(_url(pilot)).content.decode()
 
-    applied = _rows(_section(content, "funnel-title"))[0]
-    assert applied[1].startswith("< 5")
+    applied = _rows(_section(content, "funnel"))[0]
+    assert applied[1].startswith("x")
     assert "3" not in applied[1]
     assert applied[2] == "–"
-    cohort_row = _rows(_section(content, "cohorts-title"))[0]
+    cohort_row = _rows(_section(content, "side-by-side"))[0]
     assert cohort_row[0] == "Kleine groep"
-    assert cohort_row[2].startswith("< 5")
+    assert cohort_row[2].startswith("x")
     assert not any(cell == "3" or cell.startswith("3 ") for cell in cohort_row)
 
 
@@ -117,12 +125,12 @@ def test_the_barriers_met_are_shown_per_kind_and_a_small_count_is_hidden(client,
 
     content = client.get(_url(pilot)).content.decode()
 
-    rows = {row[0]: row[1] for row in _rows(_section(content, "barriers-title"))}
+    rows = {row[0]: row[1] for row in _rows(_section(content, "barriers"))}
     assert len(rows) == len(BarrierKind)
     with translation.override(settings.LANGUAGE_CODE):
         childcare, transport = str(BarrierKind.CHILDCARE.label), str(BarrierKind.TRANSPORT.label)
     assert rows[childcare] == "6"
-    assert rows[transport].startswith("< 5")
+    assert rows[transport].startswith("x")
     assert "2" not in rows[transport]
 
 
@@ -134,7 +142,7 @@ def test_the_period_narrows_the_cohorts(client, coordinator, pilot):
     def cohorts(**params):
         response = client.get(_url(pilot, **params))
         assert response.status_code == 200
-        return [row[0] for row in _rows(_section(response.content.decode(), "cohorts-title"))]
+        return [row[0] for row in _rows(_section(response.content.decode(), "side-by-side"))]
 
     assert cohorts() == ["Voorjaar", "Najaar"]
     assert cohorts(van="2026-06-01") == ["Najaar"]
@@ -159,7 +167,7 @@ def test_a_bad_period_gives_a_message_and_the_page(client, coordinator, pilot, p
         assert message in unescape(content)
     assert 'role="alert"' in content
     # The figures fall back to every cohort.
-    assert [row[0] for row in _rows(_section(content, "cohorts-title"))] == ["Najaar"]
+    assert [row[0] for row in _rows(_section(content, "side-by-side"))] == ["Najaar"]
 
 
 @pytest.mark.parametrize("role", ["coordinator", "adviser", "administrator"])
@@ -225,7 +233,7 @@ def test_the_dashboard_shows_the_outflow_against_the_target_as_a_chart(client, c
     _enrol(cohort, S.OUTFLOW, 5)
     client.force_login(coordinator)
 
-    section = _section(client.get(_url(pilot)).content.decode(), "key-title")
+    section = _section(client.get(_url(pilot)).content.decode(), "outflow")
 
     chart = re.search(r"<svg.*?</svg>", section, re.S).group(0)
     assert 'role="img"' in chart and "<title>" in chart
@@ -241,7 +249,7 @@ def test_the_dashboard_shows_the_completeness_of_the_records(client, coordinator
     _enrol(cohort, S.COMPLETED, 2)
     client.force_login(coordinator)
 
-    rows = _rows(_section(client.get(_url(pilot)).content.decode(), "completeness-title"))
+    rows = _rows(_section(client.get(_url(pilot)).content.decode(), "completeness"))
 
     with translation.override(settings.LANGUAGE_CODE):
         labels = {key: str(label) for key, label in COMPLETENESS_CHECKS.items()}
@@ -252,7 +260,7 @@ def test_the_dashboard_shows_the_completeness_of_the_records(client, coordinator
     # Two completed, none with a module result: the base is hidden and so is the rate.
     complete, total, rate = by_label[labels["module_results"]]
     assert (complete, rate) == ("0", "–")
-    assert total.startswith("< 5") and "2" not in total
+    assert total.startswith("x") and "2" not in total
 
 
 def test_the_dashboard_links_to_the_downloads_with_its_period(client, coordinator, pilot):
@@ -283,13 +291,14 @@ def test_compare_shows_the_chosen_pilots_side_by_side(client, coordinator, organ
 
     assert response.status_code == 200
     content = response.content.decode()
-    rows = {row[0]: row for row in _rows(_section(content, "pilots-title"))}
-    assert set(rows) == {pilot.name, "Zorgpilot"}
-    assert rows["Zorgpilot"][1] == other.region.name
-    assert rows["Zorgpilot"][2:8] == ["10", "10", "10", "10", "5", "5"]
-    assert rows["Zorgpilot"][8:10] == ["50,0%", "40%"]
-    assert rows[pilot.name][5] == "6"
-    chart = re.search(r"<svg.*?</svg>", _section(content, "outflow-title"), re.S).group(0)
+    # The second table of the rounds side by side has a row per pilot, with its region under its name.
+    rows = {row[0]: row for row in _rows(_section(content, "side-by-side"), table=1)}
+    zorgpilot = f"Zorgpilot {other.region.name}"
+    assert set(rows) == {f"{pilot.name} {pilot.region.name}", zorgpilot}
+    assert rows[zorgpilot][1:7] == ["10", "10", "10", "10", "5", "5"]
+    assert rows[zorgpilot][7] == "50,0%"
+    assert rows[f"{pilot.name} {pilot.region.name}"][4] == "6"
+    chart = re.search(r"<svg.*?</svg>", _section(content, "outflow"), re.S).group(0)
     assert "Zorgpilot" in chart
 
 

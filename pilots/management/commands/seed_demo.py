@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.roles import Role
-from pilots.demo import DEMO_LOGINS, DEMO_PASSWORD, REGIONAL_LOGINS
+from pilots.demo import COACH_LOGINS, DEMO_LOGINS, DEMO_PASSWORD, REGIONAL_LOGINS, data
 from pilots.demo.loader import load_demo
 
 
@@ -38,3 +38,15 @@ class Command(BaseCommand):
             _("Advisers and coordinators of the other regions: %(usernames)s")
             % {"usernames": ", ".join(REGIONAL_LOGINS)}
         )
+        # The coaches' job title and organisation are demo data, in Dutch like the rest of it.
+        users = {spec.username: spec for spec in data.USERS}
+        for username in COACH_LOGINS:
+            spec = users[username]
+            self.stdout.write(
+                _("  %(username)s (%(role)s): %(description)s")
+                % {
+                    "username": username,
+                    "role": Role(spec.role).label,
+                    "description": f"{spec.job_title}, {spec.organisation}",
+                }
+            )
