@@ -213,6 +213,7 @@ def test_a_contract_at_the_host_after_completion_is_outflow_to_work(started, adv
     "fields",
     [
         {"kind": OutcomeKind.EDUCATION},
+        {"kind": OutcomeKind.BBL},
         {"kind": OutcomeKind.EDUCATION, "education_level": 5},
         {"kind": OutcomeKind.CONTRACT_AT_HOST, "employer_name": "Kinderopvang Zon"},
         {"kind": OutcomeKind.JOB_ELSEWHERE, "hours_per_week": 0},
@@ -223,6 +224,7 @@ def test_a_contract_at_the_host_after_completion_is_outflow_to_work(started, adv
     ],
     ids=[
         "education-without-level",
+        "bbl-without-level",
         "level-5",
         "host-without-employer",
         "no-hours",

@@ -1,9 +1,11 @@
 """The learning line pages: the pilot's modules, the cohort's own copy of them and its weekly rhythm."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from pilots.models import CohortModule, Module, ModuleKind, PartnerRole
+from pilots.models import CohortModule, Module, ModuleKind, PartnerRole, Pilot
 from pilots.tests.factories import (
     CohortFactory,
     CohortModuleFactory,
@@ -337,3 +339,19 @@ def test_the_cohort_page_links_to_the_track_pages(client, training_partner, coho
     body = client.get(cohort.get_absolute_url()).content.decode()
     for name in ("pilots:cohort-learning-line", "pilots:attendance", "pilots:results"):
         assert reverse(name, kwargs={"pk": cohort.pk}) in body
+
+
+def test_the_pilot_page_states_its_design_and_each_target_it_has(client, coordinator, pilot):
+    Pilot.objects.filter(pk=pilot.pk).update(
+        target_group="Statushouders", planned_places=18, target_outflow_percentage=80, target_work_percentage=65
+    )
+    client.force_login(coordinator)
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(pilot.get_absolute_url()).content.decode()).split())
+
+    assert "Target group Statushouders" in text
+    assert "Places planned 18" in text
+    assert "Positive outflow target 80%" in text
+    assert "Outflow to work target 65%" in text
+    # No BBL target: no line for it.
+    assert "Outflow to BBL" not in text

@@ -67,6 +67,7 @@ from reports.figures import (
     STAGE_LABELS,
     STAGES,
     TargetStatus,
+    known_zeros,
     pilot_evaluation,
     public_figures,
     suppress,
@@ -940,3 +941,22 @@ def test_contracts_per_host_come_from_the_outcomes(adviser):
     (row,) = pilot_evaluation(pilots=[cohort.pilot]).employers
 
     assert row.contracts == 2
+
+
+def test_nobody_still_in_a_track_that_has_ended_is_a_zero_that_protects_no_one(adviser, settings):
+    """Two dropouts among eleven who started: while the track runs, "still in the track: 0" beside them hides them;
+    once it has ended, every reader knows that zero, so the completed count is hidden in its place."""
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    cohort = CohortFactory(start_date=date(2026, 9, 1), end_date=date(2026, 12, 1))
+    _enrol(cohort, S.COMPLETED, adviser, 9)
+    _enrol(cohort, S.DROPPED_OUT, adviser, 2, dropout_reason=DropoutReason.HEALTH)
+
+    def stages(today):
+        shown = public_figures(pilot_evaluation(pilots=[cohort.pilot], today=today)).total
+        return {key: shown.stage(key).count for key in ("started", "completed", "dropped_out", "in_track")}
+
+    assert stages(date(2026, 11, 1)) == {"started": 11, "completed": 9, "dropped_out": None, "in_track": None}
+    assert stages(date(2026, 12, 2)) == {"started": 11, "completed": None, "dropped_out": None, "in_track": 0}
+    ended = pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 12, 2))
+    assert {"total.stages.9.count", "cohorts.0.figures.stages.9.count"} <= known_zeros(ended)
+    assert not known_zeros(pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 11, 1)))
