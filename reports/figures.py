@@ -592,14 +592,21 @@ def _cohorts(
     period_start: date | None,
     period_end: date | None,
 ) -> list[Cohort]:
-    selected = Cohort.objects.filter(pilot__in=pilots).select_related("pilot")
+    selected = Cohort.objects.filter(in_period(period_start, period_end), pilot__in=pilots).select_related("pilot")
     if cohorts is not None:
         selected = selected.filter(pk__in=[cohort.pk for cohort in cohorts])
-    if period_start is not None:
-        selected = selected.filter(start_date__gte=period_start)
-    if period_end is not None:
-        selected = selected.filter(start_date__lte=period_end)
     return list(selected.order_by("start_date", "pilot__name", "name", "pk"))
+
+
+def in_period(period_start: date | None, period_end: date | None) -> Q:
+    """The cohorts a report's period counts: those that start within it, first and last day included; either
+    bound may be left open."""
+    within = Q()
+    if period_start is not None:
+        within &= Q(start_date__gte=period_start)
+    if period_end is not None:
+        within &= Q(start_date__lte=period_end)
+    return within
 
 
 def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -2,78 +2,20 @@
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
-from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ModelMultipleChoiceField
 from pilots.models import Cohort, Pilot
 from pilots.selectors import pilot_list
 
+from .selectors import PeriodCheck, check_period, default_period
+
 DATE_FORMAT = "%Y-%m-%d"
-# The warning names this many cohorts a period leaves out and counts the rest.
-LEFT_OUT_LISTED = 10
-
-
-@dataclass(frozen=True)
-class PeriodCheck:
-    """What a period does to the cohorts of a request: how many it counts, and the first it leaves out."""
-
-    start: datetime.date
-    end: datetime.date
-    counted: int
-    left_out: list[Cohort]  # the first LEFT_OUT_LISTED, by start date, with their pilot
-    left_out_total: int
-    cohorts_chosen: bool  # the request names cohorts, rather than all cohorts of its pilots
-
-    @property
-    def left_out_more(self) -> int:
-        return self.left_out_total - len(self.left_out)
-
-    @property
-    def empty(self) -> bool:
-        """The report would count no cohort although there are cohorts to count."""
-        return self.counted == 0 and self.left_out_total > 0
-
-
-def check_period(
-    *, pilots: Iterable[Pilot], cohorts: Iterable[Cohort], start: datetime.date, end: datetime.date
-) -> PeriodCheck:
-    """The cohorts a report counts (those that start within the period, both days included, as
-    reports.figures._cohorts does) against the ones it leaves out, in two queries."""
-    chosen = [cohort.pk for cohort in cohorts]
-    scope = Cohort.objects.filter(pilot__in=[pilot.pk for pilot in pilots])
-    if chosen:
-        scope = scope.filter(pk__in=chosen)
-    within = Q(start_date__gte=start, start_date__lte=end)
-    counts = scope.aggregate(counted=Count("pk", filter=within), left_out=Count("pk", filter=~within))
-    left_out = scope.exclude(within).select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
-    return PeriodCheck(
-        start=start,
-        end=end,
-        counted=counts["counted"],
-        left_out=list(left_out[:LEFT_OUT_LISTED]) if counts["left_out"] else [],
-        left_out_total=counts["left_out"],
-        cohorts_chosen=bool(chosen),
-    )
-
-
-def default_period(pilots: Iterable[Pilot]) -> tuple[datetime.date, datetime.date]:
-    """From the first to the last cohort start of the pilots, so that the report counts every cohort.
-
-    Without any cohort, last year and this year: a period a coordinator would choose by hand.
-    """
-    span = Cohort.objects.filter(pilot__in=pilots).aggregate(first=Min("start_date"), last=Max("start_date"))
-    if span["first"] is None:
-        today = timezone.localdate()
-        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 12, 31)
-    return span["first"], span["last"]
 
 
 class CohortChoiceField(ModelMultipleChoiceField):

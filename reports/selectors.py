@@ -1,11 +1,17 @@
-"""Reads of report jobs, scoped to what the user may see."""
+"""Reads of report jobs, scoped to what the user may see, and of the cohorts a report's period counts."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
+from django.utils import timezone
 
 from core.roles import Role
-from pilots.models import Pilot
+from pilots.models import Cohort, Pilot
 from pilots.selectors import pilot_list
 
+from .figures import in_period
 from .models import ReportJob
 
 REPORT_READERS = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -30,3 +36,62 @@ def report_job_list(*, user) -> QuerySet[ReportJob]:
 def recent_report_jobs(*, user, limit: int = 5) -> QuerySet[ReportJob]:
     """The user's own latest report jobs, for their start page."""
     return report_job_list(user=user).filter(requested_by=user)[:limit]
+
+
+# The warning names this many cohorts a period leaves out and counts the rest.
+LEFT_OUT_LISTED = 10
+
+
+@dataclass(frozen=True)
+class PeriodCheck:
+    """What a period does to the cohorts of a request: how many it counts, and the first it leaves out."""
+
+    start: datetime.date
+    end: datetime.date
+    counted: int
+    left_out: list[Cohort]  # the first LEFT_OUT_LISTED, by start date, with their pilot
+    left_out_total: int
+    cohorts_chosen: bool  # the request names cohorts, rather than all cohorts of its pilots
+
+    @property
+    def left_out_more(self) -> int:
+        return self.left_out_total - len(self.left_out)
+
+    @property
+    def empty(self) -> bool:
+        """The report would count no cohort although there are cohorts to count."""
+        return self.counted == 0 and self.left_out_total > 0
+
+
+def check_period(
+    *, pilots: Iterable[Pilot], cohorts: Iterable[Cohort], start: datetime.date, end: datetime.date
+) -> PeriodCheck:
+    """The cohorts a report counts (those that start within the period, both days included, as
+    reports.figures counts them) against the ones it leaves out, in two queries."""
+    chosen = [cohort.pk for cohort in cohorts]
+    scope = Cohort.objects.filter(pilot__in=[pilot.pk for pilot in pilots])
+    if chosen:
+        scope = scope.filter(pk__in=chosen)
+    within = in_period(start, end)
+    counts = scope.aggregate(counted=Count("pk", filter=within), left_out=Count("pk", filter=~within))
+    left_out = scope.exclude(within).select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
+    return PeriodCheck(
+        start=start,
+        end=end,
+        counted=counts["counted"],
+        left_out=list(left_out[:LEFT_OUT_LISTED]) if counts["left_out"] else [],
+        left_out_total=counts["left_out"],
+        cohorts_chosen=bool(chosen),
+    )
+
+
+def default_period(pilots: Iterable[Pilot]) -> tuple[datetime.date, datetime.date]:
+    """From the first to the last cohort start of the pilots, so that the report counts every cohort.
+
+    Without any cohort, last year and this year: a period a coordinator would choose by hand.
+    """
+    span = Cohort.objects.filter(pilot__in=pilots).aggregate(first=Min("start_date"), last=Max("start_date"))
+    if span["first"] is None:
+        today = timezone.localdate()
+        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 12, 31)
+    return span["first"], span["last"]

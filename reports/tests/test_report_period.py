@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory
-from reports.forms import LEFT_OUT_LISTED
 from reports.models import ReportJob
+from reports.selectors import LEFT_OUT_LISTED
 
 pytestmark = pytest.mark.django_db
 
