@@ -1219,24 +1219,39 @@ def hidden_cells(evaluation: Evaluation, threshold: int | None = None) -> frozen
 # The stages nobody can be in once a track has ended: whoever waited for the start or was still in the track has
 # started, completed, dropped out or withdrawn since, or the records are behind.
 _OVER_WHEN_ENDED = ("waiting", "in_track")
+# The stages nobody can have reached before a track has begun, and the outflow that follows them.
+_AFTER_THE_START = ("started", "completed", "dropped_out", "in_track", "outflow")
 
 
 def known_zeros(evaluation: Evaluation) -> frozenset[str]:
     """The counts a reader knows to be zero without the report: nobody waiting or still in a track that has
-    ended. Hiding one of them would protect nothing, so they are never hidden; a count that is not zero after all
-    is hidden like any other."""
-    positions = {key: STAGES.index(key) for key in _OVER_WHEN_ENDED}
+    ended, nobody started, finished or flowed out of one that has not begun. Hiding one of them would protect
+    nothing, so they are never hidden; a count there that is not zero after all (the records lag behind) is
+    hidden like any other."""
     values = cells(evaluation)
-    ended = {position: cohort.end_date < evaluation.today for position, cohort in enumerate(evaluation.cohorts)}
-    prefixes = [f"cohorts.{position}.figures." for position, over in ended.items() if over]
+    today = evaluation.today
+
+    def paths(prefix: str, cohorts: list[CohortFigures]) -> list[str]:
+        found = []
+        if cohorts and all(cohort.end_date < today for cohort in cohorts):
+            found += [f"{prefix}stages.{STAGES.index(key)}.count" for key in _OVER_WHEN_ENDED]
+        if cohorts and all(cohort.start_date > today for cohort in cohorts):
+            found += [f"{prefix}stages.{STAGES.index(key)}.count" for key in _AFTER_THE_START]
+            found += [
+                f"{prefix}outflow.{position}.{name}"
+                for position in range(len(OUTFLOW_KINDS))
+                for name in ("count", "started")
+            ]
+        return found
+
+    candidates = [
+        path for index, cohort in enumerate(evaluation.cohorts) for path in paths(f"cohorts.{index}.figures.", [cohort])
+    ]
     for index, pilot in enumerate(evaluation.pilots):
-        own = [pos for pos, cohort in enumerate(evaluation.cohorts) if cohort.pilot_slug == pilot.slug]
-        if own and all(ended[pos] for pos in own):
-            prefixes.append(f"pilots.{index}.figures.")
-    if ended and all(ended.values()):
-        prefixes.append("total.")
-    paths = (f"{prefix}stages.{position}.count" for prefix in prefixes for position in positions.values())
-    return frozenset(path for path in paths if values.get(path) == 0)
+        own = [cohort for cohort in evaluation.cohorts if cohort.pilot_slug == pilot.slug]
+        candidates += paths(f"pilots.{index}.figures.", own)
+    candidates += paths("total.", list(evaluation.cohorts))
+    return frozenset(path for path in candidates if values.get(path) == 0)
 
 
 # What a count is worth to the reader of the report, for the choice of the counts that hide a small one: the

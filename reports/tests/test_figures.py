@@ -67,6 +67,7 @@ from reports.figures import (
     STAGE_LABELS,
     STAGES,
     TargetStatus,
+    hidden_cells,
     known_zeros,
     pilot_evaluation,
     public_figures,
@@ -960,3 +961,26 @@ def test_nobody_still_in_a_track_that_has_ended_is_a_zero_that_protects_no_one(a
     ended = pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 12, 2))
     assert {"total.stages.9.count", "cohorts.0.figures.stages.9.count"} <= known_zeros(ended)
     assert not known_zeros(pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 11, 1)))
+
+
+def test_nobody_started_in_a_track_still_to_begin_is_a_zero_that_protects_no_one(adviser, settings):
+    """A round that has not begun has nobody started, completed or flowed out, and every reader knows it: those
+    zeros never stand in for a hidden count of the round that ran."""
+    settings.REPORT_SMALL_COUNT_THRESHOLD = 5
+    ran = CohortFactory(name="Ronde 1", start_date=date(2026, 3, 2), end_date=date(2026, 6, 30))
+    CohortFactory(pilot=ran.pilot, name="Ronde 2", start_date=date(2027, 3, 1), end_date=date(2027, 6, 30))
+    for _ in range(9):
+        _outflow(ran, adviser)
+    _outflow(ran, adviser, OutcomeKind.BBL, education_level=2)
+    _outflow(ran, adviser, OutcomeKind.BBL, education_level=2)
+
+    evaluation = pilot_evaluation(pilots=[ran.pilot], today=date(2026, 12, 7))
+    zeros = known_zeros(evaluation)
+    hidden = hidden_cells(evaluation)
+
+    later = "cohorts.1.figures."
+    assert {f"{later}stages.6.count", f"{later}stages.10.count", f"{later}outflow.2.count"} <= zeros
+    assert not zeros & hidden
+    # The two BBL places are hidden in each table that shows them, and nothing of the later round is.
+    assert {"total.outflow.2.count", "cohorts.0.figures.outflow.2.count"} <= hidden
+    assert not any(path.startswith(later) for path in hidden)
