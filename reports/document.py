@@ -696,7 +696,7 @@ def summary_sentences(evaluation: Evaluation) -> tuple[str, ...]:
     for figure in total.targeted:
         if not _shown(Cell(figure.count), Cell(figure.started), Cell(figure.percentage, RATE)):
             sentences.append(
-                _("The number with %(figure)s is too small to show without making people recognisable.")
+                _("The number with %(figure)s is not shown, so that no one can be recognised.")
                 % {"figure": figure.label.lower()}
             )
             continue
