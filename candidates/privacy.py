@@ -12,7 +12,7 @@ also not in the change history (django-simple-history) or the admin log.
 import functools
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,11 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, record_event
+from core.models import User
+from core.roles import Role
 from core.services import entry_point
 
 from .lifecycle import IN_PLAY
 from .models import Candidate
 from .progress import add_months
+from .progress_selectors import readable_coaching_notes
 from .services import CandidateAnonymised, refuse_if_anonymised
 
 if TYPE_CHECKING:
@@ -166,6 +169,26 @@ def _history_rows(person_model: PersonModel, candidate: Candidate) -> QuerySet |
 
 # --- Access request -------------------------------------------------------------------------------------------
 
+# The role that handles AVG requests. It alone makes the complete export for the data subject, with the notes
+# other roles may not read (docs/permissions.md names no privacy officer, so it is the administrator).
+COMPLETE_EXPORT_ROLES = frozenset({Role.ADMINISTRATOR})
+
+
+def _readable_coaching_notes(user: User, rows: QuerySet) -> QuerySet:
+    return readable_coaching_notes(user=user, notes=rows)
+
+
+# Per model label, the rule the pages use to hide some of its rows from some readers. An access request by
+# anyone but the AVG role leaves out the same rows, in the live rows and in their history.
+READ_RULES: dict[str, Callable[[User, QuerySet], QuerySet]] = {
+    "candidates.coachingnote": _readable_coaching_notes,
+}
+
+
+def is_complete_export(user: User | None) -> bool:
+    """Whether an access request by `user` holds everything; None is the portal itself (tests, tasks)."""
+    return user is None or user.role in COMPLETE_EXPORT_ROLES
+
 
 def _related_or_id(row: models.Model, field: models.Field):
     try:
@@ -215,29 +238,45 @@ def _with_links(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(*links).order_by("pk") if links else queryset.order_by("pk")
 
 
-def _sources(candidate: Candidate) -> Iterator[tuple[str, str, type[models.Model], QuerySet]]:
-    """(kind, label, model, rows): the live rows of every person model, then their historical rows."""
+def _sources(candidate: Candidate, user: User | None) -> Iterator[tuple[str, str, type[models.Model], QuerySet]]:
+    """(kind, label, model, rows): the live rows of every person model, then their historical rows.
+
+    Unless the export is complete, the pages' READ_RULES narrow the rows to what `user` may read; a history row
+    is shown only when both it and its row pass the rule.
+    """
+    reader = None if user is None or is_complete_export(user) else user
     person_models_ = person_models()
     for person_model in person_models_:
-        yield "records", person_model.label, person_model.model, _with_links(person_model.rows(candidate))
+        rows = person_model.rows(candidate)
+        rule = READ_RULES.get(person_model.label)
+        if reader is not None and rule is not None:
+            rows = rule(reader, rows)
+        yield "records", person_model.label, person_model.model, _with_links(rows)
     for person_model in person_models_:
         history = _history_rows(person_model, candidate)
-        if history is not None:
-            yield "history", person_model.label, history.model, _with_links(history)
+        if history is None:
+            continue
+        rule = READ_RULES.get(person_model.label)
+        if reader is not None and rule is not None:
+            readable_rows = rule(reader, person_model.rows(candidate)).values("pk")
+            history = rule(reader, history).filter(id__in=readable_rows)
+        yield "history", person_model.label, history.model, _with_links(history)
 
 
-def access_export(candidate: Candidate) -> dict:
-    """Everything the portal holds about the person, as JSON-ready data: each model's rows, and their history.
+def access_export(candidate: Candidate, *, user: User | None = None) -> dict:
+    """What the portal holds about the person that `user` may read, as JSON-ready data: each model's rows, and
+    their history. For the AVG role (or without a user) that is everything: `complete` says which it is.
 
     Many-to-many links are left out: an import's list of candidates names other people.
     """
     export: dict = {
         "exported_at": timezone.now().isoformat(),
         "candidate_id": candidate.pk,
+        "complete": is_complete_export(user),
         "records": {},
         "history": {},
     }
-    for kind, label, model, rows in _sources(candidate):
+    for kind, label, model, rows in _sources(candidate, user):
         fields = model._meta.concrete_fields
         export[kind][label] = {
             "title": str(model._meta.verbose_name_plural),
@@ -256,10 +295,10 @@ class AccessSection:
     rows: list[list[tuple[str, str]]]  # per row: (field label, shown value)
 
 
-def access_report(candidate: Candidate) -> list[AccessSection]:
+def access_report(candidate: Candidate, *, user: User | None = None) -> list[AccessSection]:
     """The same data as access_export, as labelled values for the readable page; sections without rows left out."""
     sections = []
-    for kind, label, model, rows in _sources(candidate):
+    for kind, label, model, rows in _sources(candidate, user):
         fields = model._meta.concrete_fields
         shown = [[(str(field.verbose_name), _display_value(row, field)) for field in fields] for row in rows]
         if shown:
@@ -296,7 +335,9 @@ def _blank_admin_log(person_model: PersonModel, pks: list) -> None:
 
 
 def record_access_export(*, candidate: Candidate, user, request=None, fmt: str) -> None:
-    record_event(action=AuditAction.ACCESS_EXPORT, user=user, request=request, target=candidate, detail=fmt)
+    """The audit event of an access request; a complete one (notes for the coaching team included) says so."""
+    detail = f"{fmt}, complete" if is_complete_export(user) else fmt
+    record_event(action=AuditAction.ACCESS_EXPORT, user=user, request=request, target=candidate, detail=detail)
 
 
 @entry_point

@@ -462,6 +462,15 @@ def coaching_notes_for(*, user: User, enrolment: Enrolment) -> QuerySet[Coaching
     Only for enrolments of pilots the user works on.
     """
     notes = CoachingNote.objects.filter(enrolment=enrolment).select_related("author").order_by("-created_at", "-pk")
+    return readable_coaching_notes(user=user, notes=notes)
+
+
+def readable_coaching_notes[Notes: QuerySet](*, user: User, notes: Notes) -> Notes:
+    """The notes of `notes` the user may read: the one rule for the coaching page and the access request.
+
+    `notes` is a queryset of coaching notes or of their history rows (both have the enrolment, the author and
+    the visibility), so an older version of a note is read under the same rule as the note.
+    """
     role = user.role
     if role == Role.ADMINISTRATOR:
         return notes

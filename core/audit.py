@@ -5,7 +5,8 @@ with a full copy of the row after every save. The user of a change is the `by_us
 (see `records_history_user`), or else the logged-in user of the request (HistoryRequestMiddleware).
 
 What changes no row but must still be traceable goes through `record_event`: logins, logouts and failed logins
-(from Django's signals), every CSV/XLSX export, report downloads, access-request exports and erasures.
+(from Django's signals), lock-outs (from django-axes' signal), every CSV/XLSX export, report downloads,
+access-request exports and erasures.
 """
 
 import functools
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from axes.helpers import get_client_ip_address
+from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
@@ -22,6 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import AuditAction, AuditEvent
+from .throttling import lock_reached
 
 __all__ = ["AuditAction", "acting_user", "history_user", "record_event", "records_history_user", "target_label"]
 
@@ -129,3 +133,17 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django has already masked the password in the credentials; only the typed name is kept.
     record_event(action=AuditAction.LOGIN_FAILED, request=request, username=str(credentials.get("username") or ""))
+
+
+@receiver(user_locked_out, dispatch_uid="audit_locked_out")
+def _locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
+    # Axes sends this at every refused try while locked; each of those is already a failed login. Only the try
+    # that closes a lock is recorded, with which one: an address (many usernames) or a username from it.
+    lock = lock_reached(request)
+    if lock == "address":
+        detail = f"address locked after {settings.AXES_IP_FAILURE_LIMIT} failed logins"
+    elif lock == "username":
+        detail = f"username locked from this address after {settings.AXES_FAILURE_LIMIT} failed logins"
+    else:
+        return
+    record_event(action=AuditAction.LOCKED_OUT, request=request, username=str(username or ""), detail=detail)

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from . import twofactor
 
@@ -80,3 +81,25 @@ class TwoFactorMiddleware:
         except Resolver404:
             return False
         return match.url_name in self.EXEMPT_URL_NAMES
+
+
+class PrivatePagesMiddleware:
+    """Tells the browser to keep no copy of a page for a logged-in person, nor of a file download.
+
+    The portal is used on shared desk computers: a page with a candidate's details, or an exported list,
+    must not be there for the next person to find in the browser's cache or history. Static files and the
+    pages anyone may see (logging in, password reset) keep the caching they have.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path_info.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return response
+        user = getattr(request, "user", None)
+        is_download = response.get("Content-Disposition", "").lstrip().lower().startswith("attachment")
+        if is_download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

@@ -65,6 +65,7 @@ class WorkerPing(models.Model):
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKED_OUT = "locked_out", _("Locked out after failed logins")
     LOGOUT = "logout", _("Logged out")
     EXPORT = "export", _("Export downloaded")
     REPORT_DOWNLOAD = "report_download", _("Report downloaded")

@@ -5,11 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,6 +19,7 @@ from .audit import AuditAction, record_event
 from .forms import LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
 from .health import check_health
 from .permissions import AuthenticatedRequest
+from .redirects import safe_next
 from .roles import START_PAGES
 
 
@@ -36,6 +36,10 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        # Django's own check lets a bare word through ("logout" as a relative address): take only a path here.
+        return safe_next(request or self.request, "")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -57,12 +61,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _next_url(request: HttpRequest) -> str:
     """Where to go after the second step: a safe ?next= on this site, or else the start page."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _code_refused(check: twofactor.CodeCheck) -> str:
@@ -83,13 +82,13 @@ def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     next_url = _next_url(request)
     has_device = twofactor.refresh_device_flag(request)
     if twofactor.is_verified(request.user) or not has_device:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     form = OTPCodeForm(request.POST or None, allow_backup_code=True, submit_label=_("Log in"))
     if request.method == "POST" and form.is_valid():
         check = twofactor.check_login_code(user=request.user, token=form.cleaned_data["code"])
         if check.device is not None:
             twofactor.verify_session(request=request, device=check.device)
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         record_event(action=AuditAction.TWO_STEP_FAILED, request=request)
         form.add_error("code", _code_refused(check))
     return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})

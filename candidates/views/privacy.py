@@ -1,6 +1,8 @@
 """The AVG (GDPR) rights on the candidate page: an access request (JSON and a printable page) and erasure.
 
 Advisers and administrators, for candidates they may see; anyone else finds no such candidate (404) or is refused.
+An adviser's access request holds what the pages show them; the complete one, with the notes for the coaching team
+only, is the administrator's (the role that handles AVG requests), and the audit trail says which it was.
 """
 
 import json
@@ -16,7 +18,14 @@ from django.utils.translation import gettext_lazy
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 
-from ..privacy import CandidateAnonymised, access_export, access_report, anonymise_candidate, record_access_export
+from ..privacy import (
+    CandidateAnonymised,
+    access_export,
+    access_report,
+    anonymise_candidate,
+    is_complete_export,
+    record_access_export,
+)
 from .candidates import visible_candidate
 
 PRIVACY_ROLES = (Role.ADVISER, Role.ADMINISTRATOR)
@@ -39,12 +48,17 @@ class ErasureForm(forms.Form):
 def access_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Everything about the person on one printable page."""
     candidate = visible_candidate(request, pk)
-    sections = access_report(candidate)
+    sections = access_report(candidate, user=request.user)
     record_access_export(candidate=candidate, user=request.user, request=request, fmt="html")
     return render(
         request,
         "candidates/privacy_access.html",
-        {"candidate": candidate, "sections": sections, "exported_at": timezone.now()},
+        {
+            "candidate": candidate,
+            "sections": sections,
+            "exported_at": timezone.now(),
+            "complete": is_complete_export(request.user),
+        },
     )
 
 
@@ -52,7 +66,7 @@ def access_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def access_request_json(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Everything about the person as a JSON download."""
     candidate = visible_candidate(request, pk)
-    data = access_export(candidate)
+    data = access_export(candidate, user=request.user)
     record_access_export(candidate=candidate, user=request.user, request=request, fmt="json")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"

@@ -6,17 +6,17 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.permissions import AuthenticatedRequest, role_required
+from core.redirects import safe_next
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.selectors import cohort_list
@@ -71,16 +71,6 @@ def _decisions(enrolment: Enrolment) -> list[tuple[str, str]]:
 
 def _recommendation_label(value: str | None) -> str | Promise:
     return Recommendation(value).label if value in Recommendation.values else ""
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    """Back to the page the form was on, but only on this site."""
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _form_errors(form) -> str:
@@ -147,7 +137,8 @@ def cohort_selection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The one door through which the selection view and the board move an enrolment."""
     enrolment = get_object_or_404(enrolment_list(user=request.user), pk=pk)
-    next_url = _next_url(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
+    # Back to the page the form was on (the selection or the board), but only on this site.
+    next_url = safe_next(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -155,7 +146,7 @@ def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("The status of %(name)s was not changed: %(errors)s")
             % {"name": enrolment.candidate, "errors": _form_errors(form)},
         )
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     to_status = form.cleaned_data["to_status"]
     try:
         if to_status == EnrolmentStatus.WITHDRAWN:
@@ -173,7 +164,7 @@ def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request,
             _("The status of %(name)s was not changed: %(reason)s") % {"name": enrolment.candidate, "reason": refusal},
         )
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     messages.success(
         request,
         _("%(name)s is now “%(status)s”.") % {"name": enrolment.candidate, "status": moved.get_status_display()},
@@ -189,17 +180,18 @@ def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
                 % {"name": first.candidate},
             )
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @require_POST
 @role_required(*DECIDERS)
 def confirm_interest(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(enrolment_list(user=request.user), pk=pk)
-    next_url = _next_url(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
+    # Back to the page the form was on (the selection or the board), but only on this site.
+    next_url = safe_next(request, reverse("candidates:cohort-selection", kwargs={"pk": enrolment.cohort_id}))
     if enrolment.status != EnrolmentStatus.RESERVE:
         messages.error(request, _("Only candidates on the reserve list reconfirm their interest."))
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     confirmed = interest_confirm(enrolment=enrolment, by_user=request.user)
     messages.success(
         request,
@@ -210,7 +202,7 @@ def confirm_interest(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "date": date_format(cast(date, confirmed.interest_confirmed_on), "DATE_FORMAT"),
         },
     )
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @require_POST

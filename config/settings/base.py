@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.TwoFactorMiddleware",
     # After authentication: the history rows of a request record its user.
@@ -131,10 +132,15 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that combination
 # is locked out for AXES_COOLOFF_TIME. Locking the combination rather than the address keeps colleagues behind
 # one office NAT able to log in; locking it rather than the username keeps an attacker from locking anyone out
-# from afar.
+# from afar. Against password spraying (many usernames, one try each) an address as a whole is locked too, after
+# the higher AXES_IP_FAILURE_LIMIT failures within the cool-off (our own setting, read by core.throttling, whose
+# handler gives the address that limit of its own). Every lock is an audit event.
+AXES_HANDLER = "core.throttling.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# A successful login forgets that username's failures from that address, not the address's others.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy every request comes from the proxy's address; then read the client's address from the
