@@ -20,7 +20,7 @@ PYTHON ?= $(shell for v in python3.14 python3.13 python3.12; do \
 # Debian packages: WeasyPrint's Pango, the report fonts, gettext, and chromium for browser tests.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 gettext chromium
 
-.PHONY: help setup system-packages demo serve test test-pg test-fast lint worker beat bench messages clean
+.PHONY: help setup system-packages demo serve test test-pg test-fast lint worker beat bench messages clean mutate
 
 help:
 	@echo "make demo    virtualenv, install, migrate, demo data, serve on http://127.0.0.1:$(PORT)"
@@ -30,6 +30,7 @@ help:
 	@echo "make worker  a Celery worker against REDIS_URL"
 	@echo "make beat    the Celery beat scheduler against REDIS_URL"
 	@echo "make setup   only the virtualenv and the install"
+	@echo "make mutate  the mutation run over the figures and the disclosure code (about an hour; docs/mutation.md)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -96,6 +97,26 @@ bench: setup
 	[ -n "$$url" ] || echo "No PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is not set: measuring SQLite."; \
 	export DATABASE_URL="$$url"; [ -n "$$url" ] || unset DATABASE_URL; \
 	$(BIN)/python -m pytest benchmarks -p no:xdist $(PYTEST_ARGS) && $(BIN)/python -m benchmarks.report_job
+
+# The mutation run over the disclosure code and the suppression part of figures.py ([tool.mutmut] in pyproject.toml,
+# docs/mutation.md): about an hour on one core, so it is not part of `make test` or CI. mutmut mutates the whole of
+# both files but tests only the mutants of MUTATE_FUNCTIONS: figures.py's counting queries would take hours more.
+# Each run starts afresh, since mutmut keeps a verdict until its function changes: a mutant that survived would
+# stay "survived" after a new test. One worker, as the machine is shared; CI=true loads the conftest's "ci"
+# profile, so hypothesis draws the same examples for every mutant. MUTANTS="reports.disclosure.x_protect*" checks
+# only the mutants whose names match.
+MUTATE_CHILDREN ?= 1
+MUTATE_FUNCTIONS := cells _count_fields _relation _key_figure_relations _key_figure_paths relations suppress \
+	hidden_cells _cost _hide public_figures rate target_status _key_figures
+MUTANTS ?= reports.disclosure.* $(foreach f,$(MUTATE_FUNCTIONS),reports.figures.x_$(f)__mutmut_*)
+
+mutate: setup messages
+	rm -rf mutants
+	CI=true $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(foreach m,$(MUTANTS),'$(m)')
+	@echo "Mutants not killed (mutmut show NAME shows one):"
+	@$(BIN)/mutmut results | grep -v ': not checked$$' || true
+	@echo "The mutants checked, by verdict:"
+	@$(BIN)/mutmut results --all true | grep -v ': not checked$$' | sed 's/.*: //' | sort | uniq -c
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

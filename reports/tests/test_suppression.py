@@ -1,0 +1,294 @@
+"""What public_figures hides: no hidden count can be worked out again by a reader who adds up the report's tables.
+
+The reader below is written apart from reports.figures.relations: it names, in the report's own terms, the sums
+anyone can make from the tables as they are laid out (a stage's parts add up to it, the cohorts to their pilot,
+the reasons to the dropouts, ...), and solves them for the hidden counts with reports.disclosure.derivable. Each
+report is built through the services with one kind of small count that only some of those sums could give away.
+The threshold is 2 throughout, so that a count of one is the small count and a handful of candidates is enough.
+docs/mutation.md says which mutants of the suppression code these tests were written to stop.
+"""
+
+from datetime import date
+
+import pytest
+
+from candidates.lifecycle import OUTFLOW_TO_BBL, OUTFLOW_TO_EDUCATION, OUTFLOW_TO_WORK, POSITIVE_OUTFLOW
+from candidates.models import DropoutReason, EnrolmentStatus, OutcomeKind
+from candidates.progress import certificate_record
+from candidates.tests.journeys import walk
+from employers.services import placement_confirm, placement_propose
+from employers.tests.factories import SeatOfferFactory
+from pilots.tests.factories import CohortFactory, CohortModuleFactory
+from reports.disclosure import Relation, check_relations, derivable, primary
+from reports.figures import cells, pilot_evaluation, public_figures
+
+pytestmark = pytest.mark.django_db
+
+S = EnrolmentStatus
+THRESHOLD = 2
+# The day the figures are counted: after the cohorts' tracks are over, before any follow-up is due.
+COUNTED_ON = date(2027, 1, 15)
+
+# --- The reader ---------------------------------------------------------------------------------------------------
+
+# The funnel as the report lays it out: the stage each rate is taken over, whose count the report shows beside it,
+# and the stages that are split into parts without overlap.
+RATE_OVER = {
+    "screened": "applied",
+    "not_selected": "screened",
+    "selected": "screened",
+    "withdrawn": "selected",
+    "waiting": "selected",
+    "started": "selected",
+    "completed": "started",
+    "dropped_out": "started",
+    "in_track": "started",
+    "outflow": "started",
+}
+SPLIT = {"selected": ("withdrawn", "waiting", "started"), "started": ("completed", "dropped_out", "in_track")}
+# The outcome kinds each outflow figure counts, and how positive outflow splits.
+OUTFLOW_KINDS = {
+    "positive": POSITIVE_OUTFLOW,
+    "work": OUTFLOW_TO_WORK,
+    "bbl": OUTFLOW_TO_BBL,
+    "education": OUTFLOW_TO_EDUCATION,
+}
+OUTFLOW_SPLIT = ("work", "bbl", "education")
+
+
+def _key_figure_sums(prefix, figures):
+    """The sums within one set of key figures (the report's, a pilot's or a cohort's)."""
+    stage = {row.key: f"{prefix}stages.{position}" for position, row in enumerate(figures.stages)}
+    measure = {row.key: f"{prefix}outflow.{position}" for position, row in enumerate(figures.outflow)}
+    sums = [Relation(f"{stage[key]}.base", (f"{stage[over]}.count",)) for key, over in RATE_OVER.items()]
+    sums += [
+        Relation(f"{stage[whole]}.count", tuple(f"{stage[part]}.count" for part in parts))
+        for whole, parts in SPLIT.items()
+    ]
+    sums += [Relation(f"{measure[key]}.started", (f"{stage['started']}.count",)) for key in measure]
+    sums.append(Relation(f"{measure['positive']}.count", (f"{stage['outflow']}.count",)))
+    sums.append(Relation(f"{measure['positive']}.count", tuple(f"{measure[key]}.count" for key in OUTFLOW_SPLIT)))
+    return sums
+
+
+def _key_figure_counts(figures):
+    """The paths of the counts within one set of key figures."""
+    paths = [f"stages.{position}.count" for position in range(len(figures.stages))]
+    paths += [f"stages.{position}.base" for position, row in enumerate(figures.stages) if row.key in RATE_OVER]
+    paths += [f"outflow.{position}.{name}" for position in range(len(figures.outflow)) for name in ("count", "started")]
+    return paths
+
+
+def reader_sums(evaluation):
+    """Every sum a reader of the whole report can make, over the paths of figures.cells."""
+    sums = _key_figure_sums("total.", evaluation.total)
+    for position, cohort in enumerate(evaluation.cohorts):
+        sums += _key_figure_sums(f"cohorts.{position}.figures.", cohort.figures)
+    for position, pilot in enumerate(evaluation.pilots):
+        sums += _key_figure_sums(f"pilots.{position}.figures.", pilot.figures)
+    # Side by side: the cohorts add up to their pilot, and the pilots to the report.
+    for path in _key_figure_counts(evaluation.total) if evaluation.cohorts else []:
+        sums.append(
+            Relation(f"total.{path}", tuple(f"pilots.{i}.figures.{path}" for i in range(len(evaluation.pilots))))
+        )
+        for i, pilot in enumerate(evaluation.pilots):
+            own = [pos for pos, cohort in enumerate(evaluation.cohorts) if cohort.pilot_slug == pilot.slug]
+            if own:
+                sums.append(
+                    Relation(f"pilots.{i}.figures.{path}", tuple(f"cohorts.{pos}.figures.{path}" for pos in own))
+                )
+    stage = {row.key: f"total.stages.{position}.count" for position, row in enumerate(evaluation.total.stages)}
+    measure = {row.key: f"total.outflow.{position}.count" for position, row in enumerate(evaluation.total.outflow)}
+    kind = {row.kind: f"outflow_by_kind.{position}.count" for position, row in enumerate(evaluation.outflow_by_kind)}
+    sums.append(Relation("outcomes_recorded", tuple(kind.values())))
+    sums += [Relation(measure[key], tuple(kind[value] for value in kinds)) for key, kinds in OUTFLOW_KINDS.items()]
+    reasons = range(len(evaluation.dropout_by_reason))
+    sums.append(Relation("dropout_total.count", tuple(f"dropout_by_reason.{i}.count" for i in reasons)))
+    sums.append(Relation("dropout_total.to_work", tuple(f"dropout_by_reason.{i}.to_work" for i in reasons)))
+    sums.append(Relation(stage["dropped_out"], ("dropout_total.count",)))
+    hosts = range(len(evaluation.employers))
+    if evaluation.employers:
+        for name in ("proposed", "confirmed", "ended_early", "contracts"):
+            sums.append(Relation(f"employers_total.{name}", tuple(f"employers.{i}.{name}" for i in hosts)))
+    sums.append(Relation(kind[OutcomeKind.CONTRACT_AT_HOST], ("employers_total.contracts",)))
+    modules = range(len(evaluation.modules))
+    sums.append(
+        Relation(
+            "certificates_issued", (*(f"modules.{i}.certificates" for i in modules), "certificates_without_module")
+        )
+    )
+    moments = range(len(evaluation.followups))
+    if evaluation.followups:
+        for name in ("due", "answered", "reached", "still_working"):
+            sums.append(Relation(f"followups_total.{name}", tuple(f"followups.{i}.{name}" for i in moments)))
+    check = {row.key: f"completeness.{position}" for position, row in enumerate(evaluation.completeness)}
+    sums += [
+        Relation(f"{check['consent']}.total", (f"{check['record']}.total",)),
+        Relation(f"{check['started_on']}.total", (stage["started"],)),
+        Relation(f"{check['attendance']}.total", (stage["started"],)),
+        Relation(f"{check['module_results']}.total", (stage["completed"],)),
+        Relation(f"{check['outcome']}.total", (stage["completed"], stage["dropped_out"])),
+        Relation(f"{check['outcome']}.complete", ("outcomes_recorded",)),
+        Relation(f"{check['outcome_start']}.total", (stage["outflow"],)),
+        Relation(f"{check['followup']}.total", ("followups_total.due",)),
+        Relation(f"{check['followup']}.complete", ("followups_total.answered",)),
+    ]
+    return sums
+
+
+def worked_out_again(raw, shown):
+    """The counts public_figures hides that the reader works out from the ones it shows."""
+    values = cells(raw)
+    hidden = values.keys() - cells(shown).keys()
+    return derivable(values, reader_sums(raw), hidden)
+
+
+# --- Reports with one kind of small count ------------------------------------------------------------------------
+
+
+def _walk(cohort, status, by_user, n=1, **kwargs):
+    return [walk(cohort=cohort, to=status, by_user=by_user, **kwargs) for _ in range(n)]
+
+
+def _outflow(cohort, by_user, kind, n=1, *, ended_on=None, dropout_reason="", **outcome):
+    """Walk `n` enrolments to an outcome of `kind`: through completion, or with a reason through dropping out."""
+    return _walk(
+        cohort,
+        S.OUTFLOW,
+        by_user,
+        n,
+        ended_on=ended_on,
+        dropout_reason=dropout_reason,
+        outcome={"kind": kind, **outcome},
+    )
+
+
+def a_withdrawal_beside_those_waiting_and_started(by_user):
+    # Selected 6: withdrawn 1, waiting 3, started 2. The smallest partner of the withdrawal is the started count,
+    # which is also the base of every rate over those who started.
+    cohort = CohortFactory()
+    _walk(cohort, S.WITHDRAWN, by_user)
+    _walk(cohort, S.SELECTED, by_user, 3)
+    _walk(cohort, S.STARTED, by_user, 2)
+    return [cohort.pilot]
+
+
+def one_small_cohort_beside_others(by_user):
+    # A pilot of two cohorts, one with a single starter, and a second pilot.
+    small = CohortFactory()
+    _walk(small, S.STARTED, by_user)
+    _walk(CohortFactory(pilot=small.pilot), S.STARTED, by_user, 3)
+    other = CohortFactory()
+    _walk(other, S.STARTED, by_user, 2)
+    return [small.pilot, other.pilot]
+
+
+def a_small_dropout_reason(by_user):
+    cohort = CohortFactory()
+    _walk(cohort, S.DROPPED_OUT, by_user, dropout_reason=DropoutReason.HEALTH)
+    _walk(cohort, S.DROPPED_OUT, by_user, 2, dropout_reason=DropoutReason.MOTIVATION)
+    _walk(cohort, S.COMPLETED, by_user, 3)
+    return [cohort.pilot]
+
+
+def a_small_outcome_kind(by_user):
+    cohort = CohortFactory()
+    _outflow(cohort, by_user, OutcomeKind.JOB_ELSEWHERE)
+    _outflow(cohort, by_user, OutcomeKind.EDUCATION, 2, education_level=2)
+    _outflow(cohort, by_user, OutcomeKind.NONE, 2)
+    return [cohort.pilot]
+
+
+def a_host_with_one_intern(by_user):
+    cohort = CohortFactory()
+    one, two = (SeatOfferFactory(cohort=cohort, places=3).employer for _ in range(2))
+    for host, enrolments in ((one, _walk(cohort, S.STARTED, by_user)), (two, _walk(cohort, S.STARTED, by_user, 2))):
+        for enrolment in enrolments:
+            placement = placement_propose(enrolment=enrolment, employer=host, by_user=by_user, notify=False)
+            placement_confirm(placement=placement, by_user=by_user)
+    _walk(cohort, S.STARTED, by_user, 2)
+    return [cohort.pilot]
+
+
+def a_certificate_without_a_module(by_user):
+    cohort = CohortFactory()
+    module = CohortModuleFactory(cohort=cohort, name="VCA", is_unit_certificate=True, certificate_name="VCA")
+    first, second, third = _walk(cohort, S.STARTED, by_user, 3)
+    for enrolment, cohort_module in ((first, module), (second, module), (third, None)):
+        certificate_record(
+            enrolment=enrolment, cohort_module=cohort_module, name="VCA", issued_on=date(2026, 10, 1), by_user=by_user
+        )
+    return [cohort.pilot]
+
+
+def one_follow_up_due_at_six_months(by_user):
+    # Work from 1 December and from 1 January: by 15 June both checks at 3 months are due, one at 6 months.
+    cohort = CohortFactory()
+    for start in (date(2026, 12, 1), date(2027, 1, 1)):
+        _outflow(cohort, by_user, OutcomeKind.JOB_ELSEWHERE, start_date=start, ended_on=date(2026, 11, 30))
+    _walk(cohort, S.COMPLETED, by_user, 2)
+    return [cohort.pilot]
+
+
+def one_small_pilot_beside_another(by_user):
+    small = CohortFactory()
+    _walk(small, S.STARTED, by_user)
+    other = CohortFactory()
+    _walk(other, S.STARTED, by_user, 2)
+    return [small.pilot, other.pilot]
+
+
+def one_outcome_without_work(by_user):
+    cohort = CohortFactory()
+    _outflow(cohort, by_user, OutcomeKind.NONE)
+    _outflow(cohort, by_user, OutcomeKind.JOB_ELSEWHERE, 2)
+    return [cohort.pilot]
+
+
+def one_dropout_who_found_work_for_another_reason(by_user):
+    # Of the dropouts who found work, two left because of it and one for their health.
+    cohort = CohortFactory()
+    _outflow(cohort, by_user, OutcomeKind.JOB_ELSEWHERE, 2, dropout_reason=DropoutReason.FOUND_WORK)
+    _outflow(cohort, by_user, OutcomeKind.JOB_ELSEWHERE, dropout_reason=DropoutReason.HEALTH)
+    _walk(cohort, S.COMPLETED, by_user, 3)
+    return [cohort.pilot]
+
+
+def one_still_in_the_track_beside_dropouts(by_user):
+    # Started 6: completed 3, dropped out 2, still in the track 1. The smallest partner of the one is the
+    # dropouts, which the table of dropout reasons adds up to as well.
+    cohort = CohortFactory()
+    _walk(cohort, S.STARTED, by_user)
+    _walk(cohort, S.DROPPED_OUT, by_user, 2)
+    _walk(cohort, S.COMPLETED, by_user, 3)
+    return [cohort.pilot]
+
+
+REPORTS = [
+    a_withdrawal_beside_those_waiting_and_started,
+    one_small_cohort_beside_others,
+    a_small_dropout_reason,
+    a_small_outcome_kind,
+    a_host_with_one_intern,
+    a_certificate_without_a_module,
+    one_follow_up_due_at_six_months,
+    one_small_pilot_beside_another,
+    one_outcome_without_work,
+    one_dropout_who_found_work_for_another_reason,
+    one_still_in_the_track_beside_dropouts,
+]
+
+
+@pytest.mark.parametrize("build", REPORTS, ids=[build.__name__ for build in REPORTS])
+def test_a_reader_who_adds_up_the_tables_works_out_no_hidden_count(build, adviser, settings):
+    settings.REPORT_SMALL_COUNT_THRESHOLD = THRESHOLD
+    today = date(2027, 6, 15) if build is one_follow_up_due_at_six_months else COUNTED_ON
+    raw = pilot_evaluation(pilots=build(adviser), today=today)
+    values = cells(raw)
+    assert check_relations(values, reader_sums(raw)) == [], "the reader's sums do not hold on the raw figures"
+    assert primary(values, threshold=THRESHOLD), "the report has no small count to protect"
+
+    shown = public_figures(raw)
+
+    assert not primary(values, threshold=THRESHOLD) & cells(shown).keys()
+    assert worked_out_again(raw, shown) == frozenset()
