@@ -106,7 +106,7 @@ bench: setup
 # profile, so hypothesis draws the same examples for every mutant. MUTANTS="reports.disclosure.x_protect*" checks
 # only the mutants whose names match.
 MUTATE_CHILDREN ?= 1
-MUTATE_FUNCTIONS := cells _count_fields _relation _key_figure_relations _key_figure_paths relations suppress \
+MUTATE_FUNCTIONS := cells _count_fields _relation _key_figure_relations _key_figure_paths relations suppress known_zeros \
 	hidden_cells _cost _hide public_figures rate target_status _key_figures
 MUTANTS ?= reports.disclosure.* $(foreach f,$(MUTATE_FUNCTIONS),reports.figures.x_$(f)__mutmut_*)
 
