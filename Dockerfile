@@ -29,10 +29,10 @@ subprocess.check_call([sys.executable, '-m', 'pip', 'install', *deps])"
 COPY . .
 RUN pip install --no-deps .
 
-# Build steps import the production settings, which insist on a key and a host; these never leave the build.
-RUN SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost python manage.py compilemessages --ignore=.venv -v 0 \
+# Build steps import the production settings, which insist on a key, a host and a broker; these never leave the build.
+RUN SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost REDIS_URL=redis://build-only.invalid/0 python manage.py compilemessages --ignore=.venv -v 0 \
     && mkdir -p var/static var/media var/beat \
-    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input -v 0 \
+    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost REDIS_URL=redis://build-only.invalid/0 python manage.py collectstatic --no-input -v 0 \
     && chown -R opstap:opstap var
 
 USER opstap

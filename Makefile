@@ -82,11 +82,11 @@ lint: setup
 
 worker: setup
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
-	$(BIN)/celery -A config worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-config.settings.local}" $(BIN)/celery -A config worker --loglevel=INFO
 
 beat: setup
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
-	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-config.settings.local}" $(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 # The benchmarks measure PostgreSQL: DATABASE_URL, or else the local server when it answers (SQLite otherwise).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opstap_bench

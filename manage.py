@@ -4,6 +4,7 @@ import sys
 
 
 def main() -> None:
+    # Before anything imports config, whose Celery app would otherwise choose production.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 

@@ -45,6 +45,7 @@ from .models import (
     ModuleResult,
     Note,
     Outcome,
+    PendingUpload,
     Screening,
     ScreeningAppointment,
     Weekday,
@@ -414,6 +415,18 @@ class CandidateImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["file_name"]
     date_hierarchy = "at"
     exclude = ["candidates"]
+
+
+@admin.register(PendingUpload)
+class PendingUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who uploaded which list for which cohort, and when it is deleted; never the file, which holds a whole list
+    of people. Confirming, cancelling, the periodic task and erasure delete these (candidates.pending_uploads)."""
+
+    list_display = ["file_name", "cohort", "owner", "created_at", "expires_at"]
+    list_select_related = ["cohort__pilot", "owner"]
+    list_filter = ["cohort__pilot"]
+    fields = ["file_name", "cohort", "owner", "consent_purpose", "created_at", "expires_at"]
+    date_hierarchy = "created_at"
 
 
 # --- During and after the track ---------------------------------------------------------------------------

@@ -2,21 +2,26 @@
 
 Advisers add a planned screening to Outlook or Google Calendar by opening an .ics file. One
 event per file is all the portal needs, so a few lines of our own beat a dependency.
+
+Calendars are often synchronised to services outside the portal, so an event names the candidate by
+initials only (J.d.V.); the adviser finds the person behind them in the portal.
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AppointmentStatus, ScreeningAppointment
+from .models import AppointmentStatus, Candidate, ScreeningAppointment
 
 CRLF = "\r\n"
 # RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
 MAX_LINE_OCTETS = 75
 PRODUCT_ID = "-//Opstap//Screening appointments//NL"
+_NAME_PARTS = re.compile(r"[\s\-]+")
 
 
 def escape_text(value: str) -> str:
@@ -85,12 +90,30 @@ def render_calendar(events: Iterable[CalendarEvent], *, stamp: datetime.datetime
     return "".join(fold_line(line) + CRLF for line in lines)
 
 
+def initials(candidate: Candidate) -> str:
+    """The candidate's initials as Dutch names are abbreviated: a capital for each first name and each part of
+    the last name, a small letter for each word of the prefix: Jan de Vries → J.d.V., Anna Maria van der
+    Berg-Smit → A.M.v.d.B.S.; a word's first letter or digit counts ('t Hart → t.H.)."""
+
+    def letters(name: str) -> list[str]:
+        words = (word for word in _NAME_PARTS.split(name) if word)
+        return [next((char for char in word if char.isalnum()), "") for word in words]
+
+    parts = [
+        *(letter.upper() for letter in letters(candidate.first_name)),
+        *(letter.lower() for letter in letters(candidate.last_name_prefix)),
+        *(letter.upper() for letter in letters(candidate.last_name)),
+    ]
+    return "".join(f"{letter}." for letter in parts if letter)
+
+
 def appointment_event(appointment: ScreeningAppointment, *, host: str) -> CalendarEvent:
     """The calendar event of an appointment; the UID stays the same, so a new download updates it."""
     enrolment = appointment.enrolment
+    name = initials(enrolment.candidate)
     description = "\n".join(
         [
-            _("Screening of %(name)s for %(cohort)s.") % {"name": enrolment.candidate, "cohort": enrolment.cohort},
+            _("Screening of %(name)s for %(cohort)s.") % {"name": name, "cohort": enrolment.cohort},
             _("Adviser: %(adviser)s") % {"adviser": appointment.adviser},
             _("Score interest, motivation, language level and availability from 1 to 5."),
         ]
@@ -99,7 +122,7 @@ def appointment_event(appointment: ScreeningAppointment, *, host: str) -> Calend
         uid=f"screening-appointment-{appointment.pk}@{host}",
         starts_at=appointment.starts_at,
         ends_at=appointment.starts_at + datetime.timedelta(minutes=appointment.duration_minutes),
-        summary=_("Screening: %(name)s") % {"name": enrolment.candidate},
+        summary=_("Screening: %(name)s") % {"name": name},
         location=appointment.location,
         description=description,
         cancelled=appointment.status == AppointmentStatus.CANCELLED,

@@ -3,6 +3,9 @@
 Matching fails on incomplete records (the benefits agency's national candidate search listed
 42% of its people without an education level), so advisers see the gaps per candidate and
 per cohort.
+
+Erasure keeps which requirements a record met (not the data that met them), so that the completeness figures of
+every report stay the same after a candidate's data is erased.
 """
 
 from collections.abc import Iterable
@@ -21,6 +24,10 @@ class Requirement:
     fields: tuple[str, ...]  # any one filled in satisfies the requirement
 
     def is_met(self, candidate: Candidate) -> bool:
+        kept = candidate.requirements_met_when_erased
+        if kept is not None:
+            # The data was erased: the record counts as it was then (requirements_met_at_erasure).
+            return self.key in kept
         return any(getattr(candidate, name) not in (None, "", []) for name in self.fields)
 
 
@@ -38,7 +45,19 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 )
 
 # The model fields the check reads, for .only() in list queries.
-CHECKED_FIELDS = sorted({name for requirement in REQUIREMENTS for name in requirement.fields})
+CHECKED_FIELDS = sorted(
+    {"requirements_met_when_erased", *(name for requirement in REQUIREMENTS for name in requirement.fields)}
+)
+
+
+def requirements_met_at_erasure(candidate: Candidate) -> list[str]:
+    """What erasure keeps of the record for the completeness figures: the keys of the requirements it meets.
+
+    Called on the record as it is just before its data is erased; from then on is_met answers from these keys,
+    so that a cohort's or a pilot's completeness counts the person as before. A requirement added later is not
+    met by a record erased before it: there is nothing left to check it against.
+    """
+    return [requirement.key for requirement in REQUIREMENTS if requirement.is_met(candidate)]
 
 
 def missing_requirements(candidate: Candidate) -> list[Requirement]:

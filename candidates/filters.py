@@ -71,12 +71,17 @@ _PARTIAL_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]?)$")
 
 
 def _phone_digits(text: str) -> str:
-    """The search text in the form phone numbers are stored in, without spaces: '+31 6-1234' → '061234'."""
+    """The search text in the form phone numbers are stored in (E.164): '06-1234' → '+3161234', '0032 470' → '+32470'.
+
+    Only the start of a number is rewritten: a part of one ('1234') is searched as typed.
+    """
     digits = _PHONE_NOISE.sub("", text)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+31" + digits[1:]
     if digits.startswith("+31"):
-        digits = "0" + digits[3:].removeprefix("0")
+        digits = "+31" + digits[3:].removeprefix("0")
     return digits
 
 

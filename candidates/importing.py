@@ -250,11 +250,7 @@ def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTa
     if not cells:
         raise ImportFileError(_("The file has no rows."))
     header = cells[0][1]
-    columns: list[Column | None] = []
-    for name in header:
-        column = _HEADER_LOOKUP.get(_key(name))
-        # Two columns for one field (telefoon and mobiel): the first counts, the other is reported as ignored.
-        columns.append(None if column in columns else column)
+    columns = _header_columns(header)
     found = {column.field for column in columns if column}
     missing = [column for column in COLUMNS if column.required and column.field not in found]
     if missing:
@@ -279,6 +275,68 @@ def parse_table(*, file_name: str, content: bytes, duplicate_lookup) -> ParsedTa
             row.duplicates = list(duplicate_lookup(row.values))
         rows.append(row)
     return ParsedTable(file_name=file_name, columns=[c for c in columns if c], ignored_headers=ignored, rows=rows)
+
+
+def _header_columns(header: list[str]) -> list[Column | None]:
+    """The column each header names, None for a header that names none."""
+    columns: list[Column | None] = []
+    for name in header:
+        column = _HEADER_LOOKUP.get(_key(name))
+        # Two columns for one field (telefoon and mobiel): the first counts, the other is reported as ignored.
+        columns.append(None if column in columns else column)
+    return columns
+
+
+def mentions_person(
+    *,
+    content: bytes,
+    first_name: str,
+    last_name_prefix: str,
+    last_name: str,
+    date_of_birth: date | None,
+    email: str,
+    phone: str,
+) -> bool:
+    """Whether a referral list has a row about this person: for erasure, which must not leave them in a list
+    waiting for confirmation.
+
+    The rows are compared as written, valid or not, on what a list carries about a person and the importer
+    already tells people apart by (_identity_keys): the e-mail address, or the first and last name (the
+    tussenvoegsel in its own column or in the last name's) with the date of birth. A row or a person without a
+    readable date of birth matches on the name alone, and the same phone number (its last nine digits, so 06…
+    and +316… agree) matches too: deleting a list that held someone else of that name only makes its owner
+    upload it again, while missing the person would keep their data. So does a file that can no longer be read
+    as a referral list: it cannot be shown not to hold them.
+    """
+    try:
+        cells = read_cells(content=content)
+    except ImportFileError:
+        return True
+    columns = _header_columns(cells[0][1]) if cells else []
+    if not {"first_name", "last_name"} <= {column.field for column in columns if column}:
+        return True
+    person_email = email.strip().casefold()
+    person_first = _name_key(first_name)
+    person_last = {_name_key(last_name), _name_key(last_name_prefix + last_name)} - {""}
+    person_phone = _phone_key(phone)
+    for _line, values in cells[1:]:
+        raw = {column.field: values[i] if i < len(values) else "" for i, column in enumerate(columns) if column}
+        if person_email and raw.get("email", "").strip().casefold() == person_email:
+            return True
+        if person_phone and _phone_key(_restore_leading_zeros(raw.get("phone", ""))) == person_phone:
+            return True
+        row_last = {_name_key(raw["last_name"]), _name_key(raw.get("last_name_prefix", "") + raw["last_name"])}
+        if not person_first or _name_key(raw["first_name"]) != person_first or not person_last & row_last:
+            continue
+        row_birth = _parse_date(raw.get("date_of_birth", "").strip())
+        if date_of_birth is None or row_birth is None or row_birth == date_of_birth:
+            return True
+    return False
+
+
+def _phone_key(phone: str) -> str:
+    digits = re.sub(r"[^0-9]", "", phone)
+    return digits[-9:] if len(digits) >= 9 else ""
 
 
 def _identity_keys(values: dict) -> list[tuple]:

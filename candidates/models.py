@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -130,6 +133,11 @@ class Candidate(TimeStampedModel):
     # Set when the person's data was erased (on request or after the retention period); the row stays so that
     # the evaluation figures keep counting the group.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    # The keys of the selection requirements (candidates.completeness) the record met when its data was erased, so
+    # that the completeness figures count it as before; None while the data is there. Flags, not the data itself.
+    requirements_met_when_erased = models.JSONField(
+        _("requirements met when erased"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -595,6 +603,56 @@ class CandidateImport(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(rows_imported__lte=F("rows_total")), name="candidateimport_counts_consistent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+PENDING_UPLOAD_DIR = "imports/pending"
+# Readable by the portal's own user only: the file holds the names, birth dates and phone numbers of a whole list.
+_pending_upload_storage = FileSystemStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+
+def pending_upload_storage() -> FileSystemStorage:
+    return _pending_upload_storage
+
+
+def pending_upload_path(instance: "PendingUpload", filename: str) -> str:
+    # Named by the row's id: the name the user gave it may name a person, and stays in the row only.
+    return f"{PENDING_UPLOAD_DIR}/{instance.pk.hex}"
+
+
+class PendingUpload(models.Model):
+    """A referral list that was uploaded and checked, waiting for its owner to confirm or cancel the import.
+
+    It holds personal data of everyone on the list, so it is a record with an owner and an expiry rather than a
+    bare file: confirming or cancelling deletes it, the periodic task deletes it once expired (with any file in
+    the folder that has no row), and erasing a candidate deletes the uploads that hold them
+    (candidates.pending_uploads).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "pilots.Cohort", verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    file = models.FileField(_("file"), upload_to=pending_upload_path, storage=pending_upload_storage, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    consent_purpose = models.CharField(_("consent given for"), max_length=255)
+    created_at = models.DateTimeField(_("uploaded at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("upload waiting for confirmation")
+        verbose_name_plural = _("uploads waiting for confirmation")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="pendingupload_expires_after_upload"
             ),
         ]
 

@@ -4,9 +4,10 @@ Which rows are about a person is read from the model graph: every model with a c
 many-to-many) to Candidate. A model added later is found, exported and checked for activity without a change
 here; what erasure blanks in it must be decided in ERASED_FIELDS, and a test fails until it is.
 
-Erasure anonymises in place rather than deleting: every enrolment, placement, outcome and status stays, so the
-evaluation figures count the group exactly as before, but nothing that names or describes the person is left,
-also not in the change history (django-simple-history) or the admin log.
+Erasure anonymises in place rather than deleting: every enrolment, placement, outcome and status stays, and the
+candidate row keeps which selection requirements it met (candidates.completeness decides), so the evaluation
+figures count the group exactly as before, but nothing that names or describes the person is left, also not in
+the change history (django-simple-history), the admin log or a referral list waiting for confirmation.
 """
 
 import functools
@@ -34,11 +35,14 @@ from core.models import User
 from core.roles import Role
 from core.services import entry_point
 
+from .completeness import requirements_met_at_erasure
 from .lifecycle import IN_PLAY
 from .models import Candidate
+from .pending_uploads import pending_uploads_remove_about
 from .progress import add_months
 from .progress_selectors import readable_coaching_notes
 from .services import CandidateAnonymised, refuse_if_anonymised
+from .validators import format_phone
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -222,6 +226,8 @@ def _display_value(row: models.Model, field: models.Field) -> str:
         return ""
     if field.choices:
         return str(getattr(row, f"get_{field.name}_display")())
+    if field.name == "phone":
+        return format_phone(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
@@ -343,20 +349,30 @@ def record_access_export(*, candidate: Candidate, user, request=None, fmt: str) 
 @entry_point
 def anonymise_candidate(candidate: Candidate, *, by=None, reason: str) -> Candidate:
     """Erase what describes the person, in every row about them and in their history; keep every row and status.
+    Referral lists waiting for confirmation that hold the person are deleted.
 
     Queryset updates rather than save(): no signal writes a new historical row with the old values. The
-    candidate keeps its id, its enrolments and their statuses, so the evaluation figures stay the same.
+    candidate keeps its id, its enrolments and their statuses, and which selection requirements its record met,
+    so every evaluation figure stays the same.
     """
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     refuse_if_anonymised(locked)
     now = timezone.now()
+    # The candidate row itself also carries the moment of the erasure, and what the completeness figures counted
+    # of the record, decided by the completeness module while the data is still there.
+    erasure_marks = {
+        "anonymised_at": now,
+        "updated_at": now,
+        "requirements_met_when_erased": requirements_met_at_erasure(locked),
+    }
+    # Referral lists waiting for confirmation are compared with the person's data, so before it is blanked.
+    pending_uploads_remove_about(candidate=locked)
     for person_model in person_models():
         pks = list(person_model.rows(locked).values_list("pk", flat=True))
         if not pks:
             continue
         blanks = _blank_values(person_model.model)
-        # The candidate row itself also carries the moment of the erasure.
-        extra = {"anonymised_at": now, "updated_at": now} if person_model.model is Candidate else {}
+        extra = erasure_marks if person_model.model is Candidate else {}
         if blanks or extra:
             person_model.model._default_manager.filter(pk__in=pks).update(**blanks, **extra)
         if blanks:

@@ -14,11 +14,9 @@ import operator
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from functools import partial, reduce
-from smtplib import SMTPException
+from functools import reduce
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -27,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import User
+from core.outbox import queue_mail
 from core.roles import Role
 from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
@@ -716,7 +715,7 @@ def _short_name(candidate: Candidate) -> str:
     return f"{candidate.first_name} {initial}." if initial else candidate.first_name
 
 
-def _digest_message(adviser: User, followups: list[FollowUp], *, today: date) -> EmailMessage:
+def _queue_digest(adviser: User, followups: list[FollowUp], *, today: date, week_start: date) -> None:
     # Only these values reach the template: no barriers, benefits or notes can end up in the mail.
     site_url = getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/")
     items = [
@@ -740,23 +739,21 @@ def _digest_message(adviser: User, followups: list[FollowUp], *, today: date) ->
             len(items),
         ) % {"count": len(items)}
         body = render_to_string("candidates/email/followup_digest.txt", context)
-    return EmailMessage(subject, body, to=[adviser.email])
-
-
-def _send_digest(message: EmailMessage) -> None:
-    try:
-        mailers.default.send_messages([message])
-    except (SMTPException, OSError):
-        # Recorded as sent: one bad address must not hold up the others, and a retry would mail twice.
-        logger.exception("The follow-up digest to %s could not be sent.", ", ".join(message.to))
+    queue_mail(
+        key=f"followup-digest:{adviser.pk}:{week_start.isoformat()}",
+        recipient=adviser.email,
+        subject=subject,
+        body=body,
+    )
 
 
 def followup_digests_send(*, today: date | None = None) -> int:
     """E-mail each adviser one digest a week of their candidates' follow-ups due this week or overdue.
 
-    The ISO week of today decides: a FollowUpDigest row per adviser and week is claimed before the mail goes
-    out after the commit, so a second run in the same week (a redelivered task, a restarted beat) sends
-    nothing. Advisers without due follow-ups, without e-mail or inactive get none. Returns the digests sent.
+    The ISO week of today decides: a FollowUpDigest row per adviser and week is claimed and the mail queued in the
+    same transaction (core.outbox), so a second run in the same week (a redelivered task, a restarted beat) sends
+    nothing, and a mail that fails is tried again by the outbox. Advisers without due follow-ups, without e-mail
+    or inactive get none. Returns the digests sent.
     """
     today = today or timezone.localdate()
     week_start = week_monday(today)
@@ -778,7 +775,6 @@ def followup_digests_send(*, today: date | None = None) -> int:
             )
             if not created:
                 continue
-            message = _digest_message(advisers[adviser_id], followups, today=today)
-            transaction.on_commit(partial(_send_digest, message))
+            _queue_digest(advisers[adviser_id], followups, today=today, week_start=week_start)
             sent += 1
     return sent

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .completeness import completeness_percentage, missing_requirements
 from .models import EnrolmentStatus
-from .validators import age_on
+from .validators import age_on, format_phone
 
 # Enrolment statuses drawn with the badge colours of the portal: in progress, in the cohort, waiting, ended.
 STATUS_BADGE_CLASSES: dict[str, str] = {
@@ -87,7 +87,9 @@ class CandidateTable(tables.Table):
     def render_contact(self, record):
         parts = []
         if record.phone:
-            parts.append(format_html('<a href="tel:{}">{}</a>', record.phone.replace(" ", ""), record.phone))
+            parts.append(
+                format_html('<a href="tel:{}">{}</a>', record.phone.replace(" ", ""), format_phone(record.phone))
+            )
         if record.email:
             parts.append(format_html('<a href="mailto:{}">{}</a>', record.email, record.email))
         return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts)) or "–"

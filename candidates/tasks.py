@@ -29,3 +29,15 @@ def anonymise_inactive_candidates() -> int:
     from .privacy import anonymise_inactive
 
     return len(anonymise_inactive())
+
+
+@shared_task(name="candidates.tasks.delete_expired_pending_uploads")
+def delete_expired_pending_uploads() -> int:
+    """Every quarter of an hour (CELERY_BEAT_SCHEDULE): delete the referral lists that waited for confirmation
+    longer than IMPORT_PENDING_HOURS, and files in their folder that no upload names.
+
+    A second run finds nothing left to delete.
+    """
+    from .pending_uploads import pending_uploads_delete_expired
+
+    return pending_uploads_delete_expired()

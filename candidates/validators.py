@@ -3,9 +3,11 @@
 import re
 from datetime import date
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from phonenumbers import PhoneNumberFormat
 
 MIN_WORKING_AGE = 16
 MAX_WORKING_AGE = 67
@@ -13,9 +15,12 @@ MAX_WORKING_AGE = 67
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")
 # These letter pairs are never issued in Dutch postcodes.
 _UNUSED_POSTCODE_LETTERS = {"SA", "SD", "SS"}
-_PHONE_NOISE = re.compile(r"[\s\-().]")
-# str.isdigit() also accepts superscripts and other scripts' digits; a phone number has 0-9 only.
-_DIGITS = re.compile(r"[0-9]+")
+
+DUTCH_REGION = "NL"
+DUTCH_COUNTRY_CODE = 31
+# Digits 0-9 and the marks numbers are written with. phonenumbers also reads past words ("tel: ..."), spells out
+# letters (0800-FLOWERS) and takes other scripts' digits; typed into a form, those are more likely mistakes.
+_PHONE_TEXT = re.compile(r"[0-9\s+\-().]+")
 
 
 def normalise_postcode(value: str) -> str:
@@ -27,27 +32,43 @@ def normalise_postcode(value: str) -> str:
 
 
 def normalise_phone(value: str) -> str:
-    """Dutch numbers (06 12345678, 010-1234567) and international ones (+32 ..., 0049 ...)."""
-    digits = _PHONE_NOISE.sub("", value.strip())
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.startswith("+31"):
-        digits = "0" + digits[3:].removeprefix("0")
-    if digits.startswith("+"):
-        if not _DIGITS.fullmatch(digits[1:]) or not 8 <= len(digits) - 1 <= 15:
-            raise ValidationError(
-                _("Enter an international number with its country code, such as +32 470 12 34 56."),
-                code="invalid_phone",
-            )
-        return digits
-    if not _DIGITS.fullmatch(digits) or len(digits) != 10 or not digits.startswith("0"):
+    """Dutch numbers in any notation (06-12345678, 010 123 4567, +31 6 ..., 0031 ...) and international ones
+    (+32 ..., 0049 ...), stored in E.164: +31612345678."""
+    number = _parse_phone(value)
+    if number is not None and _PHONE_TEXT.fullmatch(value) and phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if number is not None:
+        foreign = number.country_code != DUTCH_COUNTRY_CODE
+    else:
+        written = re.sub(r"[\s\-().]", "", value)
+        foreign = written.startswith(("+", "00")) and not written.startswith(("+31", "0031"))
+    if foreign:
         raise ValidationError(
-            _("Enter a Dutch phone number of ten digits, such as 06 12345678 or 010 1234567."),
+            _("Enter a valid international number with its country code, such as +32 470 12 34 56."),
             code="invalid_phone",
         )
-    if digits.startswith("06"):
-        return f"{digits[:2]} {digits[2:]}"
-    return digits
+    raise ValidationError(
+        _("Enter a valid Dutch phone number, such as 06 12345678 or 010 123 4567."), code="invalid_phone"
+    )
+
+
+def format_phone(value: str) -> str:
+    """A stored number as people write it: Dutch numbers in the national form (06 12345678, 010 123 4567),
+    others in the international form (+32 470 12 34 56). A value that is no number is shown as stored."""
+    number = _parse_phone(value) if value else None
+    if number is None:
+        return value
+    if number.country_code == DUTCH_COUNTRY_CODE:
+        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def _parse_phone(value: str) -> phonenumbers.PhoneNumber | None:
+    # Without a country code, a number is read as a Dutch one.
+    try:
+        return phonenumbers.parse(value, DUTCH_REGION)
+    except phonenumbers.NumberParseException:
+        return None
 
 
 def age_on(born: date, day: date) -> int:

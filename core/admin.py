@@ -18,10 +18,12 @@ from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from post_office import models as post_office
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
-from .models import AuditEvent, User, WorkerPing
+from . import outbox
+from .models import AuditEvent, OutboxMessage, User, WorkerPing
 from .roles import Role
 from .statemachine import TransitionNotAllowed
 
@@ -258,3 +260,85 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "detail",
         "ip_address",
     )
+
+
+# Post-office's own admin pages edit templates and mail by hand and speak English: the outbox is read here instead.
+for _model in (post_office.Email, post_office.Log, post_office.EmailTemplate, post_office.Attachment):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+class OutboxStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("waiting to be sent")),
+            ("failed", _("failed")),
+            ("sent", _("sent")),
+        ]
+
+    def queryset(self, request, queryset):
+        statuses = {
+            "waiting": outbox.WAITING,
+            "failed": (post_office.STATUS.failed,),
+            "sent": (post_office.STATUS.sent,),
+        }.get(self.value() or "")
+        return queryset if statuses is None else queryset.filter(email__status__in=statuses)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The mail the portal sends (core.outbox): what waits, what failed and why; failed mail can be queued again."""
+
+    list_display = ("created_at", "recipient", "subject", "state", "tries", "next_try", "last_error")
+    list_filter = (OutboxStatusFilter, "created_at")
+    search_fields = ("key", "email__to", "email__subject")
+    date_hierarchy = "created_at"
+    fields = ("key", "created_at", "recipient", "subject", "state", "tries", "next_try", "last_error", "body")
+    readonly_fields = fields
+    actions = ("queue_again",)
+    list_select_related = ("email",)
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, obj: OutboxMessage) -> str:
+        return ", ".join(obj.email.to)
+
+    @admin.display(description=_("subject"))
+    def subject(self, obj: OutboxMessage) -> str:
+        return obj.email.subject
+
+    @admin.display(description=_("text"))
+    def body(self, obj: OutboxMessage) -> str:
+        return obj.email.message
+
+    @admin.display(description=_("status"))
+    def state(self, obj: OutboxMessage) -> str:
+        if obj.email.status in outbox.WAITING:
+            return str(_("waiting to be sent"))
+        return str(_("sent") if obj.email.status == post_office.STATUS.sent else _("failed"))
+
+    @admin.display(description=_("tries that failed"))
+    def tries(self, obj: OutboxMessage) -> int:
+        return obj.email.number_of_retries or 0
+
+    @admin.display(description=_("next try"))
+    def next_try(self, obj: OutboxMessage):
+        return obj.email.scheduled_time if obj.email.status in outbox.WAITING else None
+
+    @admin.display(description=_("last error"))
+    def last_error(self, obj: OutboxMessage) -> str:
+        log = obj.email.logs.filter(status=post_office.STATUS.failed).order_by("-date").first()
+        return f"{log.exception_type}: {log.message}" if log else ""
+
+    @admin.action(description=_("Queue the selected failed messages again"))
+    def queue_again(self, request: HttpRequest, queryset) -> None:
+        count = outbox.requeue(
+            emails=post_office.Email.objects.filter(outbox_message__in=queryset),
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,7 +1,9 @@
 """Tabular downloads (CSV and XLSX) with spreadsheet formula injection neutralised.
 
-A cell that starts with =, +, -, @, a tab or a carriage return is read as a formula by
-spreadsheet programs; such text gets a leading apostrophe so it shows as typed.
+A CSV cell that starts with =, +, -, @, a tab or a line break is read as a formula by spreadsheet
+programs; such text gets a leading apostrophe. An XLSX file says of each cell what it holds: text is
+written as a text cell, which a spreadsheet shows as typed and never runs, so it needs no apostrophe
+(one would show in the cell: '+32 470 12 34 56).
 
 Given the request, a download of data is recorded in the audit trail (who, when, which file and
 how many rows); a view that exports data passes it.
@@ -20,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .audit import AuditAction, record_event
 
@@ -29,7 +32,7 @@ Cell = str | int | float | Decimal | date | datetime | bool | None
 
 
 def neutralise(value: Cell) -> Cell:
-    """Return the value safe for a spreadsheet: text that could run as a formula is quoted."""
+    """Return the value safe for a CSV cell: text that could run as a formula is quoted."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
@@ -93,25 +96,34 @@ def _format_csv(value: Cell) -> Cell:
 def _xlsx_value(value: Cell) -> Cell:
     value = _plain(value)
     if isinstance(value, str):
-        # The format refuses control characters (a line break pasted from Word is one); they go first,
-        # so that what is left is what gets neutralised.
+        # The format refuses control characters (a vertical tab pasted from Word is one).
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return neutralise(value)
+    return value
+
+
+def _append_row(sheet: Worksheet, values: list[Cell]) -> None:
+    """Add the values as the next row: text as text cells, other values as they are (numbers stay numbers)."""
+    sheet.append(values)
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            # openpyxl takes text that starts with "=" for a formula; a text cell is never run.
+            sheet.cell(row=row, column=column).data_type = "s"
 
 
 def xlsx_bytes(*, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
-    """An XLSX workbook with one sheet per (title, header, rows); every text cell neutralised."""
+    """An XLSX workbook with one sheet per (title, header, rows); all text in text cells, never a formula."""
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=INVALID_TITLE_REGEX.sub("-", title)[:31])
-        sheet.append([_xlsx_value(str(cell)) for cell in header])
+        _append_row(sheet, [_xlsx_value(str(cell)) for cell in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(str(cell)) for cell in header]
         for row in rows:
             values = [_xlsx_value(cell) for cell in row]
-            sheet.append(values)
+            _append_row(sheet, values)
             for index, value in enumerate(values):
                 widths[index] = max(widths[index], min(len(str(value or "")), 60))
         for index, width in enumerate(widths, start=1):

@@ -45,6 +45,7 @@ class TwoFactorMiddleware:
             "password_reset_confirm",
             "password_reset_complete",
             "healthz",
+            "readyz",
             "set_language",
             "javascript-catalog",
         }

@@ -62,6 +62,24 @@ class WorkerPing(models.Model):
         return str(self.token)
 
 
+class OutboxMessage(models.Model):
+    """The idempotency key of a queued mail (core.outbox): one row per message and recipient, never two."""
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    email = models.OneToOneField(
+        "post_office.Email", on_delete=models.CASCADE, related_name="outbox_message", verbose_name=_("e-mail")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Login failed")

@@ -1,8 +1,10 @@
 import socket
+import uuid
 
 from celery import shared_task
 from django.utils import timezone
 
+from . import outbox
 from .models import WorkerPing
 
 
@@ -14,3 +16,27 @@ def answer_ping(ping_id: int) -> str:
         answered_at=timezone.now(), answered_by=hostname
     )
     return hostname
+
+
+# Beat's heartbeat is one WorkerPing row under this token, answered again on every tick (core.health reads it).
+BEAT_HEARTBEAT_TOKEN = uuid.uuid5(uuid.NAMESPACE_URL, "opstap:beat-heartbeat")
+
+
+@shared_task(name="core.tasks.beat_heartbeat", ignore_result=True)
+def beat_heartbeat() -> None:
+    """Every minute (CELERY_BEAT_SCHEDULE): shows /readyz that beat sends tasks and a worker runs them."""
+    WorkerPing.objects.update_or_create(
+        token=BEAT_HEARTBEAT_TOKEN, defaults={"answered_at": timezone.now(), "answered_by": socket.gethostname()}
+    )
+
+
+@shared_task(name="core.tasks.send_outbox_mail", ignore_result=True)
+def send_outbox_mail() -> int:
+    """After a commit that queued mail, and every minute (CELERY_BEAT_SCHEDULE): send the mail that is due."""
+    return outbox.send_queued()
+
+
+@shared_task(name="core.tasks.delete_old_outbox_mail")
+def delete_old_outbox_mail() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): delete sent and failed mail older than OUTBOX_KEEP_DAYS."""
+    return outbox.delete_old()

@@ -1,4 +1,7 @@
-"""Container health checks for docker-compose.yml: `python docker/healthcheck.py web|broker`.
+"""Container health checks for docker-compose.yml: `python docker/healthcheck.py web|ready|broker`.
+
+`web` asks /healthz (the process, the database and the broker answer); `ready` asks /readyz, which also wants a
+worker and beat to answer.
 
 Exits 0 when healthy and 1, with one line saying why, when not.
 """
@@ -6,10 +9,12 @@ Exits 0 when healthy and 1, with one line saying why, when not.
 import os
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 WEB_URL = "http://127.0.0.1:8000/healthz"
+READY_URL = "http://127.0.0.1:8000/readyz"
 
 
 def _served_host() -> str:
@@ -21,9 +26,10 @@ def _served_host() -> str:
     return "localhost"
 
 
-def check_web() -> str | None:
-    request = urllib.request.Request(
-        WEB_URL,
+def _ask(url: str) -> str | None:
+    path = urllib.parse.urlsplit(url).path
+    request = urllib.request.Request(  # noqa: S310 (one of the fixed http URLs above)
+        url,
         # Behind the TLS proxy every request says https; without it, SECURE_SSL_REDIRECT answers 301.
         headers={"Host": _served_host(), "X-Forwarded-Proto": "https"},
     )
@@ -31,10 +37,18 @@ def check_web() -> str | None:
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (a fixed http URL)
             response.read()
     except urllib.error.HTTPError as exc:
-        return f"/healthz answered {exc.code}: {exc.read()[:300].decode(errors='replace')}"
+        return f"{path} answered {exc.code}: {exc.read()[:300].decode(errors='replace')}"
     except OSError as exc:
-        return f"/healthz unreachable: {exc}"
+        return f"{path} unreachable: {exc}"
     return None
+
+
+def check_web() -> str | None:
+    return _ask(WEB_URL)
+
+
+def check_ready() -> str | None:
+    return _ask(READY_URL)
 
 
 def check_broker() -> str | None:
@@ -51,7 +65,7 @@ def check_broker() -> str | None:
     return None
 
 
-CHECKS = {"web": check_web, "broker": check_broker}
+CHECKS = {"web": check_web, "ready": check_ready, "broker": check_broker}
 
 
 def main(argv: list[str]) -> int:

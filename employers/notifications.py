@@ -1,4 +1,4 @@
-"""E-mail to host employers about placement proposals.
+"""E-mail to host employers about placement proposals, queued in the outbox (core.outbox) with the change.
 
 Host employers log in rarely, so the mail carries what they need to decide to click, and nothing more:
 the candidate's first name and initial, the cohort, the proposed dates and days, and a link. The template
@@ -9,12 +9,12 @@ screening notes or the adviser's motivation (which may mention them).
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from core.models import User
+from core.outbox import queue_mail
 
 from .models import Placement
 
@@ -49,27 +49,24 @@ def _context(placement: Placement) -> dict:
     }
 
 
-def _messages(template: str, context: dict, recipients: Iterable[User]) -> list[EmailMessage]:
+def _queue(template: str, context: dict, recipients: Iterable[User], *, key: str) -> int:
+    """Queue the mail to each contact in the current transaction; returns how many were queued now."""
     # Mail is written outside any request, in the portal's language, whatever the sender's language was.
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"employers/email/{template}_subject.txt", context).split())
         body = render_to_string(f"employers/email/{template}.txt", context)
     # One message per contact, so no contact sees the addresses of the others.
-    return [EmailMessage(subject, body, to=[user.email]) for user in recipients if user.email]
+    return sum(
+        queue_mail(key=key, recipient=user.email, subject=subject, body=body) for user in recipients if user.email
+    )
 
 
-def _send(messages: list[EmailMessage]) -> int:
-    if not messages:
-        return 0
-    return mailers.default.send_messages(messages) or 0
+def queue_placement_proposed(placement: Placement, *, recipients: Iterable[User]) -> int:
+    """Tell the employer's contacts about a new proposal; returns the number of messages queued."""
+    return _queue("placement_proposed", _context(placement), recipients, key=f"placement-proposed:{placement.pk}")
 
 
-def send_placement_proposed(placement: Placement, *, recipients: Iterable[User]) -> int:
-    """Tell the employer's contacts about a new proposal; returns the number of messages sent."""
-    return _send(_messages("placement_proposed", _context(placement), recipients))
-
-
-def send_placement_reminder(placement: Placement, *, recipients: Iterable[User]) -> int:
+def queue_placement_reminder(placement: Placement, *, recipients: Iterable[User]) -> int:
     """Remind the employer's contacts of a proposal still waiting for an answer."""
     context = {**_context(placement), "working_days": settings.PLACEMENT_REMINDER_WORKING_DAYS}
-    return _send(_messages("placement_reminder", context, recipients))
+    return _queue("placement_reminder", context, recipients, key=f"placement-reminder:{placement.pk}")

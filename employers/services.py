@@ -3,8 +3,6 @@
 import logging
 from collections import Counter
 from datetime import date, datetime
-from functools import partial
-from smtplib import SMTPException
 
 from django.db import transaction
 from django.db.models import Sum
@@ -22,7 +20,7 @@ from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort
 
-from . import notifications, tasks
+from . import notifications
 from .lifecycle import (
     CLOSED_ON_TRACK_END,
     END_REASON_ON_DROPOUT,
@@ -179,7 +177,7 @@ def _record(placement: Placement, from_status: str, by_user, reason: str, at: da
 def placement_propose(
     *, enrolment: Enrolment, employer: Employer, by_user, notify: bool = True, **details
 ) -> Placement:
-    """Propose a candidate to a host employer; once committed, the employer's contacts are e-mailed.
+    """Propose a candidate to a host employer; the mail to the employer's contacts is queued with it.
 
     `details` are the placement's fields: kind, location, supervisor_name, days_per_week, start_date,
     end_date, motivation. Needs the candidate's recorded consent, a location of this employer and an end
@@ -211,7 +209,7 @@ def placement_propose(
     )
     _record(placement, "", by_user, details.get("motivation", ""), now)
     if notify:
-        transaction.on_commit(partial(tasks.send_proposal_email.delay, placement.pk))
+        placement_notify_proposed.within(placement_id=placement.pk)
     return placement
 
 
@@ -336,10 +334,11 @@ def placement_end(
 
 @entry_point
 def placement_notify_proposed(*, placement_id: int) -> int:
-    """E-mail the employer's contacts about a new proposal; returns the number of messages sent.
+    """Queue the mail to the employer's contacts about a new proposal; returns the number of messages queued.
 
-    Idempotent: the row lock and `notified_at` make a redelivered task send nothing. Nothing is sent for a
-    proposal already answered, or to an employer without an active contact (the reminder follows later).
+    Idempotent: the row lock and `notified_at` (and the outbox's key per message and recipient) make a second
+    call queue nothing. Nothing is queued for a proposal already answered, or to an employer without an active
+    contact (the reminder follows later).
     """
     placement = (
         Placement.objects.select_for_update(of=("self",))
@@ -355,43 +354,32 @@ def placement_notify_proposed(*, placement_id: int) -> int:
             "Placement %s: employer %s has no active contact to e-mail.", placement.pk, placement.employer_id
         )
         return 0
-    sent = notifications.send_placement_proposed(placement, recipients=recipients)
+    queued = notifications.queue_placement_proposed(placement, recipients=recipients)
     placement.notified_at = timezone.now()
     placement.save(update_fields=["notified_at", "updated_at"])
-    return sent
+    return queued
 
 
 def placements_remind_overdue(*, now: datetime | None = None) -> int:
     """Remind employers, once, of proposals unanswered after PLACEMENT_REMINDER_WORKING_DAYS working days.
 
-    The proposals are claimed (reminder_sent_at) under a row lock and the mail goes out after the commit:
-    an overlapping or redelivered run finds them claimed, so nobody is reminded twice. A failed send is
-    logged and not retried, for the same reason. Returns the number of proposals reminded.
+    The proposals are claimed (reminder_sent_at) under a row lock and their mail is queued in the same transaction
+    (core.outbox): an overlapping or redelivered run finds them claimed, so nobody is reminded twice, and a mail
+    that fails is tried again by the outbox. Returns the number of proposals reminded.
     """
     now = now or timezone.now()
     with transaction.atomic():
         claimed = list(
-            reminder_due_list(now=now).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+            reminder_due_list(now=now)
+            .select_for_update(of=("self",))
+            .select_related("enrolment__candidate", "enrolment__cohort__pilot", "employer")
+            .order_by("pk")
         )
-        placements = list(Placement.objects.filter(pk__in=claimed))
-        for placement in placements:
+        for placement in claimed:
             placement.reminder_sent_at, placement.updated_at = now, now
-        bulk_update_with_history(placements, Placement, ["reminder_sent_at", "updated_at"])
-        if claimed:
-            transaction.on_commit(partial(_send_reminders, claimed))
+            notifications.queue_placement_reminder(placement, recipients=employer_contacts(employer=placement.employer))
+        bulk_update_with_history(claimed, Placement, ["reminder_sent_at", "updated_at"])
     return len(claimed)
-
-
-def _send_reminders(placement_ids: list[int]) -> None:
-    placements = Placement.objects.filter(pk__in=placement_ids).select_related(
-        "enrolment__candidate", "enrolment__cohort__pilot", "employer"
-    )
-    for placement in placements:
-        try:
-            notifications.send_placement_reminder(placement, recipients=employer_contacts(employer=placement.employer))
-        except (SMTPException, OSError):
-            # One unreachable mail server or address must not keep the other employers from their reminder.
-            logger.exception("Placement %s: the reminder could not be sent.", placement.pk)
 
 
 # --- Joint vacancies ---------------------------------------------------------------------------------------

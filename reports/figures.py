@@ -277,12 +277,13 @@ DEFINITIONS = {
     ),
     "completeness_consent": _(
         "Consent recorded: candidates enrolled in the cohorts whose consent is recorded. Candidates whose data "
-        "has been erased are not counted."
+        "has been erased count as their record was when it was erased."
     ),
     "completeness_record": _(
         "Candidate record complete: candidates enrolled in the cohorts whose record has everything a selection "
         "needs (date of birth, e-mail or phone, postcode, highest education, the four language levels, "
-        "available days and consent). Candidates whose data has been erased are not counted."
+        "available days and consent). Candidates whose data has been erased count as their record was when it was "
+        "erased."
     ),
     "completeness_started_on": _(
         "Start date recorded: candidates who started the track with the day they started recorded; the median "
@@ -869,14 +870,12 @@ def _followups(cohorts: list[Cohort], today: date) -> tuple[tuple[FollowUpFigure
 def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFigure, ...]:
     """How complete the records behind the figures are; three queries (candidates, enrolments, follow-ups).
 
-    The candidate checks reuse candidates.completeness, the same check advisers see per candidate. Its rows grow
-    with the candidates, its number of queries does not.
+    The candidate checks reuse candidates.completeness, the same check advisers see per candidate; it counts an
+    erased record as it was when erased, so that erasure changes no figure. Its rows grow with the candidates, its
+    number of queries does not.
     """
     candidates = (
-        Candidate.objects.filter(enrolments__cohort_id__in=cohort_ids, anonymised_at__isnull=True)
-        .distinct()
-        .order_by()
-        .only(*CHECKED_FIELDS)
+        Candidate.objects.filter(enrolments__cohort_id__in=cohort_ids).distinct().order_by().only(*CHECKED_FIELDS)
     )
     records = group_completeness(candidates)
     started = status_in(STARTED)

@@ -25,9 +25,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from core.audit import AuditAction, record_event
+from core.dispatch import BROKER_ERRORS, send_when_committed
 from core.roles import Role
 from core.services import entry_point
 from pilots.models import Cohort, Pilot
@@ -39,9 +39,6 @@ from .selectors import report_job_list
 logger = logging.getLogger(__name__)
 
 REPORT_REQUESTERS = (Role.COORDINATOR, Role.ADMINISTRATOR)
-# What a broker that cannot be reached raises from apply_async: kombu wraps Redis' errors in its
-# OperationalError; a refused or reset socket may come through as an OSError.
-BROKER_ERRORS = (BrokerOperationalError, OSError)
 # A running job older than the hard time limit plus this margin has no live worker left: the limit would have
 # killed it.
 WATCH_MARGIN = timedelta(seconds=60)
@@ -93,7 +90,7 @@ def request_report(
     job = ReportJob.objects.create(requested_by=user, period_start=period_start, period_end=period_end)
     job.pilots.set(pilots)
     job.cohorts.set(cohorts)
-    transaction.on_commit(partial(dispatch_report, job_id=job.pk))
+    _send_when_committed(job)
     logger.info("Report job %s asked for by user %s", job.pk, user.pk)
     return job
 
@@ -121,10 +118,23 @@ def retry_report(*, job: ReportJob, user) -> ReportJob:
     )
     if not requeued:
         raise ReportJobNotRetryableError(_("Only a report that failed can be tried again."))
-    transaction.on_commit(partial(dispatch_report, job_id=job.pk))
+    _send_when_committed(job)
     logger.info("Report job %s tried again by user %s", job.pk, user.pk)
     job.refresh_from_db()
     return job
+
+
+def _send_when_committed(job: ReportJob) -> None:
+    """Once committed, hand the job to the broker; while it is away, core.dispatch keeps trying every few seconds."""
+
+    def send() -> bool:
+        # Done once the broker has it, or once it is no longer queued (a watcher's dispatch got there first).
+        return (
+            dispatch_report(job_id=job.pk)
+            or not ReportJob.objects.filter(pk=job.pk, status=ReportJobStatus.QUEUED).exists()
+        )
+
+    send_when_committed(send, key=f"report-job:{job.pk}")
 
 
 def dispatch_report(*, job_id: int) -> bool:
@@ -145,6 +155,8 @@ def dispatch_report(*, job_id: int) -> bool:
             task_id=task_id,
             soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
             time_limit=settings.REPORT_TIME_LIMIT,
+            # The job row holds the outcome; a result subscription would also wait ~20 s for a broker that is away.
+            ignore_result=True,
         )
     except BROKER_ERRORS as exc:
         logger.warning("Report job %s stays queued: the broker cannot be reached (%s)", job_id, exc)

@@ -115,8 +115,13 @@ class LiveWorker:
 
 
 @contextlib.contextmanager
-def start_live_worker(*, database_name: str, log_dir: Path) -> Iterator[LiveWorker]:
-    """Run `celery -A config worker` on a fresh queue; stop it however the test ends."""
+def start_live_worker(
+    *, database_name: str, log_dir: Path, environment: dict[str, str] | None = None
+) -> Iterator[LiveWorker]:
+    """Run `celery -A config worker` on a fresh queue; stop it however the test ends.
+
+    `environment` adds to or replaces the worker's variables (another broker, a folder for its mail).
+    """
     # A queue nobody else consumes: a stray worker from another run cannot answer for this one.
     queue = f"opstap-test-{uuid.uuid4().hex[:12]}"
     nodename = f"{queue}@{socket.gethostname()}"
@@ -144,7 +149,7 @@ def start_live_worker(*, database_name: str, log_dir: Path) -> Iterator[LiveWork
         process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
-            env=worker_environment(database_name=database_name),
+            env={**worker_environment(database_name=database_name), **(environment or {})},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -194,3 +199,24 @@ def _forget_queue(queue: str) -> None:
     with contextlib.suppress(redis.RedisError):
         client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     client.close()
+
+
+@contextlib.contextmanager
+def broker_at(settings, url: str) -> Iterator[None]:
+    """Point the Celery app at another broker, dropping the connections it pooled for the old one."""
+    from config.celery_app import app
+
+    def forget_pools() -> None:
+        # Not closed: kombu keeps one pool per broker URL and would hand the closed one out again.
+        app._pool = None
+        with contextlib.suppress(AttributeError, KeyError):
+            app.__dict__["amqp"]._producer_pool = None
+
+    previous = settings.CELERY_BROKER_URL
+    settings.CELERY_BROKER_URL = url
+    forget_pools()
+    try:
+        yield
+    finally:
+        settings.CELERY_BROKER_URL = previous
+        forget_pools()

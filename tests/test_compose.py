@@ -145,11 +145,22 @@ def test_the_web_entrypoint_migrates_and_collects_static_files(compose):
     assert script.rstrip().endswith('exec "$@"'), "the entrypoint must hand over to the command"
 
 
-def test_the_web_health_check_asks_healthz(compose):
+def test_the_web_health_check_asks_readyz(compose):
     test = compose["services"]["web"]["healthcheck"]["test"]
 
-    assert test[-2:] == ["docker/healthcheck.py", "web"]
+    assert test[-2:] == ["docker/healthcheck.py", "ready"]
+    assert _healthcheck_module().READY_URL == "http://127.0.0.1:8000/readyz"
     assert _healthcheck_module().WEB_URL == "http://127.0.0.1:8000/healthz"
+
+
+def test_the_worker_waits_for_the_migrations_not_for_a_ready_web(compose):
+    """Web is ready only once a worker answers: a worker waiting for a healthy web would wait for ever."""
+    worker = compose["services"]["worker"]
+    entrypoint = _repository_path(_words(worker["entrypoint"])[0])
+
+    assert worker["depends_on"]["web"] == {"condition": "service_started"}
+    assert "python manage.py migrate --check" in entrypoint.read_text()
+    assert entrypoint.read_text().rstrip().endswith('exec "$@"')
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)

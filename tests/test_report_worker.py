@@ -20,12 +20,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery_app import app
 from pilots.tests.factories import CohortFactory, PilotFactory
 from reports import services, tasks
 from reports.models import ReportJob, ReportJobStatus
 from tests.services import (
     LiveWorker,
+    broker_at,
     require_postgres,
     require_redis,
     require_worker,
@@ -119,26 +119,6 @@ def wait_for_status(job: ReportJob, *statuses: str, worker: LiveWorker, timeout:
 def stored_pdf(job: ReportJob) -> bytes:
     with job.file.open("rb") as handle:
         return handle.read()
-
-
-@contextlib.contextmanager
-def broker_at(settings, url: str) -> Iterator[None]:
-    """Point the Celery app at another broker, dropping the connections it pooled for the old one."""
-
-    def forget_pools() -> None:
-        # Not closed: kombu keeps one pool per broker URL and would hand the closed one out again.
-        app._pool = None
-        with contextlib.suppress(AttributeError, KeyError):
-            app.__dict__["amqp"]._producer_pool = None
-
-    previous = settings.CELERY_BROKER_URL
-    settings.CELERY_BROKER_URL = url
-    forget_pools()
-    try:
-        yield
-    finally:
-        settings.CELERY_BROKER_URL = previous
-        forget_pools()
 
 
 def test_a_report_asked_for_in_the_browser_is_made_by_a_real_worker_and_downloaded(

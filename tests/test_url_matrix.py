@@ -151,6 +151,7 @@ MATRIX: dict[str, Rule] = {
     "password_reset_confirm": rule(EVERYONE, kwargs=lambda t: {"uidb64": "MQ", "token": "set-password"}),
     "password_reset_complete": rule(EVERYONE),
     "healthz": rule(EVERYONE),
+    "readyz": rule(EVERYONE),
     "pilots:coordinator-start": rule({C, S}),
     "pilots:training-start": rule({T, S}),
     "pilots:cohort-detail": rule({A, C, T, S}, kwargs=_cohort),

@@ -31,7 +31,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="nl_NL")
     date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=60)
     email = factory.Sequence(lambda n: f"kandidaat{n}@example.org")
-    phone = "06 12345678"
+    phone = "+31612345678"
     postcode = "3511 AB"
     city = "Utrecht"
     referral_source = ReferralSource.MUNICIPALITY

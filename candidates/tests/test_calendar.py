@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from candidates.calendar import CRLF, appointment_ics, escape_text, fold_line, format_utc
+from candidates.calendar import CRLF, appointment_ics, escape_text, fold_line, format_utc, initials
 from candidates.models import ScreeningAppointment
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core.roles import Role
@@ -97,10 +97,35 @@ def test_the_ics_file_has_one_event_with_utc_times_crlf_and_escaped_text(appoint
     assert "DTEND:20261201T094500Z" in lines
     assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
     assert "LOCATION:WSP Utrecht\\, Daalsedijk 1\\; kamer 2.14" in lines
-    assert any(line.startswith("SUMMARY:") and "Fatima el Amrani" in line for line in lines)
+    assert any(line.startswith("SUMMARY:") and line.endswith(" F.e.A.") for line in lines)
     description = next(line for line in lines if line.startswith("DESCRIPTION:"))
     assert "\\n" in description  # the lines of the description, escaped
     assert all(len(physical.encode()) <= 75 for physical in text.split(CRLF))
+
+
+def test_the_ics_file_names_the_candidate_by_initials_only(appointment):
+    text = unfold(appointment_ics(appointment, host="opstap.example.org"))
+    description = next(line for line in text if line.startswith("DESCRIPTION:"))
+
+    assert "F.e.A." in description
+    assert not [line for line in text if "Fatima" in line or "Amrani" in line]
+
+
+@pytest.mark.parametrize(
+    ("first_name", "prefix", "last_name", "expected"),
+    [
+        ("Jan", "de", "Vries", "J.d.V."),
+        ("Anna Maria", "van der", "Berg-Smit", "A.M.v.d.B.S."),
+        ("Kees", "'t", "Hart", "K.t.H."),
+        ("Fatma", "", "Yılmaz", "F.Y."),
+        ("ahmad", "", "al-Hassan", "A.A.H."),
+        ("", "", "Geanonimiseerd", "G."),
+    ],
+)
+def test_initials_abbreviate_first_names_prefix_and_last_name(first_name, prefix, last_name, expected):
+    candidate = CandidateFactory.build(first_name=first_name, last_name_prefix=prefix, last_name=last_name)
+
+    assert initials(candidate) == expected
 
 
 def test_a_cancelled_appointment_is_marked_cancelled(appointment):

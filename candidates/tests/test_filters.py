@@ -79,13 +79,20 @@ def test_the_digits_of_a_postcode_find_every_postcode_in_that_area(adviser, coho
 
 @pytest.mark.parametrize("text", ["0612345678", "06 12345678", "06-12 34 56 78", "+31612345678", "0031 6 12345678"])
 def test_a_mobile_number_typed_in_any_form_finds_the_stored_one(adviser, cohort, text):
-    match = enrolled(cohort, phone="06 12345678")
-    enrolled(cohort, phone="06 87654321")
+    match = enrolled(cohort, phone="+31612345678")
+    enrolled(cohort, phone="+31687654321")
 
     assert found(adviser, q=text) == {match}
 
 
-def test_part_of_a_number_finds_it_across_the_stored_space(adviser, cohort):
+@pytest.mark.parametrize(("text", "expected"), [("612345", "mobile"), ("06 1234", "mobile"), ("010 123", "landline")])
+def test_part_of_a_number_finds_it(adviser, cohort, text, expected):
+    numbers = {"mobile": enrolled(cohort, phone="+31612345678"), "landline": enrolled(cohort, phone="+31101234567")}
+
+    assert found(adviser, q=text) == {numbers[expected]}
+
+
+def test_a_number_stored_before_e164_is_still_found_across_its_space(adviser, cohort):
     match = enrolled(cohort, phone="06 12345678")
 
     assert found(adviser, q="612345") == {match}

@@ -15,7 +15,7 @@ from pilots.tests.factories import CohortFactory, OrganisationFactory
 NOW = datetime.datetime(2026, 3, 15, 10, 30, tzinfo=datetime.UTC)
 
 POSTCODE_ERROR = "Enter a Dutch postcode such as 1234 AB."
-PHONE_ERROR = "Enter a Dutch phone number of ten digits, such as 06 12345678 or 010 1234567."
+PHONE_ERROR = "Enter a valid Dutch phone number, such as 06 12345678 or 010 123 4567."
 REACHABLE_ERROR = "Give an e-mail address or a phone number, so the candidate can be reached."
 FUTURE_ERROR = "The date of birth lies in the future."
 
@@ -104,7 +104,7 @@ def test_candidate_form_stores_postcode_phone_and_email_in_their_normal_form(adv
 
     candidate.refresh_from_db()
     assert candidate.postcode == "3512 AB"
-    assert candidate.phone == "06 12345678"
+    assert candidate.phone == "+31612345678"
     assert candidate.email == "f.elamrani@example.org"
 
 
@@ -191,7 +191,7 @@ def test_candidate_form_refuses_a_bad_postcode_on_the_postcode_field(db, postcod
     assert form.errors == {"postcode": [gettext(POSTCODE_ERROR)]}
 
 
-@pytest.mark.parametrize("phone", ["06 1234567", "06 123456789", "06 1234567a"])
+@pytest.mark.parametrize("phone", ["06 1234567", "06 123456789", "06 1234567a", "06 98765432"])
 def test_candidate_form_refuses_a_bad_phone_number_on_the_phone_field(db, phone):
     form = CandidateForm(data=registration_data(phone=phone))
 
@@ -304,7 +304,7 @@ def test_import_row_form_cleans_like_the_registration_form(db):
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["postcode"] == "3011 AB"
-    assert form.cleaned_data["phone"] == "0101234567"
+    assert form.cleaned_data["phone"] == "+31101234567"
     assert form.cleaned_data["email"] == "j.devries@example.org"
     assert form.cleaned_data["date_of_birth"] == datetime.date(1990, 5, 1)
 

@@ -112,12 +112,12 @@ def test_parse_table_reads_a_csv_separated_by_semicolons(db):
     assert fatima["last_name_prefix"] == "el"
     assert fatima["date_of_birth"] == datetime.date(1988, 3, 14)
     assert fatima["email"] == "f.elamrani@example.org"
-    assert fatima["phone"] == "06 12345678"
+    assert fatima["phone"] == "+31612345678"
     assert fatima["postcode"] == "3512 AB"
     assert fatima["referral_source"] == "municipality"
     assert fatima["benefit_type"] == BenefitType.NONE
     assert jan["date_of_birth"] == datetime.date(1990, 5, 1)
-    assert jan["phone"] == "0101234567"
+    assert jan["phone"] == "+31101234567"
     assert jan["email"] == ""
     assert table.importable_rows == table.rows
 
@@ -202,12 +202,12 @@ def test_parse_table_reads_an_xlsx_with_date_and_number_cells(db):
     assert [amina.errors, kees.errors] == [[], []]
     assert amina.values["date_of_birth"] == datetime.date(1993, 7, 9)
     # A number cell loses the leading zeros of a phone number; they are put back.
-    assert amina.values["phone"] == "06 12345678"
+    assert amina.values["phone"] == "+31612345678"
     assert amina.values["postcode"] == "3011 AB"
     assert amina.values["benefit_type"] == BenefitType.UNEMPLOYMENT
     assert amina.values["is_status_holder"] is True
     assert kees.values["date_of_birth"] == datetime.date(1980, 1, 2)
-    assert kees.values["phone"] == "0201234567"
+    assert kees.values["phone"] == "+31201234567"
     assert kees.values["benefit_type"] == BenefitType.SOCIAL_ASSISTANCE
     # A number where a postcode belongs is read as its digits, without ".0", and refused as a postcode.
     assert lotte.raw["postcode"] == "1234"
@@ -288,7 +288,7 @@ def test_parse_table_uses_the_first_of_two_columns_for_one_field(db):
     assert table.ignored_headers == ["mobiel"]
     (row,) = table.rows
     assert row.errors == []
-    assert row.values["phone"] == "06 12345678"
+    assert row.values["phone"] == "+31612345678"
 
 
 def test_parse_table_lists_every_problem_of_a_row(db):
@@ -309,7 +309,7 @@ def test_parse_table_lists_every_problem_of_a_row(db):
         gettext("Date of birth: “%(value)s” is not a date such as 14-03-1988.") % {"value": "32-01-1990"},
         f"{label('first_name')}: {gettext('This field is required.')}",
         f"{label('email')}: {gettext('Enter a valid email address.')}",
-        f"{label('phone')}: {gettext('Enter a Dutch phone number of ten digits, such as 06 12345678 or 010 1234567.')}",
+        f"{label('phone')}: {gettext('Enter a valid Dutch phone number, such as 06 12345678 or 010 123 4567.')}",
         f"{label('postcode')}: {gettext('Enter a Dutch postcode such as 1234 AB.')}",
         f"{label('benefit_type')}: "
         + gettext("Select a valid choice. %(value)s is not one of the available choices.") % {"value": "toeslag"},

@@ -223,7 +223,7 @@ def test_candidates_import_imports_only_the_importable_rows(adviser, cohort):
     assert set(record.candidates.all()) == set(imported)
     jan, piet = imported
     assert (jan.email, jan.postcode, jan.date_of_birth) == ("jan@example.org", "3511 AB", datetime.date(1990, 1, 1))
-    assert (piet.last_name_prefix, piet.phone) == ("de", "06 12345678")
+    assert (piet.last_name_prefix, piet.phone) == ("de", "+31612345678")
 
 
 def test_candidates_import_records_the_import_with_counts_file_name_and_user(adviser, cohort):

@@ -1,11 +1,14 @@
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
+from hypothesis import given
+from hypothesis import strategies as st
 
-from candidates.validators import age_on, normalise_phone, normalise_postcode, validate_working_age
+from candidates.validators import age_on, format_phone, normalise_phone, normalise_postcode, validate_working_age
 
 # Noon in Amsterdam, so the local date is the same as the UTC one.
 TODAY = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
@@ -50,33 +53,41 @@ def test_normalise_postcode_refuses_what_is_not_a_dutch_postcode(value):
     assert refused.value.messages == [gettext("Enter a Dutch postcode such as 1234 AB.")]
 
 
+DUTCH_ERROR = "Enter a valid Dutch phone number, such as 06 12345678 or 010 123 4567."
+INTERNATIONAL_ERROR = "Enter a valid international number with its country code, such as +32 470 12 34 56."
+
+
 @pytest.mark.parametrize(
     ("value", "stored"),
     [
-        ("0612345678", "06 12345678"),
-        ("06 12345678", "06 12345678"),
-        ("06-12345678", "06 12345678"),
-        ("06 12 34 56 78", "06 12345678"),
-        ("(06) 123 456 78", "06 12345678"),
-        ("06.12.34.56.78", "06 12345678"),
-        ("+31 6 12345678", "06 12345678"),
-        ("+31 (0)6 12345678", "06 12345678"),
-        ("+31612345678", "06 12345678"),
-        ("0031 6 12345678", "06 12345678"),
-        ("0031-6-1234-5678", "06 12345678"),
-        ("010-1234567", "0101234567"),
-        ("(010) 123 45 67", "0101234567"),
-        ("030 - 123 45 67", "0301234567"),
-        ("+31 20 123 4567", "0201234567"),
-        ("0031 (0)30 1234567", "0301234567"),
+        ("0612345678", "+31612345678"),
+        ("06 12345678", "+31612345678"),
+        ("06-12345678", "+31612345678"),
+        ("06 12 34 56 78", "+31612345678"),
+        ("(06) 123 456 78", "+31612345678"),
+        ("06.12.34.56.78", "+31612345678"),
+        ("6 12345678", "+31612345678"),  # the leading zero a spreadsheet dropped
+        ("+31 6 12345678", "+31612345678"),
+        ("+31 (0)6 12345678", "+31612345678"),
+        ("+31612345678", "+31612345678"),
+        ("0031 6 12345678", "+31612345678"),
+        ("0031-6-1234-5678", "+31612345678"),
+        ("010-1234567", "+31101234567"),
+        ("010 123 4567", "+31101234567"),
+        ("(010) 123 45 67", "+31101234567"),
+        ("030 - 123 45 67", "+31301234567"),
+        ("+31 20 123 4567", "+31201234567"),
+        ("0031 (0)30 1234567", "+31301234567"),
+        ("0800 1234", "+318001234"),  # a free number: eight digits
         ("+32 470 12 34 56", "+32470123456"),
         ("0032 470 12 34 56", "+32470123456"),
         ("+49 (30) 1234-5678", "+493012345678"),
+        ("0049 30 1234567", "+49301234567"),
         ("+1 202 555 0143", "+12025550143"),
-        ("\u00a006\u00a012345678", "06 12345678"),  # non-breaking spaces from a copied spreadsheet
+        ("\u00a006\u00a012345678", "+31612345678"),  # non-breaking spaces from a copied spreadsheet
     ],
 )
-def test_normalise_phone_accepts_dutch_and_international_numbers(value, stored):
+def test_normalise_phone_stores_dutch_and_international_numbers_in_e164(value, stored):
     assert normalise_phone(value) == stored
 
 
@@ -85,12 +96,14 @@ def test_normalise_phone_accepts_dutch_and_international_numbers(value, stored):
     [
         "06 1234567",  # nine digits
         "06 123456789",  # eleven digits
-        "6 12345678",  # no leading zero
+        "06 98765432",  # ten digits, but 069 is no number range in use
+        "010 12345",
         "12345",
         "06 1234567a",
         "zes-een-twee",
         "tel: 06 12345678",
         "06 12345678 of 06 87654321",
+        "06 12345678 / 06 87654321",
         "+31 6 1234",
         "0031",
         "",
@@ -98,14 +111,12 @@ def test_normalise_phone_accepts_dutch_and_international_numbers(value, stored):
         "06١٢٣٤٥٦٧٨",  # Arabic-Indic digits
     ],
 )
-def test_normalise_phone_refuses_a_dutch_number_that_is_not_ten_digits(value):
+def test_normalise_phone_refuses_an_invalid_dutch_number(value):
     with pytest.raises(ValidationError) as refused:
         normalise_phone(value)
 
     assert refused.value.code == "invalid_phone"
-    assert refused.value.messages == [
-        gettext("Enter a Dutch phone number of ten digits, such as 06 12345678 or 010 1234567.")
-    ]
+    assert refused.value.messages == [gettext(DUTCH_ERROR)]
 
 
 @pytest.mark.parametrize(
@@ -113,6 +124,8 @@ def test_normalise_phone_refuses_a_dutch_number_that_is_not_ten_digits(value):
     [
         "+32 470",  # too short
         "+32 470 12 34 56 78 90 1",  # sixteen digits
+        "+32 12 34",
+        "+999 123 4567",  # no such country code
         "+",
         "00",
         "+32 47O 12 34 56",  # a letter O
@@ -120,14 +133,36 @@ def test_normalise_phone_refuses_a_dutch_number_that_is_not_ten_digits(value):
         "+32 ٤٧٠ 12 34 56",
     ],
 )
-def test_normalise_phone_refuses_a_malformed_international_number(value):
+def test_normalise_phone_refuses_an_invalid_international_number(value):
     with pytest.raises(ValidationError) as refused:
         normalise_phone(value)
 
     assert refused.value.code == "invalid_phone"
-    assert refused.value.messages == [
-        gettext("Enter an international number with its country code, such as +32 470 12 34 56.")
-    ]
+    assert refused.value.messages == [gettext(INTERNATIONAL_ERROR)]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+31612345678", "06 12345678"),
+        ("+31101234567", "010 123 4567"),
+        ("+31201234567", "020 123 4567"),
+        ("+318001234", "0800 1234"),
+        ("+32470123456", "+32 470 12 34 56"),
+        ("+49301234567", "+49 30 1234567"),
+        ("06 12345678", "06 12345678"),  # stored before numbers were kept in E.164
+        ("0101234567", "010 123 4567"),
+        ("onbekend", "onbekend"),  # no number at all: shown as stored
+        ("", ""),
+    ],
+)
+def test_format_phone_shows_dutch_numbers_nationally_and_others_internationally(stored, shown):
+    assert format_phone(stored) == shown
+
+
+@pytest.mark.parametrize("value", ["06-12345678", "+31 (0)6 1234 5678", "+32 470 12 34 56", "0049 30 1234567"])
+def test_the_shown_form_of_a_number_reads_back_as_the_same_number(value):
+    assert normalise_phone(format_phone(normalise_phone(value))) == normalise_phone(value)
 
 
 @pytest.mark.parametrize(
@@ -202,3 +237,15 @@ def test_validate_working_age_does_not_call_a_birth_on_the_dutch_date_of_today_f
         validate_working_age(datetime.date(2026, 3, 15))
 
     assert refused.value.code == "not_working_age"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300) | st.from_regex(r"\A[0-9 +()\-.]{0,30}\Z"))
+def test_any_text_is_either_stored_in_e164_or_refused_and_can_always_be_shown(value):
+    try:
+        stored = normalise_phone(value)
+    except ValidationError as refused:
+        assert refused.code == "invalid_phone"
+    else:
+        assert re.fullmatch(r"\+[1-9][0-9]{6,14}", stored)
+        assert normalise_phone(format_phone(stored)) == stored
+    assert isinstance(format_phone(value), str)

@@ -147,7 +147,7 @@ def test_register_saves_the_candidate_in_the_stored_forms_with_consent_and_barri
     assert response.status_code == 302
     assert response.url == detail_url(candidate)
     assert candidate.postcode == "3511 AB"
-    assert candidate.phone == "06 12345678"
+    assert candidate.phone == "+31612345678"
     assert candidate.email == "fatima.elamrani@example.org"
     assert candidate.is_status_holder
     assert candidate.available_days == ["mon", "tue", "thu"]
@@ -174,7 +174,7 @@ def test_register_without_a_cohort_leaves_the_candidate_unenrolled(client, advis
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("010-123 45 67", "0101234567"), ("+32 470 12 34 56", "+32470123456"), ("0049 30 1234567", "+49301234567")],
+    [("010-123 45 67", "+31101234567"), ("+32 470 12 34 56", "+32470123456"), ("0049 30 1234567", "+49301234567")],
 )
 def test_register_accepts_dutch_and_international_phone_numbers(client, adviser, typed, stored):
     log_in(client, adviser)
@@ -189,8 +189,8 @@ def test_register_accepts_dutch_and_international_phone_numbers(client, adviser,
     [
         ("postcode", "1234", "Enter a Dutch postcode such as 1234 AB."),
         ("postcode", "0123 AB", "Enter a Dutch postcode such as 1234 AB."),
-        ("phone", "12345", "Enter a Dutch phone number of ten digits"),
-        ("phone", "+1 23", "Enter an international number with its country code"),
+        ("phone", "12345", "Enter a valid Dutch phone number"),
+        ("phone", "+1 23", "Enter a valid international number with its country code"),
         ("email", "fatima@", "Enter a valid email address."),
         ("date_of_birth", str(years_ago(15)), "Candidates are of working age"),
         ("date_of_birth", str(years_ago(68, days=1)), "Candidates are of working age"),
@@ -382,20 +382,21 @@ def test_edit_warns_when_the_new_email_belongs_to_another_candidate(client, advi
         ("0612345678", {"jan"}),
         ("06-1234 5678", {"jan"}),
         ("+31 6 12345678", {"jan"}),
+        ("010 765", {"piet"}),
         ("3511ab", {"jan"}),
         ("9711", {"piet"}),
     ],
 )
 def test_list_search_finds_by_name_email_phone_and_postcode_as_typed(client, adviser, cohort, query, expected):
     people = {
-        "jan": enrolled(cohort, first_name="Jan", last_name="Jansen", phone="06 12345678", postcode="3511 AB"),
+        "jan": enrolled(cohort, first_name="Jan", last_name="Jansen", phone="+31612345678", postcode="3511 AB"),
         "piet": enrolled(
             cohort,
             first_name="Piet",
             last_name_prefix="de",
             last_name="Vries",
             email="piet@example.org",
-            phone="010 7654321",
+            phone="+31107654321",
             postcode="9711 AA",
         ),
     }
@@ -473,7 +474,7 @@ def test_list_shows_each_row_with_its_columns(client, adviser, cohort):
         date_of_birth=years_ago(30, days=1),
         adviser=adviser,
         education_level="",
-        phone="06 12345678",
+        phone="+31612345678",
     )
     candidate.enrolments.update(status=EnrolmentStatus.SCREENED)
     log_in(client, adviser)
@@ -482,7 +483,7 @@ def test_list_shows_each_row_with_its_columns(client, adviser, cohort):
 
     assert f'<a href="{detail_url(candidate)}">Jan Jansen</a>' in response.text
     assert '<span class="tabular-nums">30</span>' in response.text
-    assert "06 12345678" in response.text
+    assert '<a href="tel:+31612345678">06 12345678</a>' in response.text
     assert "Ronde 1" in response.text
     assert "Screened</span>" in response.text
     assert escape(str(adviser)) in response.text
@@ -626,9 +627,29 @@ def test_xlsx_export_holds_the_list_with_formulas_neutralised(client, adviser, c
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][2] == "Last name"
     assert [row[2] for row in rows[1:]] == ["Aap", "Beer"]
-    assert rows[1][0] == "'=1+1"
+    assert rows[1][0] == "=1+1"  # a text cell: shown as typed, never run
     assert sheet["A2"].data_type == "s"
     assert rows[1][3] == datetime.datetime(1990, 4, 12)
+
+
+@pytest.mark.parametrize(
+    ("stored", "in_csv", "in_xlsx"),
+    [
+        ("+31612345678", "06 12345678", "06 12345678"),
+        ("+32470123456", "'+32 470 12 34 56", "+32 470 12 34 56"),
+    ],
+)
+def test_exports_show_phone_numbers_as_people_write_them(client, adviser, cohort, stored, in_csv, in_xlsx):
+    enrolled(cohort, first_name="Jan", phone=stored)
+    log_in(client, adviser)
+
+    csv_rows = read_csv(client.get(export_url("csv")))
+    sheet = load_workbook(io.BytesIO(client.get(export_url("xlsx")).content)).active
+
+    phone_column = csv_rows[0].index("Phone")
+    assert csv_rows[1][phone_column] == in_csv
+    cell = sheet.cell(row=2, column=phone_column + 1)
+    assert (cell.value, cell.data_type) == (in_xlsx, "s")
 
 
 def test_export_of_an_unknown_format_is_not_found(client, adviser):
@@ -665,6 +686,7 @@ def test_the_candidate_page_shows_everything_about_the_person(client, adviser, c
 
     text = response.text
     assert "Fatima El Amrani" in text
+    assert '<a href="tel:+31612345678">06 12345678</a>' in text  # the factory's number, stored in E.164
     assert "Childcare" in text
     assert "Opvang geregeld vanaf maart" in text
     assert "<td>B1</td>" in text

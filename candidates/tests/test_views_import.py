@@ -15,14 +15,14 @@ import time_machine
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from candidates.forms import ImportUploadForm
 from candidates.importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADER
-from candidates.models import Candidate, CandidateImport, Enrolment, EnrolmentStatus
+from candidates.models import Candidate, CandidateImport, Enrolment, EnrolmentStatus, PendingUpload
 from candidates.tests.factories import CandidateFactory
-from candidates.views.imports import SESSION_KEY
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.models import Cohort
@@ -117,8 +117,8 @@ def message_texts(response) -> list[str]:
 def assert_nothing_saved(client, pending_dir):
     assert Candidate.objects.count() == 0
     assert CandidateImport.objects.count() == 0
+    assert not PendingUpload.objects.exists()
     assert not pending_dir.exists() or not any(pending_dir.iterdir())
-    assert not client.session.get(SESSION_KEY)
 
 
 # --- The template -------------------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_an_xlsx_with_date_cells_and_a_phone_number_stored_as_a_number_is_read(a
     confirm(adviser_client, token)
 
     sanne = Candidate.objects.get()
-    assert (sanne.date_of_birth, sanne.phone) == (datetime.date(1992, 5, 17), "06 12345678")
+    assert (sanne.date_of_birth, sanne.phone) == (datetime.date(1992, 5, 17), "+31612345678")
 
 
 def test_the_type_is_decided_by_the_content_not_the_name(adviser_client, cohort):
@@ -351,14 +351,23 @@ def test_the_size_is_checked_before_the_file_is_read(settings, cohort):
     assert list(form.errors) == ["file"]
 
 
-def test_the_uploaded_file_waits_on_the_server_not_in_the_session(adviser_client, cohort, pending_dir, adviser):
+def test_the_uploaded_file_waits_on_the_server_as_a_record_with_an_owner_and_an_expiry(
+    adviser_client, cohort, pending_dir, adviser, settings
+):
+    settings.IMPORT_PENDING_HOURS = 3
     content = csv_bytes(HEADER, FATIMA)
 
     token = token_of(upload(adviser_client, cohort, content))
 
+    waiting = PendingUpload.objects.get()
+    assert waiting.pk.hex == token
+    assert (waiting.owner, waiting.cohort, waiting.file_name) == (adviser, cohort, "verwijzingen.csv")
+    assert waiting.consent_purpose == "Deelname aan WelSlagen"
+    assert waiting.expires_at - waiting.created_at == datetime.timedelta(hours=3)
+    # Named by the record, readable by the portal's own user only; nothing of it in the session.
     assert (pending_dir / token).read_bytes() == content
-    entry = adviser_client.session[SESSION_KEY][token]
-    assert (entry["user"], entry["cohort"], entry["file_name"]) == (adviser.pk, cohort.pk, "verwijzingen.csv")
+    assert (pending_dir / token).stat().st_mode & 0o777 == 0o600
+    assert token not in str(dict(adviser_client.session.items()))
 
 
 # --- Confirmation -----------------------------------------------------------------------------------------
@@ -384,9 +393,9 @@ def test_confirming_imports_exactly_the_importable_rows_into_the_cohort(adviser_
     assert (record.uploaded_by, record.cohort, record.file_name) == (adviser, cohort, "welslagen-ronde-1.csv")
     assert (record.rows_total, record.rows_imported, record.rows_skipped) == (3, 2, 1)
     assert set(record.candidates.all()) == set(Candidate.objects.all())
-    # The waiting file is gone once imported.
+    # The waiting upload is gone once imported, file and all.
     assert not (pending_dir / token).exists()
-    assert token not in adviser_client.session.get(SESSION_KEY, {})
+    assert not PendingUpload.objects.exists()
     assert message_texts(response) == [
         "2 candidates from welslagen-ronde-1.csv were registered for " + str(cohort) + "."
     ]
@@ -418,21 +427,22 @@ def test_confirming_twice_imports_once(adviser_client, cohort):
     assert CandidateImport.objects.count() == 1
 
 
-def test_a_confirmation_while_another_is_importing_the_same_file_imports_nothing(adviser_client, cohort, pending_dir):
-    token = token_of(upload(adviser_client, cohort, csv_bytes(HEADER, FATIMA)))
-    shown = fingerprint(adviser_client, token)
-    # The first request has claimed the file and is still busy.
-    (pending_dir / token).rename(pending_dir / f"{token}.claimed")
+def test_a_confirmation_in_a_second_tab_after_the_first_imports_nothing(client, adviser, cohort):
+    client.force_login(adviser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    token = token_of(upload(client, cohort, csv_bytes(HEADER, FATIMA)))
+    shown = fingerprint(client, token)
+    other_tab = Client()
+    other_tab.force_login(adviser)
+    other_tab.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    response = adviser_client.post(preview_url(token), {"fingerprint": shown, "confirm": ""})
+    client.post(preview_url(token), {"fingerprint": shown, "confirm": ""})
+    response = other_tab.post(preview_url(token), {"fingerprint": shown, "confirm": ""})
 
-    assert response.url == HISTORY_URL
-    assert message_texts(response) == ["This file is being imported or has already been imported."]
-    assert CandidateImport.objects.count() == 0
-    # Looking at the preview again meanwhile leaves the file to the request that claimed it.
-    again = adviser_client.get(preview_url(token))
-    assert again.url == HISTORY_URL
-    assert (pending_dir / f"{token}.claimed").exists()
+    assert response.url == UPLOAD_URL
+    assert "no longer waiting for confirmation" in message_texts(response)[0]
+    assert CandidateImport.objects.count() == 1
+    assert Candidate.objects.count() == 1
 
 
 def test_an_unknown_token_is_a_message_not_an_error(adviser_client, cohort):
@@ -445,38 +455,41 @@ def test_an_unknown_token_is_a_message_not_an_error(adviser_client, cohort):
     assert CandidateImport.objects.count() == 0
 
 
-def test_another_users_token_is_refused_and_leaves_their_file_alone(client, adviser, cohort, pending_dir):
+def test_another_user_cannot_confirm_someones_upload_and_leaves_it_alone(client, adviser, cohort, pending_dir):
     client.force_login(adviser)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     token = token_of(upload(client, cohort, csv_bytes(HEADER, FATIMA)))
     shown = fingerprint(client, token)
+    # A colleague of the same organisation, who may import into the same cohort.
     colleague = UserFactory(username="collega", organisation=adviser.organisation, role=Role.ADVISER)
 
     client.force_login(colleague)
     response = client.post(preview_url(token), {"fingerprint": shown, "confirm": ""})
 
-    assert response.url == UPLOAD_URL
-    assert "no longer waiting for confirmation" in message_texts(response)[0]
+    assert response.status_code == 404
     assert CandidateImport.objects.count() == 0
+    assert Candidate.objects.count() == 0
+    assert PendingUpload.objects.get().owner == adviser
     assert (pending_dir / token).exists()
 
 
-def test_a_session_entry_that_names_another_user_is_refused(adviser_client, adviser, cohort, pending_dir):
-    token = token_of(upload(adviser_client, cohort, csv_bytes(HEADER, FATIMA)))
-    shown = fingerprint(adviser_client, token)
-    session = adviser_client.session
-    session[SESSION_KEY][token]["user"] = UserFactory(username="collega", role=Role.ADVISER).pk
-    session.save()
+@pytest.mark.parametrize("data", [None, {"cancel": ""}], ids=["preview", "cancel"])
+def test_another_user_can_neither_see_nor_cancel_someones_upload(client, adviser, administrator, cohort, data):
+    client.force_login(adviser)
+    token = token_of(upload(client, cohort, csv_bytes(HEADER, FATIMA)))
 
-    response = adviser_client.post(preview_url(token), {"fingerprint": shown, "confirm": ""})
+    client.force_login(administrator)
+    response = client.get(preview_url(token)) if data is None else client.post(preview_url(token), data)
 
-    assert response.url == UPLOAD_URL
-    assert CandidateImport.objects.count() == 0
+    assert response.status_code == 404
+    assert "Amrani" not in response.text
+    assert PendingUpload.objects.filter(owner=adviser).exists()
 
 
 def test_an_expired_upload_is_a_message_and_its_file_is_removed(adviser_client, adviser, cohort, pending_dir, settings):
     # An adviser who stays active keeps the session; the upload waiting for confirmation expires after two hours.
     settings.SESSION_COOKIE_AGE = 4 * 60 * 60
+    settings.IMPORT_PENDING_HOURS = 2
     with time_machine.travel(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC), tick=False):
         adviser_client.force_login(adviser)
         token = token_of(upload(adviser_client, cohort, csv_bytes(HEADER, FATIMA)))
@@ -486,6 +499,7 @@ def test_an_expired_upload_is_a_message_and_its_file_is_removed(adviser_client, 
     assert response.url == UPLOAD_URL
     assert "no longer waiting for confirmation" in message_texts(response)[0]
     assert not (pending_dir / token).exists()
+    assert not PendingUpload.objects.exists()
 
 
 def test_cancelling_removes_the_waiting_file_and_imports_nothing(adviser_client, cohort, pending_dir):

@@ -29,6 +29,7 @@ from ..models import Candidate, EnrolmentStatus
 from ..selectors import NOTE_READER_ROLES, candidate_duplicates, candidate_list
 from ..services import candidate_register, candidate_update, caseload_reassign
 from ..tables import PAGE_SIZES, CandidateTable, page_size
+from ..validators import format_phone
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -106,7 +107,7 @@ def _export_row(candidate: "WithAnnotations[Candidate, CurrentEnrolment]") -> li
         candidate.last_name,
         candidate.date_of_birth,
         candidate.email,
-        candidate.phone,
+        format_phone(candidate.phone),
         candidate.postcode,
         candidate.city,
         candidate.current_pilot_name or "",

@@ -1,19 +1,12 @@
 """Bulk import of a referral list: template, upload, preview, confirmation and history.
 
-Between the preview and the confirmation the uploaded file waits on the server, not in the
-browser: the confirmation parses the very same bytes again, so what is imported is exactly
-what was validated. The session only holds a token that names the file.
+Between the preview and the confirmation the uploaded file waits on the server as a PendingUpload (its owner,
+its cohort, its expiry), not in the browser or the session: the confirmation parses the very same bytes again, so
+what is imported is exactly what was validated. Only the owner may see or confirm it.
 """
 
-import contextlib
 import hashlib
-import os
-import re
-import time
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,114 +21,35 @@ from pilots.selectors import cohort_list
 
 from ..forms import ImportConfirmForm, ImportUploadForm
 from ..importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADER, ImportFileError, ParsedTable, parse_table
+from ..models import PendingUpload
+from ..pending_uploads import (
+    PendingUploadGoneError,
+    is_expired,
+    pending_upload_content,
+    pending_upload_create,
+    pending_upload_discard,
+    pending_upload_get,
+    pending_upload_import,
+)
 from ..selectors import candidate_import_list, import_row_duplicates
-from ..services import candidates_import
 
 IMPORT_ROLES = (Role.ADVISER, Role.ADMINISTRATOR)
-SESSION_KEY = "candidate_imports"
 DONE_SESSION_KEY = "candidate_imports_done"
-# A referral list holds personal data: an abandoned upload does not stay on disk for long.
-PENDING_MAX_AGE_SECONDS = 2 * 60 * 60
 # Remembered so that a second click on "import" says it was done instead of "unknown".
 DONE_REMEMBERED = 10
 HISTORY_PAGE_SIZE = 25
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 # --- The uploaded file while it waits for confirmation ----------------------------------------------------
 
 
-def _pending_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / "pending"
-
-
-def _pending_path(token: str) -> Path:
-    return _pending_dir() / token
-
-
-def _claimed_path(token: str) -> Path:
-    return _pending_dir() / f"{token}.claimed"
-
-
-def _sweep_abandoned() -> None:
-    """Remove files whose preview was never confirmed or cancelled; their sessions may be long gone."""
-    directory = _pending_dir()
-    if not directory.is_dir():
-        return
-    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
-    for path in directory.iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except FileNotFoundError:
-            continue  # another request swept it first
-
-
-def _store_pending(
-    request: HttpRequest, *, content: bytes, cohort_id: int, file_name: str, consent_purpose: str
-) -> str:
-    _sweep_abandoned()
-    token = uuid.uuid4().hex
-    directory = _pending_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    # Readable by the portal's own user only, and never overwriting an existing file.
-    descriptor = os.open(_pending_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
-    pending = {
-        key: entry
-        for key, entry in request.session.get(SESSION_KEY, {}).items()
-        if time.time() - entry["created"] < PENDING_MAX_AGE_SECONDS
-    }
-    pending[token] = {
-        "user": request.user.pk,
-        "cohort": cohort_id,
-        "file_name": file_name,
-        "consent_purpose": consent_purpose,
-        "created": time.time(),
-    }
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _pending_entry(request: AuthenticatedRequest, token: str) -> dict | None:
-    """The session's record of a waiting upload, when it is this user's and still fresh."""
-    if not _TOKEN.fullmatch(token):
-        return None
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if entry is None or entry.get("user") != request.user.pk:
-        return None
-    if time.time() - entry["created"] >= PENDING_MAX_AGE_SECONDS:
-        _forget_pending(request, token)
-        return None
-    return entry
-
-
-def _forget_pending(request: HttpRequest, token: str, *, claimed: bool = False) -> None:
-    """Drop the waiting file and its session entry; a claimed file only by the request that claimed it."""
-    _pending_path(token).unlink(missing_ok=True)
-    if claimed:
-        _claimed_path(token).unlink(missing_ok=True)
-    pending = request.session.get(SESSION_KEY, {})
-    if token in pending:
-        del pending[token]
-        request.session[SESSION_KEY] = pending
-
-
-def _claim(token: str) -> Path | None:
-    """Take the waiting file for one confirmation; a rename succeeds for one request only."""
-    claimed = _claimed_path(token)
-    try:
-        os.rename(_pending_path(token), claimed)
-    except FileNotFoundError:
-        return None
-    return claimed
-
-
-def _release(token: str) -> None:
-    """Put a claimed file back, so that the preview can be confirmed again."""
-    with contextlib.suppress(FileNotFoundError):
-        os.rename(_claimed_path(token), _pending_path(token))
+def _own_upload(request: AuthenticatedRequest, token: str) -> PendingUpload | None:
+    """The user's waiting upload the token names; None when there is none (any more). Another user's upload is
+    not found at all: only its owner may see or confirm it."""
+    upload = pending_upload_get(token=token)
+    if upload is not None and upload.owner_id != request.user.pk:
+        raise Http404
+    return upload
 
 
 def _remember_done(request: HttpRequest, token: str, import_pk: int) -> None:
@@ -192,28 +106,29 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     cohorts = cohort_list(user=request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, cohorts=cohorts)
     if request.method == "POST" and form.is_valid():
-        token = _store_pending(
-            request,
+        upload = pending_upload_create(
+            owner=request.user,
+            cohort=form.cleaned_data["cohort"],
             content=form.content,
-            cohort_id=form.cleaned_data["cohort"].pk,
             file_name=form.cleaned_data["file"].name,
             consent_purpose=form.cleaned_data["consent_purpose"],
         )
-        return redirect("candidates:import-preview", token=token)
+        return redirect("candidates:import-preview", token=upload.pk.hex)
     return render(request, "candidates/import_upload.html", {"form": form})
 
 
-def _render_preview(request: HttpRequest, *, token: str, entry: dict, cohort, table: ParsedTable) -> HttpResponse:
+def _render_preview(request: HttpRequest, *, upload: PendingUpload, cohort, table: ParsedTable) -> HttpResponse:
     importable = table.importable_rows
     with_errors = [row for row in table.rows if not row.is_valid]
     return render(
         request,
         "candidates/import_preview.html",
         {
-            "token": token,
+            "token": upload.pk.hex,
+            "upload": upload,
             "cohort": cohort,
             "table": table,
-            "consent_purpose": entry["consent_purpose"],
+            "consent_purpose": upload.consent_purpose,
             "confirm_form": ImportConfirmForm(initial={"fingerprint": _fingerprint(table)}),
             "count_total": len(table.rows),
             "count_importable": len(importable),
@@ -226,58 +141,47 @@ def _render_preview(request: HttpRequest, *, token: str, entry: dict, cohort, ta
 @role_required(*IMPORT_ROLES)
 def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """GET shows every row of the waiting file with what is wrong; POST imports it or cancels."""
-    entry = _pending_entry(request, token)
-    if entry is None:
+    upload = _own_upload(request, token)
+    if upload is None:
         return _gone(request, token)
-    cohort = get_object_or_404(cohort_list(user=request.user), pk=entry["cohort"])
+    if is_expired(upload):
+        pending_upload_discard(upload=upload, by_user=request.user)
+        return _gone(request, token)
+    cohort = get_object_or_404(cohort_list(user=request.user), pk=upload.cohort_id)
 
     if request.method == "POST" and "cancel" in request.POST:
-        _forget_pending(request, token)
+        pending_upload_discard(upload=upload, by_user=request.user)
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("candidates:import-upload")
 
-    if request.method != "POST":
-        try:
-            content = _pending_path(token).read_bytes()
-        except FileNotFoundError:
-            if _claimed_path(token).exists():
-                return _being_imported(request)
-            _forget_pending(request, token)
-            return _gone(request, token)
-        table = _parse(request, entry, content)
-        if table is None:
-            _forget_pending(request, token)
-            return redirect("candidates:import-upload")
-        return _render_preview(request, token=token, entry=entry, cohort=cohort, table=table)
-
-    form = ImportConfirmForm(request.POST)
-    if not form.is_valid():
+    form = ImportConfirmForm(request.POST) if request.method == "POST" else None
+    if form is not None and not form.is_valid():
         return redirect("candidates:import-preview", token=token)
-    claimed = _claim(token)
-    if claimed is None:
-        # A second click while the first is still importing, or a file already swept.
-        return _being_imported(request)
     try:
-        table = _parse(request, entry, claimed.read_bytes())
-        if table is None:
-            _forget_pending(request, token, claimed=True)
-            return redirect("candidates:import-upload")
-        if form.cleaned_data["fingerprint"] != _fingerprint(table):
-            # Candidates registered since the preview make other rows duplicates: show it again first.
-            _release(token)
-            messages.warning(request, _("The check of the file changed since you looked at it. Check the rows again."))
-            return _render_preview(request, token=token, entry=entry, cohort=cohort, table=table)
-        if not table.importable_rows:
-            _release(token)
-            messages.error(request, _("There are no rows to import: correct the file and upload it again."))
-            return redirect("candidates:import-preview", token=token)
-        record = candidates_import(
-            table=table, cohort=cohort, by_user=request.user, consent_purpose=entry["consent_purpose"]
-        )
-    except BaseException:
-        _release(token)
-        raise
-    _forget_pending(request, token, claimed=True)
+        content = pending_upload_content(upload)
+    except FileNotFoundError:
+        # Deleted under the row (by hand, or a crash between the two): nothing is left to import.
+        pending_upload_discard(upload=upload, by_user=request.user)
+        return _gone(request, token)
+    table = _parse(request, upload, content)
+    if table is None:
+        pending_upload_discard(upload=upload, by_user=request.user)
+        return redirect("candidates:import-upload")
+    if form is None:
+        return _render_preview(request, upload=upload, cohort=cohort, table=table)
+
+    if form.cleaned_data["fingerprint"] != _fingerprint(table):
+        # Candidates registered since the preview make other rows duplicates: show it again first.
+        messages.warning(request, _("The check of the file changed since you looked at it. Check the rows again."))
+        return _render_preview(request, upload=upload, cohort=cohort, table=table)
+    if not table.importable_rows:
+        messages.error(request, _("There are no rows to import: correct the file and upload it again."))
+        return redirect("candidates:import-preview", token=token)
+    try:
+        record = pending_upload_import(upload=upload, table=table, by_user=request.user)
+    except PendingUploadGoneError:
+        # A second click, or another tab, confirmed it a moment ago.
+        return _being_imported(request)
     _remember_done(request, token, record.pk)
     messages.success(
         request,
@@ -291,11 +195,11 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     return redirect("candidates:import-history")
 
 
-def _parse(request: AuthenticatedRequest, entry: dict, content: bytes) -> ParsedTable | None:
+def _parse(request: AuthenticatedRequest, upload: PendingUpload, content: bytes) -> ParsedTable | None:
     """Every row validated, each valid row with the candidates the user can see that it may duplicate."""
     try:
         return parse_table(
-            file_name=entry["file_name"],
+            file_name=upload.file_name,
             content=content,
             duplicate_lookup=lambda values: import_row_duplicates(user=request.user, values=values),
         )

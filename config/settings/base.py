@@ -3,6 +3,7 @@
 Every setting a deployment may change is listed in the README with its default.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    "post_office",
     "core",
     "pilots",
     "candidates",
@@ -226,6 +228,21 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Opstap <noreply@opstap.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (core.outbox, django-post-office): a mail that fails is tried again after OUTBOX_RETRY_MINUTES, then
+# after twice that, and so on, OUTBOX_MAX_RETRIES times; a mail still waiting OUTBOX_STUCK_MINUTES after it was due
+# means no worker sends (/readyz). Sent and failed mail is deleted after OUTBOX_KEEP_DAYS.
+OUTBOX_RETRY_MINUTES = env.int("OUTBOX_RETRY_MINUTES", default=2)
+OUTBOX_MAX_RETRIES = env.int("OUTBOX_MAX_RETRIES", default=6)
+OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=15)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+OUTBOX_LOCK_FILE = env("OUTBOX_LOCK_FILE", default=str(Path(tempfile.gettempdir()) / "opstap-outbox"))
+POST_OFFICE = {
+    "MAX_RETRIES": OUTBOX_MAX_RETRIES,
+    "RETRY_INTERVAL": timedelta(minutes=OUTBOX_RETRY_MINUTES),
+    # One message at a time on the sender's own connection: the outbox's sends are few.
+    "THREADS_PER_PROCESS": 1,
+    "LOG_LEVEL": 1,  # failures only: a log row per sent mail would keep recipients longer than the mail itself
+}
 
 # Celery: Redis as broker and result store when REDIS_URL is set; otherwise tasks run
 # in-process, so the demo needs no services.
@@ -245,7 +262,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# With the broker away, publishing gives up at once instead of making the request wait (Celery's defaults retry for
+# about 20 s): the work is already saved, and core.dispatch sends it once the broker answers.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# How long a process keeps trying to hand work to a broker that is away before it leaves it to the periodic tasks.
+DISPATCH_RETRY_SECONDS = env.int("DISPATCH_RETRY_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every minute: a worker answers beat's heartbeat, so /readyz sees both run (core.health reads this interval).
+    # A heartbeat no worker took within the minute expires: a worker back from an outage finds no pile of them.
+    "beat-heartbeat": {
+        "task": "core.tasks.beat_heartbeat",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
     # Every morning, in TIME_ZONE: employers are reminded of proposals they have not answered.
     "remind-unanswered-proposals": {
         "task": "employers.tasks.remind_unanswered_proposals",
@@ -271,15 +304,32 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.tasks.delete_old_reports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every minute: the outbox sends the mail that is due, tries failed mail again and what a lost dispatch left.
+    "send-outbox-mail": {
+        "task": "core.tasks.send_outbox_mail",
+        "schedule": crontab(minute="*"),
+    },
+    # Every night: sent and failed mail older than OUTBOX_KEEP_DAYS is deleted.
+    "delete-old-outbox-mail": {
+        "task": "core.tasks.delete_old_outbox_mail",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Every night: candidates with no activity for RETENTION_MONTHS months are anonymised.
     "anonymise-inactive-candidates": {
         "task": "candidates.tasks.anonymise_inactive_candidates",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every quarter of an hour: referral lists past IMPORT_PENDING_HOURS, and files without their row, are deleted.
+    "delete-expired-pending-uploads": {
+        "task": "candidates.tasks.delete_expired_pending_uploads",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # The intake workspace.
 CANDIDATE_IMPORT_MAX_BYTES = env.int("CANDIDATE_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+# An uploaded referral list waits this long for its confirmation; then it is deleted (names, birth dates, phones).
+IMPORT_PENDING_HOURS = env.int("IMPORT_PENDING_HOURS", default=2)
 RESERVE_RECONFIRM_DAYS = env.int("RESERVE_RECONFIRM_DAYS", default=90)
 
 # During the track: a started candidate whose attendance over the last ATTENDANCE_WINDOW_DAYS days is below
@@ -295,7 +345,8 @@ REPORT_SMALL_COUNT_THRESHOLD = env.int("REPORT_SMALL_COUNT_THRESHOLD", default=5
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 
 # Report jobs: a build is asked to stop after REPORT_SOFT_TIME_LIMIT seconds and killed after REPORT_TIME_LIMIT
-# (keep it below the broker's visibility timeout, twice CELERY_TASK_TIME_LIMIT, or Redis hands the job out twice).
+# (below the broker's visibility timeout, twice CELERY_TASK_TIME_LIMIT, or Redis hands the job out twice: production
+# refuses to start otherwise, see config/time_limits.py).
 # A job found running longer than that (its worker died) is started again up to REPORT_MAX_ATTEMPTS times in all.
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=240)
 REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=300)
@@ -308,7 +359,8 @@ REPORT_KEEP_PER_PILOT = env.int("REPORT_KEEP_PER_PILOT", default=20)
 # The employer portal.
 # Where the portal is reached from outside, for links in e-mail (no request to take the host from).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-# After how many working days (Monday to Friday) an unanswered placement proposal is reminded and flagged.
+# After how many working days (Monday to Friday, Dutch public holidays aside) an unanswered placement proposal is
+# reminded and flagged.
 PLACEMENT_REMINDER_WORKING_DAYS = env.int("PLACEMENT_REMINDER_WORKING_DAYS", default=5)
 
 LOGGING = {

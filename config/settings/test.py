@@ -20,3 +20,16 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CELERY_TASK_ALWAYS_EAGER = True
 # A report build that sleeps this many seconds before it starts, so a test can kill its worker in the middle.
 REPORT_BUILD_DELAY_SECONDS = float(os.environ.get("OPSTAP_TEST_REPORT_DELAY_SECONDS", "0"))
+# Each test process sends the outbox under a lock of its own: parallel test workers are not one another's senders.
+OUTBOX_LOCK_FILE = str(Path(tempfile.gettempdir()) / f"opstap-outbox-test-{os.getpid()}")  # noqa: F405
+# A send the broker refused is left to the periodic tasks, not to a thread that would outlive the test; the tests
+# of that thread switch it on for themselves.
+DISPATCH_RETRY_SECONDS = 0
+# A worker process started by a test writes its mail into this folder, where the test counts it.
+if os.environ.get("OPSTAP_TEST_MAIL_DIR"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["OPSTAP_TEST_MAIL_DIR"]},
+        }
+    }

@@ -5,7 +5,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +57,8 @@ from candidates.services import (
 )
 from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory
 from core.audit import record_event
-from core.models import AuditAction, AuditEvent, WorkerPing
+from core.models import AuditAction, AuditEvent, OutboxMessage, WorkerPing
+from core.outbox import queue_mail
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.models import (
@@ -99,6 +100,7 @@ HISTORY_MODELS = [EnrolmentTransition, PlacementTransition]
 NOT_ADDABLE = {
     *HISTORY_MODELS,
     WorkerPing,
+    OutboxMessage,
     ReportJob,
     Screening,
     Note,
@@ -180,6 +182,9 @@ def populated(administrator):
     UserFactory(role=Role.COORDINATOR)
     WorkerPing.objects.create()
     WorkerPing.objects.create()
+    with transaction.atomic():
+        for address in ("a@example.nl", "b@example.nl"):
+            queue_mail(key="proef", recipient=address, subject="Proef", body="Tekst")
     # Two people's two-step verification (the administrator's own session stays without, so the admin opens).
     for person in (UserFactory(role=Role.ADVISER), UserFactory(role=Role.COORDINATOR)):
         TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -140,7 +141,7 @@ def test_xlsx_bytes_makes_one_sheet_per_title_with_a_bold_frozen_header():
     assert sheet.freeze_panes == "A2"
 
 
-def test_xlsx_bytes_stores_formula_like_text_as_text_with_an_apostrophe():
+def test_xlsx_bytes_stores_formula_like_text_as_the_exact_text_in_text_cells():
     content = xlsx_bytes(
         sheets=[
             (
@@ -155,9 +156,9 @@ def test_xlsx_bytes_stores_formula_like_text_as_text_with_an_apostrophe():
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
-        ["'=kop", "b", "c", "d"],
-        ["'=1+1", "'+31 6 12345678", "'@SUM(A1:A2)", "'-5"],
-        ['\'=HYPERLINK("http://x","y")', "'\t=1", "Jan", "x"],
+        ["=kop", "b", "c", "d"],
+        ["=1+1", "+31 6 12345678", "@SUM(A1:A2)", "-5"],
+        ['=HYPERLINK("http://x","y")', "\t=1", "Jan", "x"],
     ]
     assert {cell.data_type for cell in cells} == {"s"}
 
@@ -191,7 +192,7 @@ def test_xlsx_bytes_drops_control_characters_the_format_forbids():
     content = xlsx_bytes(sheets=[("Notities", ["Notitie"], [["regel een\x0bregel twee"], ["\x01=1+1"], ["a\tb\nc"]])])
 
     sheet = read_workbook(content)["Notities"]
-    assert [sheet["A2"].value, sheet["A3"].value, sheet["A4"].value] == ["regel eenregel twee", "'=1+1", "a\tb\nc"]
+    assert [sheet["A2"].value, sheet["A3"].value, sheet["A4"].value] == ["regel eenregel twee", "=1+1", "a\tb\nc"]
     assert sheet["A3"].data_type == "s"
 
 
@@ -219,4 +220,19 @@ def test_xlsx_response_is_a_workbook_download():
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="kandidaten.xlsx"'
-    assert read_workbook(response.content)["Export"]["A2"].value == "'=1+1"
+    cell = read_workbook(response.content)["Export"]["A2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+31 6 12345678", "-5", "@SUM(A1)"])
+def test_formula_like_text_is_a_text_cell_in_xlsx_and_quoted_in_csv(text):
+    rows = [["Jan", text]]
+
+    xlsx = xlsx_bytes(sheets=[("Export", ["Naam", "Waarde"], rows)])
+    csv_text = csv_response(filename="x.csv", header=["Naam", "Waarde"], rows=rows)
+
+    cell = read_workbook(xlsx)["Export"]["B2"]
+    assert (cell.value, cell.data_type) == (text, "s")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    assert csv_rows(csv_text)[1] == ["Jan", "'" + text]

@@ -203,7 +203,9 @@ def test_a_redelivered_mail_task_sends_nothing_twice(setting, adviser, mailoutbo
     assert len(mailoutbox) == 2
 
 
-def test_an_employer_without_active_contacts_is_mailed_once_someone_can_read_it(adviser, mailoutbox):
+def test_an_employer_without_active_contacts_is_mailed_once_someone_can_read_it(
+    adviser, mailoutbox, django_capture_on_commit_callbacks
+):
     employer = EmployerFactory()
     enrolment = EnrolmentFactory(status=EnrolmentStatus.SELECTED)
     SeatOfferFactory(employer=employer, cohort=enrolment.cohort, places=1)
@@ -214,7 +216,8 @@ def test_an_employer_without_active_contacts_is_mailed_once_someone_can_read_it(
     assert placement.notified_at is None
 
     UserFactory(organisation=employer.organisation, role=Role.EMPLOYER_CONTACT)
-    assert placement_notify_proposed(placement_id=placement.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert placement_notify_proposed(placement_id=placement.pk) == 1
     assert len(mailoutbox) == 1
 
 

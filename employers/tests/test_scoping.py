@@ -283,7 +283,8 @@ FORBIDDEN = [
     "Zwolle",  # the city
 ]
 EMAIL = "sanne.privé@example.org"
-PHONE = "06 98765432"
+PHONE = "+31687654321"
+PHONE_SHOWN = "06 87654321"
 
 
 @pytest.fixture
@@ -366,6 +367,7 @@ def test_a_proposal_shows_neither_the_forbidden_fields_nor_the_contact_details(c
     _assert_nothing_forbidden(response.text)
     assert EMAIL not in response.text
     assert PHONE not in response.text
+    assert PHONE_SHOWN not in response.text
     assert "Shown once you confirm" in response.text
     assert (response.context["placement"].email, response.context["placement"].phone) == ("", "")
     _assert_no_candidate_rows_in_context(response)
@@ -380,7 +382,7 @@ def test_after_confirming_the_contact_details_appear_and_the_rest_stays_hidden(c
     sensitive.refresh_from_db()
     assert sensitive.status == P.CONFIRMED
     assert EMAIL in response.text
-    assert PHONE in response.text
+    assert f'<a href="tel:{PHONE}">{PHONE_SHOWN}</a>' in response.text
     _assert_nothing_forbidden(response.text)
     _assert_no_candidate_rows_in_context(response)
 
@@ -394,6 +396,7 @@ def test_a_declined_proposal_does_not_share_the_contact_details(client, sensitiv
 
     assert EMAIL not in response.text
     assert PHONE not in response.text
+    assert PHONE_SHOWN not in response.text
     _assert_nothing_forbidden(response.text)
 
 

@@ -357,6 +357,17 @@ def test_the_number_of_working_days_comes_from_the_settings(world, adviser, sett
     assert list(adviser_overdue_proposals(user=adviser, now=at(6))) == [placement]
 
 
+def test_christmas_does_not_count_towards_the_working_days_of_a_proposal(world, adviser, settings):
+    settings.PLACEMENT_REMINDER_WORKING_DAYS = 3
+    # Wednesday 23 December 2026: Thursday the 24th counts, Christmas (Friday) and the weekend do not.
+    placement = PlacementFactory(
+        enrolment__candidate__adviser=adviser, status_changed_at=datetime(2026, 12, 23, 10, tzinfo=AMSTERDAM)
+    )
+
+    assert list(adviser_overdue_proposals(user=adviser, now=datetime(2026, 12, 28, 10, tzinfo=AMSTERDAM))) == []
+    assert list(adviser_overdue_proposals(user=adviser, now=datetime(2026, 12, 29, 8, tzinfo=AMSTERDAM))) == [placement]
+
+
 def test_vacancy_list_shows_an_employer_contact_the_vacancies_of_their_employer(world):
     ours = JointVacancyFactory(cohort=CohortFactory(pilot=world.own))
     ours.employers.set([world.sun, world.moon])

@@ -11,7 +11,9 @@ from django.conf import settings
 from candidates.models import EnrolmentStatus
 from candidates.tests.factories import EnrolmentFactory
 from core.roles import Role
+from core.tasks import send_outbox_mail
 from core.tests.factories import UserFactory
+from core.tests.mailers import RefusingBackend
 from employers import tasks
 from employers.models import Placement, PlacementStatus
 from employers.selectors import adviser_overdue_proposals
@@ -147,27 +149,28 @@ def test_an_employer_without_contacts_is_reminded_once_it_has_one(
     assert len(mailoutbox) == 1
 
 
-def test_a_failing_mail_server_does_not_stop_the_other_reminders(
-    adviser, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+def test_a_failing_mail_server_does_not_stop_the_other_reminders_and_the_failed_one_is_tried_again(
+    adviser, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.MAILERS = {"default": {"BACKEND": "core.tests.mailers.RefusingBackend"}}
     employers = [EmployerFactory(organisation__name=name) for name in ("A Onbereikbaar", "B Bereikbaar")]
+    unreachable, reachable = (
+        UserFactory(organisation=employer.organisation, role=Role.EMPLOYER_CONTACT) for employer in employers
+    )
     for employer in employers:
-        UserFactory(organisation=employer.organisation, role=Role.EMPLOYER_CONTACT)
         propose_on(at(2), employer, adviser)
-    send = tasks.services.notifications.send_placement_reminder
+    RefusingBackend.refused.add(unreachable.email)
+    try:
+        assert run_reminders(at(9), django_capture_on_commit_callbacks) == 2
+        assert [message.to for message in mailoutbox] == [[reachable.email]]
+        assert Placement.objects.filter(reminder_sent_at__isnull=True).count() == 0
+    finally:
+        RefusingBackend.refused.clear()
 
-    def flaky(placement, *, recipients):
-        if placement.employer == employers[0]:
-            raise ConnectionRefusedError("mail server down")
-        return send(placement, recipients=recipients)
-
-    monkeypatch.setattr(tasks.services.notifications, "send_placement_reminder", flaky)
-
-    assert run_reminders(at(9), django_capture_on_commit_callbacks) == 2
-
-    assert len(mailoutbox) == 1
-    # Never twice, so the failed one is not tried again either: the adviser still sees it flagged.
-    assert Placement.objects.filter(reminder_sent_at__isnull=True).count() == 0
+    # The outbox tries the refused one again later, and the other is not sent twice.
+    with time_machine.travel(at(9, 10), tick=False):
+        send_outbox_mail.delay()
+    assert sorted(message.to for message in mailoutbox) == sorted([[reachable.email], [unreachable.email]])
 
 
 def test_the_overdue_proposal_is_flagged_to_the_adviser_whether_or_not_it_was_reminded(

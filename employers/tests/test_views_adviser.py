@@ -15,10 +15,14 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from post_office.models import STATUS, Email
 
 from candidates.models import EnrolmentStatus, OutcomeKind
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
+from core import dispatch
 from core.roles import Role
+from core.tasks import send_outbox_mail
 from core.tests.factories import UserFactory
 from employers.models import (
     ContractOfferStatus,
@@ -159,6 +163,30 @@ def test_a_proposal_is_saved_and_the_employer_is_emailed_once_it_is_committed(
     assert [message.to for message in mail.outbox] == [[employer_contact.email]]
     placement.refresh_from_db()
     assert placement.notified_at is not None
+
+
+def test_with_the_broker_away_the_proposal_is_saved_and_its_mail_waits_in_the_outbox(
+    adviser_client, world, employer_contact, django_capture_on_commit_callbacks, monkeypatch
+):
+    def refuse(*args, **options):
+        raise BrokerOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_outbox_mail, "apply_async", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = adviser_client.post(propose_url(world.enrolment), propose_data(world), follow=True)
+
+    assert response.status_code == 200
+    assert "proposed" in response.text.lower()
+    assert Placement.objects.get(enrolment=world.enrolment).status == P.PROPOSED
+    assert mail.outbox == []
+    assert Email.objects.get().status == STATUS.queued
+    dispatch.forget_waiting_sends()
+
+    monkeypatch.undo()
+    send_outbox_mail.delay()  # the outbox's flush once the broker is back
+    send_outbox_mail.delay()
+
+    assert [message.to for message in mail.outbox] == [[employer_contact.email]]
 
 
 def test_a_candidate_without_consent_cannot_be_proposed(adviser_client, world):

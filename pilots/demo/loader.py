@@ -589,7 +589,9 @@ class _CohortPeople:
             last_name=last_name,
             date_of_birth=self.spec.start_date - timedelta(days=age * 365 + rng.randint(0, 364)),
             email=self._email(first_name, prefix, last_name),
-            phone=f"06-{rng.randint(10_000_000, 99_999_999)}",
+            # Stored as the portal stores numbers (E.164); an 061 number is always a valid mobile one, and the
+            # generator draws as before, so the rest of the demo stays the same.
+            phone=f"+3161{rng.randint(10_000_000, 99_999_999) % 10_000_000:07}",
             postcode=f"{rng.randint(lowest, highest)} {rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}",
             city=city,
             referral_source=source,

@@ -238,7 +238,7 @@ def test_the_workbook_names_the_partners(cohort):
     assert any(cohort.pilot.lead_organisation.name in cell for cell in cells)
 
 
-def test_text_that_looks_like_a_formula_is_neutralised(pilot):
+def test_text_that_looks_like_a_formula_is_written_as_text_without_an_apostrophe(pilot):
     CohortFactory(pilot=pilot, name="=HYPERLINK(1)")
     pilot.name = "+SUM(A1:A9)"
     pilot.save()
@@ -246,8 +246,13 @@ def test_text_that_looks_like_a_formula_is_neutralised(pilot):
     with translation.override("en"):
         workbook = _workbook(evaluation_xlsx(pilot_evaluation(pilots=[pilot])))
 
-    assert _sheet(workbook, "Cohorts")[1][0] == "'=HYPERLINK(1)"
-    assert _sheet(workbook, "Design")[0][1] == "'+SUM(A1:A9)"
+    cohort_cell = workbook["Cohorts"]["A2"]
+    pilot_cell = workbook["Design"]["B1"]
+    assert (cohort_cell.value, cohort_cell.data_type) == ("=HYPERLINK(1)", "s")
+    assert (pilot_cell.value, pilot_cell.data_type) == ("+SUM(A1:A9)", "s")
+    assert not [
+        cell.coordinate for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    ]
 
 
 def test_a_pilot_without_candidates_exports_zeros():

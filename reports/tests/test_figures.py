@@ -686,7 +686,7 @@ def _completeness(evaluation):
 def test_completeness_of_the_records_on_a_hand_built_cohort(adviser, time_machine):
     cohort = CohortFactory()
     module = CohortModuleFactory(cohort=cohort, name="VCA")
-    # Eight candidates enrolled (and one erased); one without consent, one with a complete record.
+    # Nine candidates enrolled, one of them erased since; one without consent, one with a complete record.
     without_consent = CandidateFactory(consent_given_at=None, consent_purpose="")
     complete_record = CandidateFactory(education_level="mbo2")
     walk(cohort=cohort, to=S.REGISTERED, by_user=adviser, candidate=without_consent)
@@ -703,7 +703,7 @@ def test_completeness_of_the_records_on_a_hand_built_cohort(adviser, time_machin
     to_work = _outflow(cohort, adviser, start_date=date(2026, 12, 1))
     _outflow(cohort, adviser, OutcomeKind.EDUCATION, education_level=2)
     _outflow(cohort, adviser, OutcomeKind.NONE, dropout_reason=DropoutReason.HEALTH)
-    # Another pilot, and an erased candidate, are not counted.
+    # Another pilot is not counted; an erased candidate counts as their record was (consent, no education).
     walk(cohort=CohortFactory(), to=S.STARTED, by_user=adviser)
     erased = walk(cohort=cohort, to=S.REGISTERED, by_user=adviser)
     anonymise_candidate(erased.candidate, by=adviser, reason="Verzoek tot verwijdering")
@@ -718,8 +718,8 @@ def test_completeness_of_the_records_on_a_hand_built_cohort(adviser, time_machin
 
     assert [check.key for check in evaluation.completeness] == list(COMPLETENESS_CHECKS)
     assert _completeness(evaluation) == {
-        "consent": (7, 8, 87.5),
-        "record": (1, 8, 12.5),
+        "consent": (8, 9, 88.9),
+        "record": (1, 9, 11.1),
         "started_on": (7, 7, 100.0),
         "attendance": (1, 7, 14.3),
         "module_results": (1, 4, 25.0),

@@ -14,12 +14,14 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from config.celery_app import app
+from core import dispatch
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory
 from reports import services, tasks
 from reports.models import FailureReason, ReportJob, ReportJobStatus
 from reports.services import ReportJobNotRetryableError, job_build, job_claim, request_report, retry_report
+from tests.services import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +189,15 @@ def test_the_time_limits_of_the_settings_travel_with_the_message(ask, monkeypatc
 
     job = ask()
 
-    assert sent == [{"args": (job.pk,), "task_id": job.celery_task_id, "soft_time_limit": 11, "time_limit": 13}]
+    assert sent == [
+        {
+            "args": (job.pk,),
+            "task_id": job.celery_task_id,
+            "soft_time_limit": 11,
+            "time_limit": 13,
+            "ignore_result": True,
+        }
+    ]
     assert job.status == ReportJobStatus.QUEUED and job.dispatched_at is not None
 
 
@@ -209,6 +219,33 @@ def test_an_unreachable_broker_keeps_the_job_queued_with_the_reason(ask, monkeyp
     assert job.waiting_for_queue
     assert renderer.calls == 0
     assert "broker cannot be reached" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_asked_for_with_the_broker_away_is_sent_within_seconds_of_its_return(
+    coordinator, pilot, monkeypatch, renderer, settings
+):
+    settings.DISPATCH_RETRY_SECONDS = 60
+    original = tasks.build_report.apply_async
+
+    def refuse(*args, **options):
+        raise BrokerOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.build_report, "apply_async", refuse)
+    try:
+        job = request_report(user=coordinator, pilots=[pilot], **PERIOD)  # commits: the request is answered
+
+        job.refresh_from_db()
+        assert (job.status, job.dispatched_at) == (ReportJobStatus.QUEUED, None)
+        assert dispatch.waiting_sends() == [f"report-job:{job.pk}"]
+
+        monkeypatch.setattr(tasks.build_report, "apply_async", original)  # the broker is back
+
+        done = wait_until(lambda: ReportJob.objects.get(pk=job.pk).status == ReportJobStatus.DONE, timeout=15)
+        assert done, "the job was not sent again once the broker answered"
+        assert wait_until(lambda: dispatch.waiting_sends() == [], timeout=5)
+    finally:
+        dispatch.forget_waiting_sends()
 
 
 def test_the_build_task_is_acknowledged_late_and_retries_passing_errors():
