@@ -12,7 +12,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from post_office.models import STATUS, Email
 
+from core.tasks import send_outbox_mail
+from core.tests.mailers import RefusingBackend
 from core.tests.test_auth import EVENT_HANDLER, PASSWORD, SCRIPT_TAG, STYLE_ATTRIBUTE, STYLE_BLOCK, log_in
 
 NEW_PASSWORD = "nieuw-Wachtwoord-voor-2027"
@@ -165,12 +168,13 @@ def test_the_login_page_links_to_the_password_reset(client, db):
     assert "Wachtwoord vergeten?" in response.text
 
 
-def test_a_new_password_by_e_mail(client, adviser):
+def test_a_new_password_by_e_mail(client, adviser, django_capture_on_commit_callbacks):
     response = client.get(reverse("password_reset"))
     assert response.status_code == 200
     assert reverse("password_reset") == "/wachtwoord-vergeten/"
 
-    response = client.post(reverse("password_reset"), {"email": adviser.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": adviser.email})
 
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
@@ -199,8 +203,9 @@ def test_a_new_password_by_e_mail(client, adviser):
     assert client.get(link, follow=True).context["validlink"] is False
 
 
-def test_the_new_password_must_pass_the_validators(client, adviser):
-    client.post(reverse("password_reset"), {"email": adviser.email})
+def test_the_new_password_must_pass_the_validators(client, adviser, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": adviser.email})
     link = RESET_LINK.search(mail.outbox[0].body)[1]
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
 
@@ -218,6 +223,26 @@ def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(client, adviser):
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+    assert not Email.objects.exists()
+
+
+def test_the_reset_link_waits_in_the_outbox_while_the_mail_server_refuses_it(client, adviser, settings):
+    settings.MAILERS = {"default": {"BACKEND": "core.tests.mailers.RefusingBackend"}}
+    RefusingBackend.refused.add(adviser.email)
+    try:
+        response = client.post(reverse("password_reset"), {"email": adviser.email})
+        send_outbox_mail.delay()
+    finally:
+        RefusingBackend.refused.clear()
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert Email.objects.get().status == STATUS.requeued  # tried again later, not lost
+
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        send_outbox_mail.delay()
+    assert [message.to for message in mail.outbox] == [[adviser.email]]
+    assert RESET_LINK.search(mail.outbox[0].body)
 
 
 # Content-Security-Policy
