@@ -6,11 +6,13 @@ worker tests it needs PostgreSQL, redis-server and a worker: skipped on a laptop
 """
 
 import contextlib
+import datetime
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,8 @@ from core.tests.factories import UserFactory
 from employers.models import Placement, PlacementStatus
 from employers.tests.factories import EmployerFactory, EmployerLocationFactory, SeatOfferFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
+from reports.models import ReportJob, ReportJobStatus
+from reports.tasks import build_report
 from tests.services import (
     broker_at,
     require_postgres,
@@ -99,7 +103,12 @@ def worker_on(own_redis, tmp_path, settings, monkeypatch):
     require_postgres()
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    environment = {"REDIS_URL": own_redis.url, "OPSTAP_TEST_MAIL_DIR": str(mail_dir)}
+    environment = {
+        "REDIS_URL": own_redis.url,
+        "OPSTAP_TEST_MAIL_DIR": str(mail_dir),
+        # The worker stores reports in this test process's media folder, where the test reads them.
+        "OPSTAP_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     with (
         start_live_worker(
             database_name=connection.settings_dict["NAME"], log_dir=tmp_path, environment=environment
@@ -109,17 +118,18 @@ def worker_on(own_redis, tmp_path, settings, monkeypatch):
         settings.CELERY_TASK_ALWAYS_EAGER = False
         settings.DISPATCH_RETRY_SECONDS = SENT_WITHIN
         require_worker(worker)
-        original = send_outbox_mail.apply_async
-        monkeypatch.setattr(
-            send_outbox_mail,
-            "apply_async",
-            lambda *args, **options: original(*args, **{**options, "queue": worker.queue}),
-        )
+        for task in (send_outbox_mail, build_report):
+            # The worker's -Q consumes only its own queue.
+            monkeypatch.setattr(task, "apply_async", partial(_to_queue, task.apply_async, worker.queue))
         worker.mail_dir = mail_dir
         try:
             yield worker
         finally:
             dispatch.forget_waiting_sends()
+
+
+def _to_queue(apply_async, queue: str, *args, **options):
+    return apply_async(*args, **{**options, "queue": queue})
 
 
 def mails_written(folder: Path) -> int:
@@ -168,3 +178,36 @@ def test_a_proposal_made_while_redis_is_stopped_is_answered_at_once_and_mailed_o
     time.sleep(2)
     assert mails_written(worker_on.mail_dir) == 1
     assert contact.email in next(worker_on.mail_dir.iterdir()).read_text()
+
+
+def test_a_report_asked_for_while_redis_is_stopped_is_made_within_seconds_of_its_return(
+    own_redis, worker_on, client, coordinator, organisation
+):
+    pilot = PilotFactory(lead_organisation=organisation)
+    CohortFactory(pilot=pilot, start_date=datetime.date(2026, 3, 1))
+    client.force_login(coordinator)
+
+    own_redis.stop()
+    started = time.monotonic()
+    response = client.post(
+        reverse("reports:job-new"),
+        {"pilots": [pilot.pk], "period_start": "2026-01-01", "period_end": "2026-12-31"},
+    )
+    answered_in = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert answered_in < ANSWER_WITHIN, f"the request waited {answered_in:.1f} s for the broker"
+    job = ReportJob.objects.get()
+    assert (job.status, job.dispatched_at) == (ReportJobStatus.QUEUED, None)
+
+    own_redis.start()
+
+    # No watcher runs here: the dispatch itself tries again until Redis answers.
+    done = wait_until(
+        lambda: ReportJob.objects.filter(pk=job.pk, status=ReportJobStatus.DONE).exists(),
+        timeout=SENT_WITHIN,
+        interval=0.5,
+    )
+    job.refresh_from_db()
+    assert done, f"job is {job.status}; worker log:\n{worker_on.log_tail()}"
+    assert job.attempts == 1
