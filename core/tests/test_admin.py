@@ -33,9 +33,11 @@ from candidates.models import (
     Note,
     Outcome,
     OutcomeKind,
+    PendingUpload,
     Recommendation,
     Screening,
 )
+from candidates.pending_uploads import pending_upload_create
 from candidates.progress import (
     attendance_mark_row,
     attendance_week_sessions,
@@ -101,6 +103,7 @@ NOT_ADDABLE = {
     *HISTORY_MODELS,
     WorkerPing,
     OutboxMessage,
+    PendingUpload,
     ReportJob,
     Screening,
     Note,
@@ -198,6 +201,10 @@ def populated(administrator):
         ModuleFactory(pilot=pilot)
     cohort = CohortFactory(pilot=pilots[0])
     CohortFactory(pilot=pilots[1])
+    for name in ("verwijzing-gemeente.csv", "verwijzing-uwv.xlsx"):
+        pending_upload_create(
+            owner=administrator, cohort=cohort, content=b"voornaam,achternaam\n", file_name=name, consent_purpose=""
+        )
     CohortClassFactory.create_batch(2, cohort=cohort)
 
     employers = EmployerFactory.create_batch(2)

@@ -7,7 +7,7 @@ part and a total of the same table, costs left out, and what the errors say.
 
 import pytest
 
-from reports.disclosure import Relation, derivable, primary, protect
+from reports.disclosure import Relation, _Suppression, derivable, primary, protect
 
 # --- What the errors say ------------------------------------------------------------------------------------------
 
@@ -201,3 +201,18 @@ def test_a_zero_hidden_on_the_way_stays_hidden():
     hidden = protect(values, relations, threshold=3)
 
     assert hidden == {"r2c3", "r3c2", "r3c3", "r2", "c2", "r1", "c1", "r1c1", "r1c2"}
+
+
+def test_a_partner_search_that_runs_out_names_the_cell_it_could_not_protect():
+    # protect never gets here (it refuses cells the public figures give away before it starts); the message is
+    # what an administrator reads if that guard ever breaks, so it must name the cell.
+    search = _Suppression(
+        {"a": 1, "b": 1, "total": 2},
+        [Relation("total", ("a", "b"))],
+        fixed=frozenset({"b", "total"}),
+        cost={},
+    )
+    search.hide("a")
+
+    with pytest.raises(RuntimeError, match=r"^'a' is given away by fixed cells alone, yet it was hidden$"):
+        search._partner("a")
