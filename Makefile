@@ -55,7 +55,16 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-setup: system-packages $(VENV)/.installed
+# axe-core for the accessibility checks of the browser tests, pinned in package-lock.json: from the npm registry,
+# never a CDN. npm ci installs it afresh when node_modules is missing or older than the lock file.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "npm is missing: install Node.js 18 or newer with npm (Debian: apt-get install nodejs npm), then run make setup again."; \
+	  exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: system-packages $(VENV)/.installed node_modules/.installed
 
 messages: setup
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
@@ -120,3 +129,9 @@ mutate: setup messages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# The guide's pictures (docs/guide/img/): a fresh demo database, the portal on a free port, Debian's chromium.
+# SCREENSHOTS_ARGS="--chapter gastwerkgever" makes one chapter's; docs/guide/screenshots.py --help lists the rest.
+.PHONY: screenshots
+screenshots: setup messages
+	$(BIN)/python docs/guide/screenshots.py $(SCREENSHOTS_ARGS)

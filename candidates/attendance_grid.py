@@ -8,8 +8,10 @@ session and renames the cell.
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.fields import id_from
 from core.statemachine import TransitionNotAllowed
@@ -24,6 +26,32 @@ _DAY_MARK_FIELD = "mark_{day}-{kind}_{enrolment}"
 _DAY_MARK = re.compile(r"^mark_([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+)_([0-9]+)$")
 # The button that marks the rest of a candidate's row present posts the enrolment's id under this name.
 ROW_FIELD = "row"
+
+# The key that chooses each attendance on a focused list of the grid, in the reader's language: a letter of the
+# status's name there, so that a Dutch trainer's "a" marks aanwezig and an English trainer's "p" present. The
+# translation picks the letter with the name; the page shows them in a legend and static/js/attendance.js reads them
+# from it.
+_SHORTCUT_LETTERS = {
+    AttendanceStatus.PRESENT: pgettext_lazy("attendance key: present", "p"),
+    AttendanceStatus.ABSENT_WITH_NOTICE: pgettext_lazy("attendance key: absent with notice", "a"),
+    AttendanceStatus.ABSENT_WITHOUT_NOTICE: pgettext_lazy("attendance key: absent without notice", "o"),
+    AttendanceStatus.SICK: pgettext_lazy("attendance key: sick", "s"),
+}
+
+
+@dataclass(frozen=True)
+class ShortcutKey:
+    key: str
+    status: str
+    label: str
+
+
+def shortcut_keys() -> list[ShortcutKey]:
+    """The grid's keys in the active language, one per attendance status, in the order of the statuses."""
+    return [
+        ShortcutKey(key=str(_SHORTCUT_LETTERS[status]).lower(), status=status.value, label=str(status.label))
+        for status in AttendanceStatus
+    ]
 
 
 def mark_field_name(session_id: int, enrolment_id: int) -> str:

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ModelMultipleChoiceField
+from core.forms import DateInput
 from core.models import User
 from pilots.forms import CohortChoiceField
 from pilots.models import Cohort, CohortModule, Organisation, OrganisationKind
@@ -52,12 +53,36 @@ else:
     _FormMixinBase = object
 
 
+# What registration and the import say about each field: what to do, not only what is wrong ("Vul de achternaam in"
+# rather than "Dit veld is verplicht.").
+CANDIDATE_ERROR_MESSAGES = {
+    "first_name": {"required": _("Enter the first name")},
+    "last_name": {"required": _("Enter the last name")},
+    "date_of_birth": {
+        "required": _("Enter the date of birth as 31/12/1990"),
+        "invalid": _("Enter the date of birth as 31/12/1990"),
+    },
+    "email": {"invalid": _("Enter the e-mail address as name@example.nl")},
+    "postcode": {"invalid": _("Enter the postcode as 1234 AB")},
+    "referral_source": {"required": _("Choose how the candidate was referred")},
+    "benefit_type": {"required": _("Choose the benefit type, or “No benefit”")},
+    "available_from": {"invalid": _("Enter the first day the candidate is available as 31/12/2026")},
+    "hours_per_week": {"invalid": _("Enter the hours a week as a whole number, such as 24")},
+    "consent_purpose": {"required": _("Enter what the candidate gives consent for")},
+}
+
+
 class CandidateCleaningMixin(_FormMixinBase):
     """The Dutch validation that registration and the import share."""
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"]
-        return normalise_postcode(value) if value else ""
+        if not value:
+            return ""
+        try:
+            return normalise_postcode(value)
+        except forms.ValidationError as refusal:
+            raise forms.ValidationError(self.fields["postcode"].error_messages["invalid"], code="invalid") from refusal
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
@@ -99,14 +124,16 @@ class CandidateForm(CandidateCleaningMixin, forms.ModelForm):
         label=_("The candidate consents to the processing of their data for this track"),
         required=True,
         help_text=_("Recorded with today's date and your name."),
+        error_messages={"required": _("Tick that the candidate consents; without consent they cannot be registered")},
     )
 
     class Meta:
         model = Candidate
         fields = list(CANDIDATE_UPDATE_FIELDS)
+        error_messages = CANDIDATE_ERROR_MESSAGES
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_of_birth": DateInput(),
+            "available_from": DateInput(),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -189,6 +216,7 @@ class CandidateImportRowForm(CandidateCleaningMixin, forms.ModelForm):
         # The template's columns, so a column added to the import is validated like registration does;
         # the referral source is set by the parser for every row.
         fields = [*(column.field for column in IMPORT_COLUMNS), "referral_source"]
+        error_messages = CANDIDATE_ERROR_MESSAGES
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -203,7 +231,7 @@ SCORE_CHOICES = [(score, str(score)) for score in range(1, 6)]
 class AppointmentForm(forms.Form):
     """Plan a screening conversation: when, where, how long and with which adviser."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=480, initial=45)
     location = forms.CharField(
@@ -238,9 +266,7 @@ class AppointmentForm(forms.Form):
 class ScreeningForm(forms.Form):
     """The structured record of a screening: four scores from 1 to 5 with a note each."""
 
-    screened_on = forms.DateField(
-        label=_("Screened on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    screened_on = forms.DateField(label=_("Screened on"), widget=DateInput())
     barriers_met = forms.MultipleChoiceField(
         label=_("Barriers met"),
         choices=BarrierKind.choices,
@@ -533,11 +559,9 @@ class CaseloadReassignForm(forms.Form):
 
 # --- progress ---
 
-DATE_INPUT = {"type": "date"}
-
 
 def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"), **kwargs)
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
 def _not_in_future(day: datetime.date | None, message) -> datetime.date | None:
@@ -555,7 +579,7 @@ class ModuleResultForm(forms.Form):
     date = forms.DateField(
         label=_("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Empty: today, for a decided result."),
     )
 
@@ -592,13 +616,11 @@ class CertificateForm(forms.Form):
         help_text=_("For example VCA Basis; empty to take the module's certificate."),
     )
     number = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
-    issued_on = forms.DateField(
-        label=_("Issued on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label=_("Issued on"), initial=timezone.localdate, widget=DateInput())
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Empty: a VCA certificate expires after ten years, others do not expire."),
     )
 

@@ -9,9 +9,14 @@ find the rows still waiting and send them.
 
 Publishing fails fast when the broker is away (CELERY_TASK_PUBLISH_RETRY_POLICY, and no result subscription), so
 the thread is the one that waits, never the user.
+
+Without a broker (the demo: CELERY_TASK_ALWAYS_EAGER), "sending" runs the task itself. With
+TASKS_IN_BACKGROUND_THREAD on, that happens in one background thread of the process, in the order asked, so a
+request that asks for a report is answered at once and its page follows the job as it would with a worker.
 """
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -64,7 +69,10 @@ def send_when_committed(send: Send, *, key: str) -> None:
 
     def callback() -> None:
         callback.ran = True  # type: ignore[attr-defined]
-        send_now(send, key=key)
+        if settings.TASKS_IN_BACKGROUND_THREAD:
+            _background.add(key, send)
+        else:
+            send_now(send, key=key)
 
     callback.dispatch_key = key  # type: ignore[attr-defined]
     callback.ran = False  # type: ignore[attr-defined]
@@ -160,6 +168,45 @@ class _Retrier:
 _retrier = _Retrier()
 
 
+@dataclass
+class _Background:
+    """One thread per process that runs the sends handed to it, one after the other (TASKS_IN_BACKGROUND_THREAD).
+
+    One thread rather than one per send: two report builds at once on SQLite would only wait for each other's
+    locks. The thread lives as long as the process; a send it had not run yet when the process stops is found by
+    the periodic tasks, as with a broker that is away.
+    """
+
+    sends: queue.Queue[tuple[str, Send]] = field(default_factory=queue.Queue)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    thread: threading.Thread | None = None
+
+    def add(self, key: str, send: Send) -> None:
+        self.sends.put((key, send))
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="opstap-dispatch-background", daemon=True)
+                self.thread.start()
+
+    def busy(self) -> bool:
+        return self.sends.unfinished_tasks > 0
+
+    def _run(self) -> None:
+        while True:
+            key, send = self.sends.get()
+            try:
+                send_now(send, key=key)
+            except Exception:
+                logger.exception("%s failed in the background; the periodic tasks will find it", key)
+            finally:
+                # As after a request: this thread's connection is not kept past its age or in a broken state.
+                close_old_connections()
+                self.sends.task_done()
+
+
+_background = _Background()
+
+
 def waiting_sends() -> list[str]:
     """The keys of the sends this process is still trying (the health check, tests)."""
     with _retrier.lock:
@@ -168,3 +215,8 @@ def waiting_sends() -> list[str]:
 
 def forget_waiting_sends() -> None:
     _retrier.clear()
+
+
+def background_busy() -> bool:
+    """Whether the background thread still has sends to run or is running one (tests)."""
+    return _background.busy()

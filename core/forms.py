@@ -11,6 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from .outbox import queue_mail
 
+# The one format an <input type="date"> reads and sends, whatever the page's language (the browser shows it in the
+# reader's own way). Django's default, the language's first input format, would send "07-12-2026", which the browser
+# drops, and with it a required date.
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, filled with the date in the only format it accepts."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
 
 class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:

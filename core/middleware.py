@@ -17,8 +17,12 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     that are often set to English, and its users expect the Dutch of their colleagues.
     """
 
+    # Codes the switch once offered, read as the language that replaced them, so that nobody's choice is lost.
+    FORMER_CODES = {"en": "en-gb"}
+
     def process_request(self, request: HttpRequest) -> None:
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        code = self.FORMER_CODES.get(code, code)
         if code not in dict(settings.LANGUAGES):
             code = settings.LANGUAGE_CODE
         translation.activate(code)

@@ -12,7 +12,7 @@ urlpatterns = [
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord-vergeten/verstuurd/",
-        auth_views.PasswordResetDoneView.as_view(),
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
@@ -25,6 +25,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("handleiding/", views.guide, name="guide"),
+    path("handleiding/img/<str:name>", views.guide_image, name="guide-image"),
+    path("handleiding/<slug:chapter>/", views.guide, name="guide-chapter"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

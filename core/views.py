@@ -5,7 +5,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import guide as user_guide
 from . import twofactor
 from .audit import AuditAction, record_event
 from .forms import LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
@@ -42,14 +51,91 @@ class LoginView(auth_views.LoginView):
         return safe_next(request or self.request, "")
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class KeepsNextMixin:
+    """A page of the password reset that carries the page the person came from (`next`) on to the next step.
+
+    Someone who opens a link from an e-mail without a session reaches the login page with that page as `next`;
+    if they choose a new password instead, they end on that page, not on the start page.
+    """
+
+    request: HttpRequest
+
+    def next_url(self) -> str:
+        return safe_next(self.request, "")
+
+    def with_next(self, url: str) -> str:
+        next_url = self.next_url()
+        return f"{url}?{urlencode({'next': next_url}, safe='/')}" if next_url else url
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["next"] = self.next_url()
+        return context
+
+
+class PasswordResetView(KeepsNextMixin, auth_views.PasswordResetView):
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
+    def form_valid(self, form):
+        # The link in the e-mail carries `next` as well: the reset goes on in another tab, often without a session.
+        self.extra_email_context = {"next": self.next_url()}
+        return super().form_valid(form)
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def get_success_url(self) -> str:
+        return self.with_next(super().get_success_url())
+
+
+class PasswordResetDoneView(KeepsNextMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(KeepsNextMixin, auth_views.PasswordResetConfirmView):
+    """Choose the new password, and then go on logged in: to `next`, or else to the start page.
+
+    The person has just shown they read the account's e-mail; a login page after the reset would only ask them to
+    type the new password once more. The second step (TwoFactorMiddleware) still comes first when it applies.
+    """
+
     form_class = SetPasswordForm
+    post_reset_login = True
+    # AxesStandaloneBackend comes first in AUTHENTICATION_BACKENDS but checks no password: the session is the
+    # ModelBackend's, as after a login with a password.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def dispatch(self, *args, **kwargs) -> HttpResponseBase:
+        response = super().dispatch(*args, **kwargs)
+        if kwargs.get("token") != self.reset_url_token and isinstance(response, HttpResponseRedirect):
+            # Django swaps the token of the e-mail's link for one kept in the session, and drops the query.
+            response["Location"] = self.with_next(response["Location"])
+        return response
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password has been saved and you are logged in."))
+        return response
+
+    def get_success_url(self) -> str:
+        return safe_next(self.request, resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+@login_required
+def guide(request: AuthenticatedRequest, chapter: str = "") -> HttpResponse:
+    """The user guide (docs/guide/): its index, or the chapter of one role."""
+    page = user_guide.page(chapter)
+    if page is None:
+        raise Http404
+    return render(request, "guide/page.html", {"page": page, "contents": user_guide.table_of_contents()})
+
+
+@login_required
+def guide_image(request: AuthenticatedRequest, name: str) -> FileResponse:
+    """A picture of the guide; docs/guide/screenshots.py makes them from the demo."""
+    path = user_guide.image_path(name)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="image/png")
 
 
 @never_cache

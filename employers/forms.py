@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from candidates.models import Candidate, ContractType
 from core.fields import ModelMultipleChoiceField
+from core.forms import DateInput
 from pilots.forms import CohortChoiceField
 from pilots.models import Cohort
 
@@ -73,7 +74,7 @@ class HostEndForm(_ReasonForm):
     )
     on_date = forms.DateField(
         label=_("Last day"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     field_order = ["reason", "on_date", "note"]
@@ -136,9 +137,7 @@ class HostContractOfferForm(forms.Form):
         help_text=_("Required for a fixed-term contract."),
     )
     hours_per_week = forms.IntegerField(label=_("Hours a week"), min_value=1, max_value=MAX_CONTRACT_HOURS)
-    start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     note = forms.CharField(
         label=_("Note for the adviser"),
         required=False,
@@ -179,10 +178,6 @@ class HostContractOfferForm(forms.Form):
 # --- adviser side ---
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def places_label(row) -> str:
     """An employer with the places it has left for the cohort, as the adviser's selects show it."""
     return ngettext(
@@ -214,8 +209,8 @@ class PlacementPeriodForm(forms.Form):
     """What every proposal tells the host besides the candidate: the days a week and the period."""
 
     days_per_week = forms.IntegerField(label=_("Days per week"), min_value=1, max_value=5)
-    start_date = forms.DateField(label=_("Start date"), widget=_date_input())
-    end_date = forms.DateField(label=_("End date"), widget=_date_input(), required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)
 
     def set_cohort_defaults(self, cohort) -> None:
         # The pilot's internship rhythm and the cohort's period are right for almost every proposal.
@@ -323,9 +318,9 @@ class VacancyForm(forms.Form):
     cohort = CohortChoiceField(label=_("Cohort"), queryset=None, empty_label=_("Choose a cohort"))
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    published_on = forms.DateField(label=_("Published on"), widget=_date_input())
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput())
     closes_on = forms.DateField(
-        label=_("Closes on"), required=False, widget=_date_input(), help_text=_("Empty: no fixed closing date.")
+        label=_("Closes on"), required=False, widget=DateInput(), help_text=_("Empty: no fixed closing date.")
     )
     employers = ModelMultipleChoiceField(
         label=_("Participating employers"),
@@ -377,7 +372,7 @@ class VacancyApplyForm(forms.Form):
     """An adviser records a candidate's application to a joint vacancy."""
 
     candidate = CandidateChoiceField(label=_("Candidate"), queryset=None, empty_label=_("Choose a candidate"))
-    applied_on = forms.DateField(label=_("Applied on"), widget=_date_input())
+    applied_on = forms.DateField(label=_("Applied on"), widget=DateInput())
 
     def __init__(self, *args, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)

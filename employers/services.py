@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from candidates.lifecycle import TRACK_OVER, EnrolmentStatus
@@ -88,12 +89,25 @@ def check_room(*, employer: Employer, cohort_id: int, adding: int) -> None:
     if taken + adding <= offered:
         return
     if adding == 0:
-        raise TransitionNotAllowed(
-            _(
-                "All %(offered)s places %(employer)s offered for this cohort are taken. Ask the adviser to "
-                "withdraw another proposal, or offer one more place first."
+        # Only the host confirms: the message speaks to them and says what they can do instead.
+        if offered == 0:
+            raise TransitionNotAllowed(
+                _(
+                    "You have not offered any places for this cohort, so you cannot confirm this proposal. Offer a "
+                    "place for this cohort under “Internship places”, or decline this proposal."
+                )
             )
-            % {"offered": offered, "employer": employer}
+        raise TransitionNotAllowed(
+            ngettext(
+                "The place you offered for this cohort is already taken by another intern or proposal, so you cannot "
+                "confirm this proposal. Offer one more place for this cohort under “Internship places”, or decline "
+                "this proposal.",
+                "All %(offered)s places you offered for this cohort are already taken by other interns and proposals, "
+                "so you cannot confirm this proposal. Offer one more place for this cohort under “Internship places”, "
+                "or decline this proposal.",
+                offered,
+            )
+            % {"offered": offered}
         )
     if adding == 1:
         raise TransitionNotAllowed(

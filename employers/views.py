@@ -39,6 +39,7 @@ from .selectors import (
     placement_for_employer,
 )
 from .services import (
+    check_room,
     contract_offer_answer,
     contract_offer_record,
     contract_offer_withdraw,
@@ -85,10 +86,25 @@ def _render_placement(
         "employers/placement_detail.html",
         {
             "placement": view,
+            "confirm_refusal": _confirm_refusal(request, view),
             "decline_form": decline_form or HostDeclineForm(prefix="decline"),
             "end_form": end_form or HostEndForm(prefix="end", start_date=view.start_date),
         },
     )
+
+
+def _confirm_refusal(request: AuthenticatedRequest, view: HostView) -> str:
+    """Why the host cannot confirm this proposal now, in the words the confirmation would refuse it with; "" when
+    they can. The page then offers what they can do instead of a button that is bound to fail. Only what the page
+    shows: the confirmation itself checks again, with the host's offers locked."""
+    if not view.can_answer:
+        return ""
+    placement = _placement(request, view.pk)
+    try:
+        check_room(employer=placement.employer, cohort_id=placement.enrolment.cohort_id, adding=0)
+    except TransitionNotAllowed as refusal:
+        return str(refusal)
+    return ""
 
 
 @role_required(*EMPLOYER_ROLES)

@@ -93,9 +93,10 @@ def _label(y: float, label: str, *, bold: bool = False) -> str:
 
 def _svg(*, title: str, description: str, height: float, body: list[str]) -> SafeString:
     return mark_safe(  # noqa: S308 - every text in it went through escape()
-        # Its natural size on a wide screen, narrower on a small one (Bootstrap's mw-100 and h-auto); the PDF's
-        # stylesheet sets its own width.
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart mw-100 h-auto" viewBox="0 0 {WIDTH} {height:g}"'
+        # Its natural size on every screen: scaled down to a phone's width its text would shrink to half of
+        # FONT_SIZE, so a page puts it in a box that scrolls sideways instead (.chart-scroll in opstap.css). The
+        # PDF's stylesheet sets its own width.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:g}"'
         f' width="{WIDTH}" height="{height:g}" role="img" aria-label="{escape(title)}"'
         ' preserveAspectRatio="xMinYMin meet">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>{''.join(body)}</svg>"

@@ -10,21 +10,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ModelMultipleChoiceField
+from core.forms import ISO_DATE, DateInput
 from pilots.models import Cohort, Pilot
 from pilots.selectors import pilot_list
 
 from .selectors import PeriodCheck, check_period, default_period
 
-DATE_FORMAT = "%Y-%m-%d"
-
 
 class CohortChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Cohort) -> str:
         return f"{obj.pilot.name} · {obj.name}"
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT)
 
 
 class ReportRequestForm(forms.Form):
@@ -58,11 +53,11 @@ class ReportRequestForm(forms.Form):
     )
     period_start = forms.DateField(
         label=_("Period from"),
-        input_formats=[DATE_FORMAT],
-        widget=_date_widget(),
+        input_formats=[ISO_DATE],
+        widget=DateInput(),
         help_text=_("Cohorts that start in the period are counted. A past period can be made again at any time."),
     )
-    period_end = forms.DateField(label=_("Period to"), input_formats=[DATE_FORMAT], widget=_date_widget())
+    period_end = forms.DateField(label=_("Period to"), input_formats=[ISO_DATE], widget=DateInput())
     # Shown only with the warning about cohorts the period leaves out (see job_new.html), so not in the layout.
     confirm_period = forms.BooleanField(label=_("Make the report with this period anyway"), required=False)
 

@@ -136,7 +136,8 @@ def job_new(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Your report has been asked for. This page shows how far it is."))
+            # The state below says how far it is, and changes as the job goes on; this message stays true.
+            messages.success(request, _("Your report has been asked for."))
             return redirect(job)
     return render(request, "reports/job_new.html", {"form": form})
 

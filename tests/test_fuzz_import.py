@@ -31,8 +31,11 @@ cell_text = st.one_of(
     st.sampled_from(NASTY_TEXT[:-1] + DATE_TEXT + NUMBER_TEXT + FORMULAS),  # the 70 000 characters are too slow here
     st.text(max_size=60),
 )
+# XML 1.0 has no place for U+FFFE and U+FFFF: openpyxl writes them, and the file it makes cannot be opened by
+# anyone (the import says so). A cell of a real spreadsheet never holds them.
+xml_cell_text = cell_text.filter(lambda text: "\ufffe" not in text and "\uffff" not in text)
 cell_value = st.one_of(
-    cell_text,
+    xml_cell_text,
     st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False),
     st.dates(),

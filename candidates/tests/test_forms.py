@@ -14,7 +14,7 @@ from pilots.tests.factories import CohortFactory, OrganisationFactory
 
 NOW = datetime.datetime(2026, 3, 15, 10, 30, tzinfo=datetime.UTC)
 
-POSTCODE_ERROR = "Enter a Dutch postcode such as 1234 AB."
+POSTCODE_ERROR = "Enter the postcode as 1234 AB"
 PHONE_ERROR = "Enter a valid Dutch phone number, such as 06 12345678 or 010 123 4567."
 REACHABLE_ERROR = "Give an e-mail address or a phone number, so the candidate can be reached."
 FUTURE_ERROR = "The date of birth lies in the future."
@@ -143,14 +143,16 @@ def test_candidate_form_refuses_without_consent(db):
     form = CandidateForm(data=registration_data(consent=None))
 
     assert not form.is_valid()
-    assert form.errors["consent"] == [gettext("This field is required.")]
+    assert form.errors["consent"] == [
+        gettext("Tick that the candidate consents; without consent they cannot be registered")
+    ]
 
 
 def test_candidate_form_refuses_without_a_consent_purpose(db):
     form = CandidateForm(data=registration_data(consent_purpose=""))
 
     assert not form.is_valid()
-    assert form.errors["consent_purpose"] == [gettext("This field is required.")]
+    assert form.errors["consent_purpose"] == [gettext("Enter what the candidate gives consent for")]
 
 
 def test_candidate_form_refuses_without_email_and_phone(db):
@@ -179,7 +181,7 @@ def test_candidate_form_reports_an_invalid_email_on_the_email_field_only(db):
     form = CandidateForm(data=registration_data(email="niet-een-adres", phone=""))
 
     assert not form.is_valid()
-    assert form.errors["email"] == [gettext("Enter a valid email address.")]
+    assert form.errors["email"] == [gettext("Enter the e-mail address as name@example.nl")]
     assert "phone" not in form.errors
 
 
@@ -212,8 +214,8 @@ def test_candidate_form_accepts_an_empty_postcode(db):
         ("2010-03-16", working_age_error),  # sixteen tomorrow
         ("1958-03-15", working_age_error),  # 68 today
         ("2027-01-01", lambda: gettext(FUTURE_ERROR)),
-        ("31-02-1990", lambda: gettext("Enter a valid date.")),
-        ("", lambda: gettext("This field is required.")),
+        ("31-02-1990", lambda: gettext("Enter the date of birth as 31/12/1990")),
+        ("", lambda: gettext("Enter the date of birth as 31/12/1990")),
     ],
 )
 def test_candidate_form_refuses_a_bad_date_of_birth_on_the_date_field(db, date_of_birth, message):
@@ -321,7 +323,7 @@ def test_import_row_form_does_not_ask_for_consent(db):
         ({"phone": "", "email": ""}, "phone", lambda: gettext(REACHABLE_ERROR)),
         ({"date_of_birth": "2015-01-01"}, "date_of_birth", working_age_error),
         ({"date_of_birth": "2030-01-01"}, "date_of_birth", lambda: gettext(FUTURE_ERROR)),
-        ({"date_of_birth": ""}, "date_of_birth", lambda: gettext("This field is required.")),
+        ({"date_of_birth": ""}, "date_of_birth", lambda: gettext("Enter the date of birth as 31/12/1990")),
     ],
 )
 def test_import_row_form_refuses_bad_values_on_the_right_field(db, overrides, field, message):

@@ -211,7 +211,7 @@ def test_parse_table_reads_an_xlsx_with_date_and_number_cells(db):
     assert kees.values["benefit_type"] == BenefitType.SOCIAL_ASSISTANCE
     # A number where a postcode belongs is read as its digits, without ".0", and refused as a postcode.
     assert lotte.raw["postcode"] == "1234"
-    assert lotte.errors == [f"{label('postcode')}: {gettext('Enter a Dutch postcode such as 1234 AB.')}"]
+    assert lotte.errors == [f"{label('postcode')}: {gettext('Enter the postcode as 1234 AB')}"]
 
 
 def test_parse_table_reads_every_row_of_an_xlsx_with_a_wrong_used_range(db):
@@ -307,10 +307,10 @@ def test_parse_table_lists_every_problem_of_a_row(db):
     assert bad.errors == [
         gettext("Status holder: write “ja” or “nee”."),
         gettext("Date of birth: “%(value)s” is not a date such as 14-03-1988.") % {"value": "32-01-1990"},
-        f"{label('first_name')}: {gettext('This field is required.')}",
-        f"{label('email')}: {gettext('Enter a valid email address.')}",
+        f"{label('first_name')}: {gettext('Enter the first name')}",
+        f"{label('email')}: {gettext('Enter the e-mail address as name@example.nl')}",
         f"{label('phone')}: {gettext('Enter a valid Dutch phone number, such as 06 12345678 or 010 123 4567.')}",
-        f"{label('postcode')}: {gettext('Enter a Dutch postcode such as 1234 AB.')}",
+        f"{label('postcode')}: {gettext('Enter the postcode as 1234 AB')}",
         f"{label('benefit_type')}: "
         + gettext("Select a valid choice. %(value)s is not one of the available choices.") % {"value": "toeslag"},
         f"{label('speaking_level')}: "
@@ -397,7 +397,7 @@ def test_parse_table_numbers_rows_as_the_spreadsheet_shows_them(db):
     table = parse(content)
 
     assert [row.line for row in table.rows] == [2, 5]
-    assert table.rows[1].errors == [f"{label('postcode')}: {gettext('Enter a Dutch postcode such as 1234 AB.')}"]
+    assert table.rows[1].errors == [f"{label('postcode')}: {gettext('Enter the postcode as 1234 AB')}"]
 
 
 def test_parse_table_numbers_xlsx_rows_after_empty_rows_as_the_spreadsheet_shows_them(db):

@@ -447,3 +447,40 @@ def test_saving_days_without_a_session_takes_the_same_number_of_queries_for_1_or
     many = _save_queries(client, cohort, [fatma, *(started(cohort, f"Kandidaat{number}") for number in range(7))])
 
     assert few == many
+
+
+def test_the_column_heads_name_day_and_month_in_the_pages_language(client, training_partner, cohort, fatma, settings):
+    client.force_login(training_partner)
+
+    english = client.get(grid_url(cohort), WEEK).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    dutch = client.get(grid_url(cohort), WEEK).content.decode()
+
+    assert '<span class="d-block">Mon 16 Nov</span>' in english
+    # Dutch writes day and month names in lower case.
+    assert '<span class="d-block">ma 16 nov</span>' in dutch
+
+
+def test_the_legend_shows_each_key_with_the_attendance_it_chooses(client, training_partner, cohort, fatma):
+    client.force_login(training_partner)
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    legend = body.split('id="grid-keys"')[1].split("</dl>")[0]
+    for key, status, label in [
+        ("p", "present", "Present"),
+        ("a", "absent_with_notice", "Absent with notice"),
+        ("o", "absent_without_notice", "Absent without notice"),
+        ("s", "sick", "Sick"),
+    ]:
+        assert f'data-attendance-key="{key}" data-attendance-status="{status}"' in legend
+        assert f'<kbd>{key.upper()}</kbd></dt><dd class="mb-0">{label}</dd>' in legend
+    assert 'aria-describedby="grid-help grid-keys"' in body
+
+
+def test_the_shortcut_script_takes_its_keys_from_the_legend_on_the_page(settings):
+    script = (settings.BASE_DIR / "static" / "js" / "attendance.js").read_text(encoding="utf-8")
+
+    assert "[data-attendance-key]" in script
+    # No letter of one language is built in.
+    assert "absent_with_notice" not in script and "present" not in script

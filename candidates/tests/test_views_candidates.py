@@ -187,11 +187,11 @@ def test_register_accepts_dutch_and_international_phone_numbers(client, adviser,
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("postcode", "1234", "Enter a Dutch postcode such as 1234 AB."),
-        ("postcode", "0123 AB", "Enter a Dutch postcode such as 1234 AB."),
+        ("postcode", "1234", "Enter the postcode as 1234 AB"),
+        ("postcode", "0123 AB", "Enter the postcode as 1234 AB"),
         ("phone", "12345", "Enter a valid Dutch phone number"),
         ("phone", "+1 23", "Enter a valid international number with its country code"),
-        ("email", "fatima@", "Enter a valid email address."),
+        ("email", "fatima@", "Enter the e-mail address as name@example.nl"),
         ("date_of_birth", str(years_ago(15)), "Candidates are of working age"),
         ("date_of_birth", str(years_ago(68, days=1)), "Candidates are of working age"),
         ("date_of_birth", str(timezone.localdate() + datetime.timedelta(days=3)), "lies in the future"),
@@ -256,9 +256,12 @@ def test_register_shows_its_errors_in_dutch_by_default(client, adviser):
     response = client.post(CREATE_URL, registration_data(consent=None, postcode="12"))
 
     with translation.override("nl"):
-        postcode_message = translation.gettext("Enter a Dutch postcode such as 1234 AB.")
+        postcode_message = translation.gettext("Enter the postcode as 1234 AB")
+        consent_message = translation.gettext(
+            "Tick that the candidate consents; without consent they cannot be registered"
+        )
     assert '<html lang="nl">' in response.text
-    assert "Dit veld is verplicht." in response.text  # Django's own Dutch, for the missing consent
+    assert consent_message in response.text
     assert postcode_message in response.text
     assert not Candidate.objects.exists()
 

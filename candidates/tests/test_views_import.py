@@ -223,7 +223,7 @@ def test_the_preview_says_which_line_is_wrong_and_why(adviser_client, cohort):
     preview = adviser_client.get(preview_url(token_of(upload(adviser_client, cohort, content))))
 
     assert "Date of birth: “31-02-1990” is not a date such as 14-03-1988." in row_html(preview, 3)
-    assert "This field is required." in row_html(preview, 4)
+    assert "First name: Enter the first name" in row_html(preview, 4)
     assert "Give an e-mail address or a phone number" in row_html(preview, 5)
     assert "Will be imported" in row_html(preview, 2)
     assert "Error" not in row_html(preview, 2)

@@ -41,6 +41,7 @@ from ..services import (
     reserve_promote,
     seats_taken,
 )
+from .screening import SCREENERS
 
 # Coordinators decide with the advisers: they coordinate the selection with the partners and settle
 # who takes the last seat, so they may move enrolments too. Training partners and employers may not.
@@ -126,6 +127,8 @@ def cohort_selection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "reconfirm_days": settings.RESERVE_RECONFIRM_DAYS,
             "reason_required": sorted(REASON_REQUIRED),
             "can_carry_over": selection_carry_over_enrolments(user=request.user, cohort=cohort).exists(),
+            # Coordinators decide here too, but the screening itself is the adviser's: no link to a refusal.
+            "can_screen": request.user.role in SCREENERS,
             "records": records,
             "most_missing": most_missing,
         },

@@ -50,7 +50,7 @@ from pilots.services import (
     module_update,
 )
 
-from ..attendance_grid import cell_field_name, posted_cells, row_enrolment_id
+from ..attendance_grid import cell_field_name, posted_cells, row_enrolment_id, shortcut_keys
 from ..forms import CertificateForm, ModuleResultForm
 from ..lifecycle import STARTED
 from ..models import AttendanceStatus, Certificate, Enrolment, ModuleResult, ModuleResultStatus
@@ -333,6 +333,7 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "week_modules": [module for module in modules if module.start_week <= week_number <= module.end_week],
             "module_rates": [(module, module_rates[module.pk]) for module in modules if module.pk in module_rates],
             "threshold": threshold,
+            "shortcut_keys": shortcut_keys(),
             "previous_url": _attendance_url(cohort, monday - timedelta(days=7)) if monday > cohort.start_date else None,
             "next_url": _attendance_url(cohort, monday + timedelta(days=7))
             if monday + timedelta(days=7) <= cohort.end_date

@@ -43,10 +43,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_tables2",
-    "axes",
+    # The administration names these apps in Dutch through our own configs of them.
+    "core.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "core.apps.OTPTOTPAppConfig",
+    "core.apps.OTPStaticAppConfig",
     "simple_history",
     "post_office",
     "core",
@@ -189,8 +190,12 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# British English: day before month and a 24-hour clock, as the portal's users read dates. A choice of the former
+# code "en" is read as "en-gb" (core.middleware.ChosenLanguageMiddleware).
+LANGUAGES = [("nl", _("Dutch")), ("en-gb", _("British English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date and time formats where Django's differ from what the portal's users expect (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -250,6 +255,9 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, the work a change hands on (a report build, the outbox) runs in a background thread of the
+# process once the change commits (core.dispatch), so the request that asked for it is answered at once.
+TASKS_IN_BACKGROUND_THREAD = env.bool("TASKS_IN_BACKGROUND_THREAD", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

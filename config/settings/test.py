@@ -18,6 +18,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Tasks run in-process even when CI sets REDIS_URL, so a test sees at once what a task did. The broker stays
 # REDIS_URL's: the tests of the trip through Redis to a real worker switch this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# ... and inside the request or commit that asks for them; the tests of the background thread switch it on.
+TASKS_IN_BACKGROUND_THREAD = False
 # A report build that sleeps this many seconds before it starts, so a test can kill its worker in the middle.
 REPORT_BUILD_DELAY_SECONDS = float(os.environ.get("OPSTAP_TEST_REPORT_DELAY_SECONDS", "0"))
 # Each test process sends the outbox under a lock of its own: parallel test workers are not one another's senders.

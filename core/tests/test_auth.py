@@ -182,18 +182,18 @@ def test_a_start_page_sends_anonymous_users_to_login(client, db, url_name):
 
 
 def test_english_can_be_chosen(client, db):
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.post(reverse("set_language"), {"language": "en-gb", "next": reverse("login")})
 
     assert response.status_code == 302
     assert response.url == reverse("login")
-    assert '<html lang="en">' in client.get(reverse("login")).text
+    assert '<html lang="en-gb">' in client.get(reverse("login")).text
 
 
 def test_the_language_switch_is_on_the_login_page(client, db):
     response = client.get(reverse("login"))
 
     assert f'action="{reverse("set_language")}"' in response.text
-    assert 'name="language" value="en"' in response.text
+    assert 'name="language" value="en-gb"' in response.text
 
 
 # The rules below keep the templates ready for a Content-Security-Policy without 'unsafe-inline'

@@ -272,9 +272,9 @@ def test_before_the_code_logging_out_the_language_switch_and_the_health_check_st
 
     assert client.get(reverse("healthz")).status_code in (200, 503)
     assert client.get(VERIFY).status_code == 200
-    switched = client.post(reverse("set_language"), {"language": "en", "next": VERIFY})
+    switched = client.post(reverse("set_language"), {"language": "en-gb", "next": VERIFY})
     assert switched.url == VERIFY
-    assert 'lang="en"' in client.get(VERIFY).text
+    assert 'lang="en-gb"' in client.get(VERIFY).text
     response = client.post(reverse("logout"))
     assert response.url == reverse("login")
     assert SESSION_KEY not in client.session

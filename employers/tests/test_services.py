@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from candidates.lifecycle import OUTFLOW_TO_WORK
 from candidates.models import ContractType, Enrolment, EnrolmentStatus, Outcome, OutcomeKind
@@ -248,11 +248,17 @@ def test_confirming_is_refused_when_all_offered_places_are_taken(employer_contac
 
     with pytest.raises(
         TransitionNotAllowed,
-        match=refusal(
-            "All %(offered)s places %(employer)s offered for this cohort are taken. Ask the adviser to "
-            "withdraw another proposal, or offer one more place first.",
-            offered=1,
-            employer=placement.employer,
+        # A message with a plural: the catalogue translates it only as the pair.
+        match=re.escape(
+            ngettext(
+                "The place you offered for this cohort is already taken by another intern or proposal, so you cannot "
+                "confirm this proposal. Offer one more place for this cohort under “Internship places”, or decline "
+                "this proposal.",
+                "All %(offered)s places you offered for this cohort are already taken by other interns and "
+                "proposals, so you cannot confirm this proposal. Offer one more place for this cohort under "
+                "“Internship places”, or decline this proposal.",
+                1,
+            )
         ),
     ):
         placement_transition(placement=placement, to_status=P.CONFIRMED, by_user=employer_contact)

@@ -309,7 +309,7 @@ def test_proposals_without_an_answer_show_how_long_they_wait_and_whether_the_hos
     assert "Overdue" in block
     assert "14 days" in block
     assert "not sent yet" in block
-    assert "sent on Nov. 20, 2026" in block
+    assert "sent on 20 November 2026" in block
     assert "Noura" not in block
 
 

@@ -116,7 +116,7 @@ def test_the_start_page_lists_current_interns_with_their_days_and_end_date(clien
     assert [row.pk for row in interns] == [intern.pk]
     assert "Fatima Yilmaz" in response.text
     assert "3 days a week" in response.text
-    assert "09/07/2026 – 12/11/2026" in response.text
+    assert "07/09/2026 – 11/12/2026" in response.text
     assert "Niet Gekozen" not in response.text
 
 
@@ -160,6 +160,7 @@ def test_the_start_page_asks_for_contract_offers_of_interns_without_one(client, 
 
 
 def test_the_placement_page_shows_the_proposal_and_asks_for_an_answer(client, host):
+    SeatOfferFactory(employer=host.employer, cohort=host.cohort, places=1)
     proposal = placement(host, supervisor_name="Marieke de Boer", days_per_week=2)
 
     response = client.get(detail_url(proposal))
@@ -197,9 +198,49 @@ def test_confirming_when_all_places_are_filled_is_refused_with_a_message(client,
     response = client.post(reverse("employers:placement-confirm", kwargs={"pk": proposal.pk}), follow=True)
 
     assert response.status_code == 200
-    assert f"All 1 places {host.employer} offered for this cohort are taken." in response.text
+    assert "The place you offered for this cohort is already taken" in messages_of(response)[0]
     proposal.refresh_from_db()
     assert proposal.status == P.PROPOSED
+
+
+@pytest.mark.parametrize(
+    ("places", "message"),
+    [
+        (0, "You have not offered any places for this cohort, so you cannot confirm this proposal."),
+        (1, "The place you offered for this cohort is already taken by another intern or proposal"),
+        (2, "All 2 places you offered for this cohort are already taken by other interns and proposals"),
+    ],
+)
+def test_a_host_without_a_free_place_is_told_what_to_do_instead_of_shown_the_confirm_button(
+    client, host, places, message
+):
+    # Put straight in the database: the services no longer propose beyond the places offered.
+    if places:
+        SeatOfferFactory(employer=host.employer, cohort=host.cohort, places=places)
+    for number in range(places):
+        placement(host, P.CONFIRMED, first_name=f"Stagiair{number}")
+    proposal = placement(host)
+
+    response = client.get(detail_url(proposal))
+
+    notice = response.text.split('data-testid="no-place-left"')[1].split("</div>")[0]
+    assert message in notice
+    assert "or decline this proposal." in notice
+    assert reverse("employers:seat-offers") in notice
+    assert reverse("employers:placement-confirm", kwargs={"pk": proposal.pk}) not in response.text
+    assert "Confirm the internship" not in response.text
+    assert reverse("employers:placement-decline", kwargs={"pk": proposal.pk}) in response.text
+
+
+def test_a_host_with_a_free_place_sees_the_confirm_button_and_no_notice(client, host):
+    SeatOfferFactory(employer=host.employer, cohort=host.cohort, places=2)
+    placement(host, P.CONFIRMED, first_name="Eerste")
+    proposal = placement(host)
+
+    response = client.get(detail_url(proposal))
+
+    assert reverse("employers:placement-confirm", kwargs={"pk": proposal.pk}) in response.text
+    assert 'data-testid="no-place-left"' not in response.text
 
 
 def test_confirming_an_answered_proposal_again_is_a_message_not_an_error(client, host):

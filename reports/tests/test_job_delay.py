@@ -92,7 +92,7 @@ def test_a_running_job_past_the_usual_time_says_when_the_portal_starts_it_again(
     message = page(running, minutes=1.5)
 
     assert message == (
-        f"{BEING_MADE} {LONGER} If it is not ready by 10:10 a.m., the portal starts it again by itself. "
+        f"{BEING_MADE} {LONGER} If it is not ready by 10:10, the portal starts it again by itself. "
         "You may wait on this page or come back later."
     )
 
@@ -102,7 +102,7 @@ def test_the_usual_time_is_a_fifth_of_the_report_time_limit(running, page, setti
 
     assert page(running, minutes=1.5) == BEING_MADE
     # Running too long from 10:11, which the watch finds at 10:15.
-    assert "If it is not ready by 10:15 a.m." in page(running, minutes=2.5)
+    assert "If it is not ready by 10:15" in page(running, minutes=2.5)
 
 
 def test_after_the_restart_the_page_counts_from_the_new_start(running, page, sent):
@@ -111,7 +111,7 @@ def test_after_the_restart_the_page_counts_from_the_new_start(running, page, sen
         services.job_claim(job_id=running.pk, task_id="task-2")
 
     assert page(running, minutes=10.5) == BEING_MADE
-    assert "If it is not ready by 10:20 a.m., the portal starts it again" in page(running, minutes=11.5)
+    assert "If it is not ready by 10:20, the portal starts it again" in page(running, minutes=11.5)
 
 
 def test_on_the_last_attempt_the_page_says_the_portal_stops_and_it_can_be_tried_again(running, page, sent, settings):
@@ -120,8 +120,7 @@ def test_on_the_last_attempt_the_page_says_the_portal_stops_and_it_can_be_tried_
     message = page(running, minutes=2)
 
     assert message == (
-        f"{BEING_MADE} {LONGER} If it is not ready by 10:10 a.m., the portal stops it and you can try again on "
-        "this page."
+        f"{BEING_MADE} {LONGER} If it is not ready by 10:10, the portal stops it and you can try again on this page."
     )
 
 
@@ -130,7 +129,7 @@ def test_a_job_the_watch_has_not_taken_up_asks_to_tell_the_administrator(running
     message = page(running, minutes=11.5)
 
     assert message == (
-        f"{BEING_MADE} This is taking much longer than usual: the portal should have taken it up again at 10:10 a.m. "
+        f"{BEING_MADE} This is taking much longer than usual: the portal should have taken it up again at 10:10 "
         "and has not. Please tell the administrator."
     )
 
@@ -142,7 +141,7 @@ def test_a_job_no_worker_took_says_when_the_portal_sends_it_again(ask, sent, pag
 
     assert page(job, minutes=1) == WAITING
     assert page(job, minutes=2) == (
-        f"{WAITING} {LONGER} If it has not started by 10:10 a.m., the portal sends it again by itself. You may "
+        f"{WAITING} {LONGER} If it has not started by 10:10, the portal sends it again by itself. You may "
         "wait on this page or come back later."
     )
 

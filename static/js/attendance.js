@@ -1,17 +1,14 @@
 // Shortcuts on the attendance grid: with a day's list focused, one key chooses its attendance.
-// The grid works without this script; it only saves opening each list.
+// The letters follow the page's language: they are read from the legend above the grid
+// (data-attendance-key and data-attendance-status, from candidates/attendance_grid.py), so what the legend says
+// is what a key does. The grid works without this script; it only saves opening each list.
 (function () {
   "use strict";
 
-  var KEYS = {
-    p: "present",
-    a: "absent_with_notice",
-    o: "absent_without_notice",
-    z: "sick",
-    s: "sick",
-    Delete: "",
-    Backspace: "",
-  };
+  var KEYS = { Delete: "", Backspace: "" };
+  document.querySelectorAll("[data-attendance-key]").forEach(function (item) {
+    KEYS[item.dataset.attendanceKey.toLowerCase()] = item.dataset.attendanceStatus;
+  });
 
   function choose(select, status) {
     var option = Array.prototype.find.call(select.options, function (item) {
