@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,8 @@ class _Retrier:
             while self._round():
                 pass
         finally:
-            close_old_connections()
+            # The thread ends here: its own database connections go with it (connections are per thread).
+            connections.close_all()
 
     def _round(self) -> bool:
         """Try every send that is due; False once nothing waits any more."""

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Page, expect
 
+from candidates.attendance_grid import shortcut_keys
 from candidates.models import Attendance, Certificate, EnrolmentStatus, FollowUp, ModuleResult
 from candidates.progress import add_years
 from candidates.progress_selectors import followups_due, week_monday
@@ -161,7 +162,10 @@ def test_attendance_results_certificate_and_outflow_with_its_follow_up(
     # Daan was sick on Tuesday; the keyboard shortcut fills in Monday, the list the rest.
     monday_cell, tuesday_cell, wednesday_cell = daan_row.locator("select").all()
     monday_cell.focus()
-    page.keyboard.press("p")
+    with translation.override("nl"):  # the page's language: a for aanwezig
+        present_key = next(key.key for key in shortcut_keys() if key.status == "present")
+    assert present_key == "a"
+    page.keyboard.press(present_key)
     expect(monday_cell).to_have_value("present")
     tuesday_cell.select_option("sick")
     wednesday_cell.select_option("present")
