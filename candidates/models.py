@@ -190,6 +190,13 @@ class Candidate(TimeStampedModel):
         return " ".join(part for part in (self.first_name, self.last_name_prefix, self.last_name) if part)
 
     @property
+    def short_name(self) -> str:
+        """First name and the initial of the last name: enough for an adviser's digest or a host's proposal to
+        recognise the person by, little for anyone else who reads the mail."""
+        initial = self.last_name.strip()[:1].upper()
+        return f"{self.first_name} {initial}." if initial else self.first_name
+
+    @property
     def has_consent(self) -> bool:
         return self.consent_given_at is not None
 

@@ -38,7 +38,6 @@ from .models import (
     AttendanceKind,
     AttendanceSession,
     AttendanceStatus,
-    Candidate,
     Certificate,
     CoachingNote,
     CoachKind,
@@ -709,18 +708,12 @@ def followup_record(
     return followup
 
 
-def _short_name(candidate: Candidate) -> str:
-    """First name and the initial of the last name: enough for the adviser, little for anyone else."""
-    initial = candidate.last_name.strip()[:1].upper()
-    return f"{candidate.first_name} {initial}." if initial else candidate.first_name
-
-
 def _queue_digest(adviser: User, followups: list[FollowUp], *, today: date, week_start: date) -> None:
     # Only these values reach the template: no barriers, benefits or notes can end up in the mail.
     site_url = getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/")
     items = [
         {
-            "name": _short_name(followup.outcome.enrolment.candidate),
+            "name": followup.outcome.enrolment.candidate.short_name,
             "cohort": followup.outcome.enrolment.cohort.name,
             "months": followup.months,
             "due_on": followup.due_on,

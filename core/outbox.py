@@ -73,7 +73,7 @@ def _publish_flush() -> bool:
 
 def send_queued() -> int:
     """Send every message that is due; returns how many were sent. Another sender busy: nothing to do here."""
-    sent_before = Email.objects.filter(status=STATUS.sent).count()
+    sent = 0
     with _sole_sender() as sole:
         if not sole:
             return 0
@@ -81,11 +81,12 @@ def send_queued() -> int:
             with FileLock(settings.OUTBOX_LOCK_FILE):
                 # Each round sends a batch; what fails is scheduled later, so the rounds end.
                 while post_office.get_queued().exists():
-                    post_office.send_queued(processes=1)
+                    sent_in_round, _failed, _requeued = post_office.send_queued(processes=1)
+                    sent += sent_in_round
                 _back_off()
         except FileLocked:
             return 0
-    return Email.objects.filter(status=STATUS.sent).count() - sent_before
+    return sent
 
 
 def _back_off() -> None:

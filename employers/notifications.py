@@ -32,15 +32,9 @@ def placement_url(placement: Placement) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def short_name(candidate) -> str:
-    """First name and the initial of the last name: enough for the host to recognise the proposal."""
-    initial = candidate.last_name.strip()[:1].upper()
-    return f"{candidate.first_name} {initial}." if initial else candidate.first_name
-
-
 def _context(placement: Placement) -> dict:
     return {
-        "candidate_name": short_name(placement.enrolment.candidate),
+        "candidate_name": placement.enrolment.candidate.short_name,
         "cohort": str(placement.enrolment.cohort),
         "start_date": placement.start_date,
         "end_date": placement.end_date,

@@ -15,10 +15,10 @@ import pytest
 from django.conf import settings
 
 from core import guide
+from tests.browser import CHROMIUM
 from tests.services import service_unavailable
 
 SCRIPT = Path(settings.BASE_DIR) / "docs" / "guide" / "screenshots.py"
-CHROMIUM = Path("/usr/bin/chromium")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PICTURE = re.compile(r"!\[[^\]]*\]\(img/([^)\s]+)\)")
 # Migrating and loading the demo take a minute or two on a busy machine; the pictures themselves seconds.

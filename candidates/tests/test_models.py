@@ -206,3 +206,10 @@ def test_an_unknown_outcome_kind_is_refused():
 
     with refused_by("outcome_kind_valid"):
         Outcome.objects.create(enrolment=enrolment, kind="lottery")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"), [("Fatima", "Amrani", "Fatima A."), ("Jan", "berg", "Jan B."), ("Noor", "", "Noor")]
+)
+def test_short_name_keeps_the_first_name_and_the_initial(first, last, expected):
+    assert Candidate(first_name=first, last_name=last).short_name == expected

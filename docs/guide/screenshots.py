@@ -27,19 +27,12 @@ GUIDE_DIR = Path(__file__).resolve().parent
 ROOT = GUIDE_DIR.parent.parent
 IMG_DIR = GUIDE_DIR / "img"
 
-# As tests/e2e/conftest.py launches it.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # The browser's own widgets (a date field's dd-mm-jjjj) in Dutch like the pages, where Debian's chromium-l10n
-    # is installed; without it they stay in American English.
-    "--lang=nl-NL",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+# The browser's own widgets (a date field's dd-mm-jjjj) in Dutch like the pages, where Debian's chromium-l10n is
+# installed; without it they stay in American English.
+SCREENSHOT_ARGS = [*CHROMIUM_ARGS, "--lang=nl-NL"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000
@@ -318,7 +311,6 @@ def configure(var_dir: Path) -> None:
             "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
         }
     )
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -379,7 +371,7 @@ def take(shots: list[Shot], out_dir: Path, base_url: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     made = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=SCREENSHOT_ARGS)
         try:
             for chapter in dict.fromkeys(shot.chapter for shot in shots):
                 for phone in (False, True):

@@ -238,10 +238,3 @@ def test_placement_url_falls_back_to_the_known_path_without_the_url_name(monkeyp
     monkeypatch.setattr(notifications, "reverse", no_such_name)
 
     assert notifications.placement_url(Placement(pk=7)) == "http://127.0.0.1:8000/werkgevers/plaatsing/7/"
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "expected"), [("Fatima", "Amrani", "Fatima A."), ("Jan", "berg", "Jan B."), ("Noor", "", "Noor")]
-)
-def test_short_name_keeps_the_first_name_and_the_initial(first, last, expected):
-    assert notifications.short_name(SimpleNamespace(first_name=first, last_name=last)) == expected

@@ -20,7 +20,8 @@ from employers.services import placement_confirm, placement_propose
 from employers.tests.factories import SeatOfferFactory
 from pilots.tests.factories import CohortFactory, CohortModuleFactory
 from reports.disclosure import Relation, check_relations, derivable, primary
-from reports.figures import cells, pilot_evaluation, public_figures
+from reports.figures import OUTFLOW_KINDS as REPORT_OUTFLOW_KINDS
+from reports.figures import STAGES, _cost, cells, known_zeros, pilot_evaluation, public_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -360,3 +361,122 @@ def test_a_small_count_is_protected_with_a_detail_before_the_reports_funnel(advi
         assert funnel["completed"] == (3, 60.0)
         assert funnel["dropped_out"] == funnel["in_track"] == (None, None)
     assert shown.completeness_check("outcome").total is None
+
+
+# --- The zeros a reader knows from outside the report -------------------------------------------------------------
+# known_zeros decides which zeros protect nothing (the reader knows them without the report) and are never hidden.
+# Each boundary is pinned here: a track is over only after its last day, and has not begun only before its first;
+# a pilot's or the report's count is known only when it is known for every cohort it adds up.
+
+OVER_WHEN_ENDED = ("waiting", "in_track")
+AFTER_THE_START = ("started", "completed", "dropped_out", "in_track", "outflow")
+
+
+def _stages(prefix, keys):
+    return {f"{prefix}stages.{STAGES.index(key)}.count" for key in keys}
+
+
+def _not_begun(prefix):
+    outflow = {
+        f"{prefix}outflow.{index}.{name}" for index in range(len(REPORT_OUTFLOW_KINDS)) for name in ("count", "started")
+    }
+    return _stages(prefix, AFTER_THE_START) | outflow
+
+
+def _prefixes(evaluation, cohort):
+    names = [figures.name for figures in evaluation.cohorts]
+    return f"cohorts.{names.index(cohort.name)}.figures."
+
+
+def test_a_track_is_over_only_after_its_last_day(adviser):
+    cohort = CohortFactory(start_date=date(2026, 9, 1), end_date=date(2026, 12, 15))
+    _walk(cohort, S.COMPLETED, adviser, 2)
+
+    on_the_last_day = pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 12, 15))
+    the_day_after = pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 12, 16))
+
+    assert known_zeros(on_the_last_day) == frozenset()
+    expected = set()
+    for prefix in ("cohorts.0.figures.", "pilots.0.figures.", "total."):
+        expected |= _stages(prefix, OVER_WHEN_ENDED)
+    assert known_zeros(the_day_after) == expected
+
+
+def test_a_track_has_not_begun_only_before_its_first_day(adviser):
+    cohort = CohortFactory(start_date=date(2026, 9, 1), end_date=date(2026, 12, 15))
+    _walk(cohort, S.SELECTED, adviser, 2)
+
+    the_day_before = pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 8, 31))
+    on_the_first_day = pilot_evaluation(pilots=[cohort.pilot], today=date(2026, 9, 1))
+
+    expected = set()
+    for prefix in ("cohorts.0.figures.", "pilots.0.figures.", "total."):
+        expected |= _not_begun(prefix)
+    assert expected <= cells(the_day_before).keys(), "a path the report does not have"
+    assert known_zeros(the_day_before) == expected
+    assert known_zeros(on_the_first_day) == frozenset()
+
+
+def test_a_pilots_zero_is_known_only_when_every_one_of_its_cohorts_ended(adviser):
+    # A pilot of two cohorts, the first over before the second; a second pilot whose one cohort runs on.
+    first = CohortFactory(name="Eerste ronde", start_date=date(2026, 3, 1), end_date=date(2026, 6, 30))
+    second = CohortFactory(
+        name="Tweede ronde", pilot=first.pilot, start_date=date(2026, 9, 1), end_date=date(2026, 12, 15)
+    )
+    running = CohortFactory(name="Doorlopend", start_date=date(2026, 9, 1), end_date=date(2027, 3, 31))
+    for cohort in (first, second, running):
+        _walk(cohort, S.COMPLETED, adviser)
+    pilots = [first.pilot, running.pilot]
+
+    between = pilot_evaluation(pilots=pilots, today=date(2026, 10, 1))
+    assert known_zeros(between) == _stages(_prefixes(between, first), OVER_WHEN_ENDED)
+
+    after_both_rounds = pilot_evaluation(pilots=pilots, today=date(2026, 12, 16))
+    pilot_index = [figures.slug for figures in after_both_rounds.pilots].index(first.pilot.slug)
+    expected = set()
+    for prefix in (
+        _prefixes(after_both_rounds, first),
+        _prefixes(after_both_rounds, second),
+        f"pilots.{pilot_index}.figures.",
+    ):
+        expected |= _stages(prefix, OVER_WHEN_ENDED)
+    assert known_zeros(after_both_rounds) == expected
+
+
+# --- What a cell is worth to the reader ----------------------------------------------------------------------------
+
+
+def _rank(path):
+    """The order of docs/disclosure.md: the report's key figures, a pilot's, the tables' totals, a cohort's, then
+    every breakdown and check, which are given up (and given back last) before any of those."""
+    if path.startswith("total."):
+        return 4
+    if path.startswith("pilots."):
+        return 3
+    table_totals = (
+        "outcomes_recorded",
+        "dropout_total.",
+        "employers_total.",
+        "followups_total.",
+        "certificates_issued",
+    )
+    if path.startswith(table_totals):
+        return 2
+    if path.startswith("cohorts."):
+        return 1
+    return 0
+
+
+def test_a_breakdown_is_worth_less_than_a_cohorts_count_and_that_less_than_a_total(adviser):
+    cohort = CohortFactory()
+    _outflow(cohort, adviser, OutcomeKind.JOB_ELSEWHERE)
+    _walk(cohort, S.DROPPED_OUT, adviser, dropout_reason=DropoutReason.HEALTH)
+    paths = cells(pilot_evaluation(pilots=[cohort.pilot], today=COUNTED_ON)).keys()
+    assert {_rank(path) for path in paths} == {0, 1, 2, 3, 4}
+
+    for first in paths:
+        for second in paths:
+            if _rank(first) < _rank(second):
+                assert _cost(first) < _cost(second), (first, second)
+            elif _rank(first) == _rank(second):
+                assert _cost(first) == _cost(second), (first, second)

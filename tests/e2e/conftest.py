@@ -11,21 +11,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.services import service_unavailable
 
 # Playwright's sync API keeps an event loop running in the test's thread, and Django refuses
 # database access from a thread with a running loop. The test code itself is synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")
