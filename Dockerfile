@@ -38,4 +38,5 @@ RUN SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost REDIS_URL=redis:/
 USER opstap
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--no-control-socket"]
+# Workers, threads, timeouts and the JSON access log: config/gunicorn.py, sized by WEB_CONCURRENCY and friends.
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py", "--bind", "0.0.0.0:8000"]

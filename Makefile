@@ -20,15 +20,17 @@ PYTHON ?= $(shell for v in python3.14 python3.13 python3.12; do \
 # Debian packages: WeasyPrint's Pango, the report fonts, gettext, and chromium for browser tests.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 gettext chromium
 
-.PHONY: help setup system-packages demo serve test test-pg test-fast lint worker beat bench messages clean mutate
+.PHONY: help setup system-packages demo serve test test-pg test-fast lint worker beat bench load messages clean mutate
 
 help:
 	@echo "make demo    virtualenv, install, migrate, demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test    the whole test suite"
 	@echo "make test-pg the tests marked services, against the local PostgreSQL (or DATABASE_URL)"
 	@echo "make lint    ruff check, ruff format --check, mypy, the layers of the apps (import-linter)"
-	@echo "make worker  a Celery worker against REDIS_URL"
+	@echo "make worker  a Celery worker against REDIS_URL (the default queue and the reports queue)"
 	@echo "make beat    the Celery beat scheduler against REDIS_URL"
+	@echo "make bench   every page of every role at 1,000 and 50,000 candidates against a trivial page (docs/performance.md)"
+	@echo "make load    50 users at once through gunicorn, PostgreSQL, Redis and a worker (docs/performance.md)"
 	@echo "make setup   only the virtualenv and the install"
 	@echo "make mutate  the mutation run over the figures and the disclosure code (about an hour; docs/mutation.md)"
 
@@ -91,21 +93,33 @@ lint: setup
 
 worker: setup
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
-	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-config.settings.local}" $(BIN)/celery -A config worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-config.settings.local}" $(BIN)/celery -A config worker -Q celery,reports --loglevel=INFO
 
 beat: setup
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
 	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-config.settings.local}" $(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
-# The benchmarks measure PostgreSQL: DATABASE_URL, or else the local server when it answers (SQLite otherwise).
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opstap_bench
+# make bench (docs/performance.md): the region built at each of BENCH_SCALES candidates in a fresh PostgreSQL
+# database on BENCH_DATABASE_URL's server (one database per scale, named after it with _<scale>), every main page of
+# every role through gunicorn with the production settings against a trivial page, the report job through Redis
+# (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14) and a real worker; then the query-count benchmarks of
+# benchmarks/test_*.py. BENCH_REQUESTS=9 requests a page; BENCH_REUSE=1 keeps the databases an earlier run built.
+# Prints a table and PASS/FAIL per target; the JSON is in var/bench/latest.json.
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/opstap_bench)
+BENCH_SCALES ?= 1000 50000
+# make load: LOAD_USERS (50) users for LOAD_TIME (2m) against the region at LOAD_SCALE candidates.
+LOAD_SCALE ?= 1000
 
 bench: setup
-	@url="$$DATABASE_URL"; \
-	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(BENCH_DATABASE_URL)"; fi; \
-	[ -n "$$url" ] || echo "No PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is not set: measuring SQLite."; \
-	export DATABASE_URL="$$url"; [ -n "$$url" ] || unset DATABASE_URL; \
-	$(BIN)/python -m pytest benchmarks -p no:xdist $(PYTEST_ARGS) && $(BIN)/python -m benchmarks.report_job
+	@command -v pg_isready >/dev/null && pg_isready -q -d "$(BENCH_DATABASE_URL)" || { \
+	  echo "make bench measures PostgreSQL: none answers at $(BENCH_DATABASE_URL) (set BENCH_DATABASE_URL)."; exit 1; }
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_SCALES="$(BENCH_SCALES)" $(BIN)/python -m benchmarks.bench
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m pytest benchmarks -p no:xdist -p no:randomly $(PYTEST_ARGS)
+
+load: setup
+	@command -v pg_isready >/dev/null && pg_isready -q -d "$(BENCH_DATABASE_URL)" || { \
+	  echo "make load needs PostgreSQL: none answers at $(BENCH_DATABASE_URL) (set BENCH_DATABASE_URL)."; exit 1; }
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" LOAD_SCALE="$(LOAD_SCALE)" $(BIN)/python -m benchmarks.load
 
 # The mutation run over the disclosure code and the suppression part of figures.py ([tool.mutmut] in pyproject.toml,
 # docs/mutation.md): about an hour on one core, so it is not part of `make test` or CI. mutmut mutates the whole of

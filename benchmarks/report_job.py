@@ -1,12 +1,23 @@
-"""What a report job costs, beside the PDF rendering it cannot avoid: `python -m benchmarks.report_job`.
+"""What a report job costs beside the PDF rendering it cannot avoid: `python -m benchmarks.report_job`.
 
-Builds a pilot of BENCH_REPORT_CANDIDATES (default 1,000) candidates in a fresh test database on the database
-DATABASE_URL names (PostgreSQL in CI and for `make bench`; the SQLite default otherwise), asks for its report
-as a coordinator would, and prints one JSON document: the whole job's time (request, queue hand-over, figures,
-HTML, PDF, storage), WeasyPrint's own render time of the same final HTML, their ratio, and the job's query
-count. A measurement to read, not a test: nothing is asserted. The render time is the median of a few renders.
+Against the region's database at one scale (benchmarks/dataset.py; make bench passes the one it measures, or
+--candidates N builds or reuses one), with the production settings, a real Redis (REDIS_URL, default
+redis://127.0.0.1:6379/14) and a real `celery worker` on the reports queue: BENCH_REPORT_PAIRS (default 5)
+interleaved pairs of
+
+- the job: the coordinator asks for the largest pilot's report (reports.services.request_report), the task
+  travels through the broker to the worker, which reads the figures, renders the HTML and the PDF and stores it;
+  timed from the request until the job row says done;
+- WeasyPrint's own render of the same report's HTML in this process.
+
+Prints one JSON document: the median of the pairs' ratios (the figure the 1.3 target is held against), the medians
+of both times, the job's query count (one build in this process, counted), and the worker child's peak resident
+memory (VmHWM) over the builds. Nothing is asserted: make bench prints PASS or FAIL.
 """
 
+from __future__ import annotations
+
+import argparse
 import datetime
 import json
 import os
@@ -14,173 +25,114 @@ import statistics
 import sys
 import time
 
-CANDIDATES = int(os.environ.get("BENCH_REPORT_CANDIDATES", 1_000))
-BATCH = 500
-# WeasyPrint's time varies from run to run by a tenth or so: the median of a few renders is the yardstick.
-RENDER_RUNS = 3
+from . import harness
+
+PAIRS = int(os.environ.get("BENCH_REPORT_PAIRS", "5"))
+JOB_TIMEOUT = 600
 
 
-def _build_pilot(candidates: int):
-    from candidates.models import (
-        BarrierKind,
-        Candidate,
-        CandidateBarrier,
-        DropoutReason,
-        Enrolment,
-        EnrolmentStatus,
-        Outcome,
-        OutcomeKind,
-        ReferralSource,
-    )
-    from core.roles import Role, sync_role_groups
-    from core.tests.factories import UserFactory
-    from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory
+def _setup(database: str) -> None:
+    os.environ.update(harness.server_environment(database))
+    import django
 
-    sync_role_groups()
-    organisation = OrganisationFactory(name="WSP Benchmark")
-    coordinator = UserFactory(username="bench-coordinator", organisation=organisation, role=Role.COORDINATOR)
-    pilot = PilotFactory(name="Groepshulp Benchmark", slug="groepshulp-benchmark", lead_organisation=organisation)
-    cohorts = [
-        CohortFactory(
-            pilot=pilot,
-            name=f"Ronde {number}",
-            start_date=datetime.date(2026, 1 + 3 * (number - 1), 1),
-            end_date=datetime.date(2026, 3 + 3 * (number - 1), 28),
-            seats=candidates // 4 + 1,
-        )
-        for number in range(1, 5)
-    ]
-    statuses = [
-        EnrolmentStatus.REGISTERED,
-        EnrolmentStatus.SCREENED,
-        EnrolmentStatus.SELECTED,
-        EnrolmentStatus.STARTED,
-        EnrolmentStatus.COMPLETED,
-        EnrolmentStatus.DROPPED_OUT,
-        EnrolmentStatus.OUTFLOW,
-        EnrolmentStatus.OUTFLOW,
-    ]
-    started = {EnrolmentStatus.STARTED, EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT, EnrolmentStatus.OUTFLOW}
-    kinds = [OutcomeKind.JOB_ELSEWHERE, OutcomeKind.EDUCATION, OutcomeKind.NONE]
-    sources = list(ReferralSource.values)
-    for first in range(0, candidates, BATCH):
-        numbers = range(first, min(first + BATCH, candidates))
-        people = Candidate.objects.bulk_create(
-            [
-                Candidate(
-                    first_name="Kandidaat",
-                    last_name=f"Benchmark {number}",
-                    date_of_birth=datetime.date(1970 + number % 35, 1 + number % 12, 1 + number % 28),
-                    city="Utrecht",
-                    referral_source=sources[number % len(sources)],
-                    consent_purpose="Deelname",
-                )
-                for number in numbers
-            ]
-        )
-        enrolments = []
-        for number, person in zip(numbers, people, strict=True):
-            cohort = cohorts[number % 4]
-            status = statuses[number % len(statuses)]
-            enrolments.append(
-                Enrolment(
-                    candidate=person,
-                    cohort=cohort,
-                    status=status,
-                    started_on=cohort.start_date if status in started else None,
-                    ended_on=cohort.end_date if status in started - {EnrolmentStatus.STARTED} else None,
-                    dropout_reason=DropoutReason.HEALTH if status == EnrolmentStatus.DROPPED_OUT else "",
-                )
-            )
-        enrolments = Enrolment.objects.bulk_create(enrolments)
-        Outcome.objects.bulk_create(
-            Outcome(
-                enrolment=enrolment,
-                kind=kinds[number % 3],
-                start_date=enrolment.ended_on + datetime.timedelta(days=14),
-                employer_name="Kinderopvang Elders",
-            )
-            for number, enrolment in zip(numbers, enrolments, strict=True)
-            if enrolment.status == EnrolmentStatus.OUTFLOW
-        )
-        CandidateBarrier.objects.bulk_create(
-            CandidateBarrier(candidate=person, kind=BarrierKind.CHILDCARE)
-            for number, person in zip(numbers, people, strict=True)
-            if number % 7 == 0
-        )
-    return coordinator, pilot
+    django.setup()
 
 
-def measure(candidates: int = CANDIDATES) -> dict:
+def _wait_for(job_id: int) -> str:
+    from reports.models import ReportJob, ReportJobStatus
+
+    deadline = time.monotonic() + JOB_TIMEOUT
+    while time.monotonic() < deadline:
+        status = ReportJob.objects.filter(pk=job_id).values_list("status", flat=True).get()
+        if status in (ReportJobStatus.DONE, ReportJobStatus.FAILED):
+            return status
+        time.sleep(0.01)
+    return "timed out"
+
+
+def measure(targets: dict, pairs: int = PAIRS) -> dict:
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone, translation
 
+    from core.models import User
+    from pilots.models import Pilot
     from reports import pdf, services
-    from reports.models import ReportJob, ReportJobStatus
+    from reports.models import ReportJob
 
-    coordinator, pilot = _build_pilot(candidates)
-    period = {"period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(2026, 12, 31)}
-    made_at = timezone.now()
-    # WeasyPrint loads its fonts on first use: warm it up, so neither measurement below pays for that alone.
-    with translation.override(settings.LANGUAGE_CODE):
-        pdf.render_pdf(pdf.report_html(pilots=[pilot], made_at=made_at, **period))
+    coordinator = User.objects.get(username=targets["logins"]["coordinator"])
+    pilot = Pilot.objects.get(slug=targets["pilot_slug"])
+    period = {"period_start": datetime.date(2000, 1, 1), "period_end": datetime.date(2099, 12, 31)}
+    database = targets["database_url"]
 
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        # Outside a transaction the commit hook runs at once, and without REDIS_URL the task runs in-process.
-        job = services.request_report(user=coordinator, pilots=[pilot], **period)
-        job_seconds = time.perf_counter() - started
-    job = ReportJob.objects.get(pk=job.pk)
-    if job.status != ReportJobStatus.DONE:
-        raise SystemExit(f"the report job ended {job.status}:\n{job.error}")
+    # The worker child is kept for the whole run (no max memory per child), so its peak covers every build.
+    with harness.celery_worker(
+        database,
+        name=f"report-{targets['counts']['candidates']}",
+        queues="reports",
+        CELERY_WORKER_MAX_MEMORY_PER_CHILD="0",
+    ) as worker:
+        time.sleep(1)  # the prefork child comes up after the parent says ready
+        children = worker.children()
+        child_rss_before = max((harness.peak_rss_kib(pid) for pid in children), default=0)
+        # Fonts and templates are loaded on first use, in both processes: warm both up before timing.
+        warm = services.request_report(user=coordinator, pilots=[pilot], **period)
+        if _wait_for(warm.pk) != "done":
+            raise SystemExit(f"the warm-up report job ended {ReportJob.objects.get(pk=warm.pk).error}")
+        with translation.override(settings.LANGUAGE_CODE):
+            html = pdf.report_html(pilots=[pilot], made_at=timezone.now(), **period)
+            pdf.render_pdf(html)
 
-    with translation.override(settings.LANGUAGE_CODE):
-        html = pdf.report_html(pilots=[pilot], made_at=job.started_at, **period)
-        timings = []
-        for _run in range(RENDER_RUNS):
+        jobs, renders = [], []
+        for _pair in range(pairs):
             started = time.perf_counter()
-            document = pdf.render_pdf(html)
-            timings.append(time.perf_counter() - started)
-        render_seconds = statistics.median(timings)
+            job = services.request_report(user=coordinator, pilots=[pilot], **period)
+            status = _wait_for(job.pk)
+            jobs.append(time.perf_counter() - started)
+            if status != "done":
+                raise SystemExit(f"the report job ended {status}: {ReportJob.objects.get(pk=job.pk).error}")
+            with translation.override(settings.LANGUAGE_CODE):
+                html = pdf.report_html(pilots=[pilot], made_at=timezone.now(), **period)
+                started = time.perf_counter()
+                document = pdf.render_pdf(html)
+                renders.append(time.perf_counter() - started)
+        peak = max((harness.peak_rss_kib(pid) for pid in worker.children() or children), default=0)
 
+    # The job's queries, counted in this process: the same build a worker runs.
+    job = ReportJob.objects.create(requested_by=coordinator, **period)
+    job.pilots.set([pilot])
+    claimed = services.job_claim(job_id=job.pk, task_id="bench-query-count")
+    with CaptureQueriesContext(connection) as queries:
+        services.job_build(claimed)
+    ratios = [job_seconds / render for job_seconds, render in zip(jobs, renders, strict=True)]
     return {
         "benchmark": "report_job",
         "database": connection.vendor,
-        "candidates": candidates,
-        "job_seconds": round(job_seconds, 3),
-        "weasyprint_render_seconds": round(render_seconds, 3),
-        "job_to_render_ratio": round(job_seconds / render_seconds, 2),
+        "candidates": targets["counts"]["candidates"],
+        "pilot": pilot.slug,
+        "pilot_candidates": targets["pilot_candidates"],
+        "pairs": pairs,
+        "job_median_s": round(statistics.median(jobs), 3),
+        "render_median_s": round(statistics.median(renders), 3),
+        "ratios": [round(ratio, 2) for ratio in ratios],
+        "ratio_median": round(statistics.median(ratios), 2),
         "job_queries": len(queries),
-        "pdf_bytes": job.file.size,
-        "html_bytes": len(html.encode()),
-        "rendered_pdf_bytes": len(document),
+        "worker_child_rss_before_mib": round(child_rss_before / 1024, 1),
+        "worker_peak_rss_mib": round(peak / 1024, 1),
+        "html_kib": round(len(html.encode()) / 1024, 1),
+        "pdf_kib": round(len(document) / 1024, 1),
     }
 
 
-def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    # Tasks in-process, whatever REDIS_URL says: the benchmark measures the job, not the trip to a worker.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    if connection.vendor != "sqlite":
-        # A database of its own, so a test run on the same server is not dropped by this one or the reverse.
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_report_{connection.settings_dict['NAME']}"
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        result = measure()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
-    json.dump(result, sys.stdout, indent=2)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", help="the dataset's targets as JSON (make bench passes them)")
+    parser.add_argument("--candidates", type=int, default=1_000, help="otherwise: the scale to build or reuse")
+    args = parser.parse_args(argv)
+    targets = json.loads(args.targets) if args.targets else harness.ensure_dataset(args.candidates, reuse=True)
+    _setup(targets["database_url"])
+    json.dump(measure(targets), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 

@@ -22,7 +22,8 @@ from core.admin import (
     transition_action,
 )
 from core.models import User
-from pilots.models import CohortClass
+from pilots.forms import reference_choices_of
+from pilots.models import Cohort, CohortClass, ReferenceKind
 
 from .lifecycle import ENROLMENT_LIFECYCLE
 from .models import (
@@ -34,7 +35,6 @@ from .models import (
     CandidateImport,
     Certificate,
     CoachingNote,
-    DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
@@ -70,8 +70,19 @@ def _outcome_may_be_recorded(enrolment: Enrolment) -> bool:
     )
 
 
+class CandidateBarrierForm(forms.ModelForm):
+    """A barrier's kind chosen from the barrier list (reference data), not typed."""
+
+    kind = forms.ChoiceField(label=_("barrier"), choices=reference_choices_of(ReferenceKind.BARRIER))
+
+    class Meta:
+        model = CandidateBarrier
+        fields = ("kind", "note", "resolved")
+
+
 class CandidateBarrierInline(admin.TabularInline):
     model = CandidateBarrier
+    form = CandidateBarrierForm
     extra = 0
     fields = ("kind", "note", "resolved")
 
@@ -92,6 +103,8 @@ class CandidateAdmin(HistoryAdmin):
     list_display = ("full_name", "email", "phone", "postcode", "city", "referral_source", "adviser", "has_consent")
     list_filter = ("referral_source", "benefit_type", "is_status_holder", "consent_given_at", "referring_organisation")
     list_select_related = ("adviser",)
+    # A changelist counts only the filtered rows, never the whole table as well.
+    show_full_result_count = False
     search_fields = ("first_name", "last_name_prefix", "last_name", "email", "phone", "postcode")
     search_help_text = _("Search by name, e-mail, phone or postcode.")
     autocomplete_fields = ("referring_organisation", "adviser")
@@ -135,16 +148,20 @@ class CandidateAdmin(HistoryAdmin):
 
 @admin.register(CandidateBarrier)
 class CandidateBarrierAdmin(HistoryAdmin):
+    form = CandidateBarrierForm
     list_display = ("kind", "candidate", "resolved", "note")
     list_filter = ("kind", "resolved")
     list_select_related = ("candidate",)
+    show_full_result_count = False
     search_fields = ("candidate__first_name", "candidate__last_name", "note")
     autocomplete_fields = ("candidate",)
 
 
 class EnrolmentActionForm(TransitionActionForm):
     dropout_reason = forms.ChoiceField(
-        label=_("Dropout reason"), choices=[*BLANK_CHOICE_DASH, *DropoutReason.choices], required=False
+        label=_("Dropout reason"),
+        choices=reference_choices_of(ReferenceKind.DROPOUT_REASON, blank=BLANK_CHOICE_DASH[0][1]),
+        required=False,
     )
 
 
@@ -154,6 +171,12 @@ class EnrolmentAddForm(forms.ModelForm):
     class Meta:
         model = Enrolment
         fields = ("candidate", "cohort")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A closed cohort takes no one (pilots.services.cohort_check_open): it is not a valid choice here either.
+        if "cohort" in self.fields:
+            cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = Cohort.objects.open()
 
 
 class EnrolmentChangeForm(forms.ModelForm):
@@ -226,6 +249,7 @@ class EnrolmentAdmin(HistoryAdmin):
     list_display = ("candidate", "cohort", "status", "status_changed_at", "started_on", "ended_on")
     list_filter = ("status", "cohort__pilot", "dropout_reason")
     list_select_related = ("candidate", "cohort__pilot")
+    show_full_result_count = False
     search_fields = (
         "candidate__first_name",
         "candidate__last_name",
@@ -305,8 +329,11 @@ class EnrolmentTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("enrolment", "from_status", "to_status", "by_user", "at", "reason")
     list_filter = ("to_status", "from_status")
     list_select_related = ("enrolment__candidate", "enrolment__cohort__pilot", "by_user")
+    show_full_result_count = False
     search_fields = ("enrolment__candidate__first_name", "enrolment__candidate__last_name", "reason")
     date_hierarchy = "at"
+    # Newest first, on the indexed time of the change rather than the model's grouping by enrolment.
+    ordering = ("-at", "-pk")
 
 
 class OutcomeAdminForm(forms.ModelForm):
@@ -339,6 +366,7 @@ class OutcomeAdmin(HistoryAdmin):
     list_display = ("enrolment", "kind", "employer_or_school", "contract_type", "start_date", "recorded_by")
     list_filter = ("kind", "contract_type")
     list_select_related = ("enrolment__candidate", "enrolment__cohort__pilot", "employer__organisation", "recorded_by")
+    show_full_result_count = False
     search_fields = (
         "enrolment__candidate__first_name",
         "enrolment__candidate__last_name",
@@ -373,6 +401,7 @@ class ScreeningAppointmentAdmin(HistoryAdmin):
     list_display = ["enrolment", "starts_at", "location", "adviser", "status"]
     list_filter = ["status", "enrolment__cohort__pilot"]
     list_select_related = ["enrolment__candidate", "enrolment__cohort__pilot", "adviser"]
+    show_full_result_count = False
     search_fields = ["enrolment__candidate__first_name", "enrolment__candidate__last_name", "location"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["enrolment"]
@@ -387,6 +416,7 @@ class ScreeningAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["enrolment", "screened_on", "adviser", "total_score", "recommendation"]
     list_filter = ["recommendation", "enrolment__cohort__pilot"]
     list_select_related = ["enrolment__candidate", "enrolment__cohort__pilot", "adviser"]
+    show_full_result_count = False
     search_fields = ["enrolment__candidate__first_name", "enrolment__candidate__last_name"]
     date_hierarchy = "screened_on"
 
@@ -395,6 +425,7 @@ class ScreeningAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 class NoteAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["candidate", "author", "created_at"]
     list_select_related = ["candidate", "author"]
+    show_full_result_count = False
     search_fields = ["candidate__first_name", "candidate__last_name", "text"]
     date_hierarchy = "created_at"
 
@@ -403,6 +434,7 @@ class NoteAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 class AdviserChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["candidate", "from_adviser", "to_adviser", "by_user", "at"]
     list_select_related = ["candidate", "from_adviser", "to_adviser", "by_user"]
+    show_full_result_count = False
     search_fields = ["candidate__first_name", "candidate__last_name"]
     date_hierarchy = "at"
 
@@ -411,6 +443,7 @@ class AdviserChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class CandidateImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["file_name", "cohort", "uploaded_by", "at", "rows_total", "rows_imported", "rows_skipped"]
     list_select_related = ["cohort__pilot", "uploaded_by"]
+    show_full_result_count = False
     list_filter = ["cohort__pilot"]
     search_fields = ["file_name"]
     date_hierarchy = "at"
@@ -424,6 +457,7 @@ class PendingUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["file_name", "cohort", "owner", "created_at", "expires_at"]
     list_select_related = ["cohort__pilot", "owner"]
+    show_full_result_count = False
     list_filter = ["cohort__pilot"]
     fields = ["file_name", "cohort", "owner", "consent_purpose", "created_at", "expires_at"]
     date_hierarchy = "created_at"
@@ -452,6 +486,7 @@ class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("date", "kind", "cohort", "cohort_module", "created_by")
     list_filter = ("kind", "cohort__pilot")
     list_select_related = ("cohort__pilot", "cohort_module", "created_by")
+    show_full_result_count = False
     search_fields = ("cohort__name", "cohort__pilot__name", "cohort_module__name")
     date_hierarchy = "date"
     inlines = (AttendanceMarkInline,)
@@ -462,6 +497,7 @@ class AttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("enrolment", "session", "status", "recorded_by", "recorded_at")
     list_filter = ("status", "session__kind", "session__cohort__pilot")
     list_select_related = (*_ENROLMENT_PATHS, "session__cohort__pilot", "recorded_by")
+    show_full_result_count = False
     search_fields = _CANDIDATE_SEARCH
     date_hierarchy = "recorded_at"
 
@@ -471,6 +507,7 @@ class ModuleResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("enrolment", "cohort_module", "status", "date", "recorded_by")
     list_filter = ("status", "enrolment__cohort__pilot")
     list_select_related = (*_ENROLMENT_PATHS, "cohort_module", "recorded_by")
+    show_full_result_count = False
     search_fields = (*_CANDIDATE_SEARCH, "cohort_module__name")
     date_hierarchy = "date"
 
@@ -480,6 +517,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "enrolment", "number", "issued_on", "expires_on", "recorded_by")
     list_filter = ("enrolment__cohort__pilot",)
     list_select_related = (*_ENROLMENT_PATHS, "recorded_by")
+    show_full_result_count = False
     search_fields = (*_CANDIDATE_SEARCH, "name", "number")
     date_hierarchy = "issued_on"
 
@@ -489,6 +527,7 @@ class CoachingNoteAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ("enrolment", "author", "coach_kind", "visibility", "created_at")
     list_filter = ("coach_kind", "visibility", "enrolment__cohort__pilot")
     list_select_related = (*_ENROLMENT_PATHS, "author")
+    show_full_result_count = False
     search_fields = (*_CANDIDATE_SEARCH, "text")
     date_hierarchy = "created_at"
 
@@ -503,6 +542,7 @@ class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("enrolment", "moment", "held_on", "advice", "by_user")
     list_filter = ("moment", "advice", "enrolment__cohort__pilot")
     list_select_related = (*_ENROLMENT_PATHS, "by_user")
+    show_full_result_count = False
     search_fields = _CANDIDATE_SEARCH
     date_hierarchy = "held_on"
     inlines = (EvaluationGoalInline,)
@@ -513,6 +553,7 @@ class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("outcome", "candidate", "months", "due_on", "answered_on", "still_working", "same_employer")
     list_filter = ("months", "still_working", "answered_on", "outcome__enrolment__cohort__pilot")
     list_select_related = ("outcome__enrolment__candidate", "recorded_by")
+    show_full_result_count = False
     search_fields = ("outcome__enrolment__candidate__first_name", "outcome__enrolment__candidate__last_name")
     date_hierarchy = "due_on"
 
@@ -525,6 +566,7 @@ class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class FollowUpDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("adviser", "week_start", "sent_at", "followup_count")
     list_select_related = ("adviser",)
+    show_full_result_count = False
     search_fields = ("adviser__username", "adviser__first_name", "adviser__last_name")
     date_hierarchy = "week_start"
 

@@ -11,6 +11,8 @@ every report stay the same after a candidate's data is erased.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
+from django.db.models import Case, Q, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,29 @@ def requirements_met_at_erasure(candidate: Candidate) -> list[str]:
     met by a record erased before it: there is nothing left to check it against.
     """
     return [requirement.key for requirement in REQUIREMENTS if requirement.is_met(candidate)]
+
+
+def _empty(name: str) -> Q:
+    field = Candidate._meta.get_field(name)
+    if isinstance(field, models.JSONField):
+        return Q(**{f"{name}__isnull": True}) | Q(**{name: []})
+    if isinstance(field, models.CharField | models.TextField):
+        return Q(**{name: ""}) | Q(**{f"{name}__isnull": True}) if field.null else Q(**{name: ""})
+    return Q(**{f"{name}__isnull": True})
+
+
+def missing_condition(requirement: Requirement) -> Q:
+    """Requirement.is_met as a query condition for records whose data is still there: none of its fields filled."""
+    condition = Q()
+    for name in requirement.fields:
+        condition &= _empty(name)
+    return condition
+
+
+def gap_count():
+    """How many requirements a record with its data misses, as an expression of the row (the database counts)."""
+    missing = [Case(When(missing_condition(requirement), then=1), default=0) for requirement in REQUIREMENTS]
+    return sum(missing[1:], start=missing[0])
 
 
 def missing_requirements(candidate: Candidate) -> list[Requirement]:

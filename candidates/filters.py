@@ -1,8 +1,11 @@
 """The filters of the candidate list, shared by the list page and its CSV and XLSX exports.
 
-Everything lives in the URL (GET), so a filtered list can be bookmarked and shared. The
-query stays the same size whatever the page size: the current cohort and status come from
-correlated subqueries, the adviser from a join, and the completeness from the row itself.
+Everything lives in the URL (GET), so a filtered list can be bookmarked and shared. The list
+query reads only the candidates' own columns and the adviser (a join), filters with EXISTS
+and sorts on indexed columns, so the database picks a page without looking at the rest; the
+current cohort and status are read afterwards for the rows shown (with_current_enrolments),
+in one query per page. Sorting on the cohort uses the candidate's current enrolment, a column
+the services keep (Candidate.current_enrolment).
 """
 
 import re
@@ -10,21 +13,24 @@ from datetime import datetime, time, timedelta
 from typing import TypedDict, cast
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
-from pilots.models import Cohort, Pilot
+from pilots.forms import reference_choices_of
+from pilots.models import Cohort, Pilot, PilotPartner, ReferenceKind
 from pilots.selectors import pilot_list
 
 from .completeness import CHECKED_FIELDS
-from .models import BarrierKind, Candidate, CandidateBarrier, EnrolmentStatus, LanguageLevel, ReferralSource
-from .selectors import candidate_list, enrolment_list
+from .models import Candidate, CandidateBarrier, EnrolmentStatus, LanguageLevel, ReferralSource
+from .selectors import candidate_current_enrolments, candidate_list, enrolment_list
 
 LANGUAGE_SKILLS = (
     ("speaking", _("Speaking")),
@@ -103,7 +109,8 @@ def search_condition(text: str) -> tuple[Q, bool]:
     if match := _FULL_POSTCODE.match(upper):
         condition |= Q(postcode=f"{match.group(1)} {match.group(2)}")
     elif match := _PARTIAL_POSTCODE.match(upper):
-        condition |= Q(postcode__startswith=f"{match.group(1)} {match.group(2)}".rstrip())
+        # Postcodes are stored in capitals; istartswith compares UPPER(postcode), which the trigram index holds.
+        condition |= Q(postcode__istartswith=f"{match.group(1)} {match.group(2)}".rstrip())
 
     digits = _phone_digits(text)
     uses_phone = bool(_PHONE_QUERY.match(digits))
@@ -113,14 +120,61 @@ def search_condition(text: str) -> tuple[Q, bool]:
 
 
 def adviser_choices(*, user) -> QuerySet:
-    """Advisers whose candidates the user may meet: those of organisations in the user's pilots."""
+    """Advisers whose candidates the user may meet: those of organisations in the user's pilots.
+
+    The organisations come from the pilots and their partners (small tables) as subqueries, so the choices
+    neither join nor scan candidates and need no DISTINCT: a user is in the advisers' group once.
+    """
     advisers = get_user_model().objects.filter(groups__name=Role.ADVISER)
     if user.role != Role.ADMINISTRATOR:
         pilots = pilot_list(user=user)
         advisers = advisers.filter(
-            Q(organisation__led_pilots__in=pilots) | Q(organisation__partnerships__pilot__in=pilots)
+            Q(organisation_id__in=pilots.values("lead_organisation_id"))
+            | Q(organisation_id__in=PilotPartner.objects.filter(pilot__in=pilots).values("organisation_id"))
         )
-    return advisers.distinct().order_by("last_name", "first_name", "username")
+    return advisers.order_by("last_name", "first_name", "username")
+
+
+class _ChoicesOnceIterator(django_filters.fields.ModelChoiceIterator):
+    field: "ChoicesOnceField"
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.rows())
+
+
+class ChoicesOnceField(django_filters.fields.ModelChoiceField):
+    """A model choice read once per form: checking the chosen value and drawing the options share one query
+    (Django's field asks the database for each)."""
+
+    iterator = _ChoicesOnceIterator
+
+    def rows(self) -> list:
+        if "_rows" not in self.__dict__:
+            self.__dict__["_rows"] = list(self.queryset) if self.queryset is not None else []
+        return self.__dict__["_rows"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        chosen = getattr(value, key, value)
+        for obj in self.rows():
+            if str(getattr(obj, key)) == str(chosen):
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class ChoicesOnceFilter(django_filters.ModelChoiceFilter):
+    field_class = ChoicesOnceField
 
 
 def _day_start(day) -> datetime:
@@ -133,10 +187,10 @@ class CandidateFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.SearchInput(attrs={"autofocus": True, "placeholder": _("Name, e-mail, phone or postcode")}),
     )
-    pilot = django_filters.ModelChoiceFilter(
+    pilot = ChoicesOnceFilter(
         label=_("Pilot"), queryset=Pilot.objects.none(), method="filter_by_enrolment", empty_label=_("All pilots")
     )
-    cohort = django_filters.ModelChoiceFilter(
+    cohort = ChoicesOnceFilter(
         label=_("Cohort"), queryset=Cohort.objects.none(), method="filter_by_enrolment", empty_label=_("All cohorts")
     )
     status = django_filters.ChoiceFilter(
@@ -158,9 +212,12 @@ class CandidateFilter(django_filters.FilterSet):
         empty_label=_("Any level"),
     )
     barrier = django_filters.ChoiceFilter(
-        label=_("Open barrier"), choices=BarrierKind.choices, method="filter_barrier", empty_label=_("Any")
+        label=_("Open barrier"),
+        choices=reference_choices_of(ReferenceKind.BARRIER),
+        method="filter_barrier",
+        empty_label=_("Any"),
     )
-    adviser = django_filters.ModelChoiceFilter(
+    adviser = ChoicesOnceFilter(
         label=_("Adviser"), queryset=get_user_model().objects.none(), empty_label=_("All advisers")
     )
     referral_source = django_filters.ChoiceFilter(
@@ -230,6 +287,15 @@ class CandidateFilter(django_filters.FilterSet):
             # The CEFR codes sort in the order of the levels, and an empty level sorts before all of them.
             queryset = queryset.filter(**{f"{skill}_level__gte": level for skill in skills})
 
+        match = self.enrolment_match()
+        if match:
+            enrolments = enrolment_list(user=self.user).filter(candidate=OuterRef("pk"), **match)
+            queryset = queryset.filter(Exists(enrolments))
+        return queryset.select_related("adviser").only(*ROW_FIELDS)
+
+    def enrolment_match(self) -> dict:
+        """What the pilot, cohort and status filters ask of one enrolment; empty without them."""
+        cleaned = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
         match = {}
         if cleaned.get("pilot"):
             match["cohort__pilot"] = cleaned["pilot"]
@@ -237,19 +303,18 @@ class CandidateFilter(django_filters.FilterSet):
             match["cohort"] = cleaned["cohort"]
         if cleaned.get("status"):
             match["status"] = cleaned["status"]
-        enrolments = enrolment_list(user=self.user).filter(candidate=OuterRef("pk"), **match)
-        if match:
-            queryset = queryset.filter(Exists(enrolments))
+        return match
 
-        # The row shows the latest enrolment the user may see; with an enrolment filter, the one that matched.
-        latest = enrolments.order_by("-created_at", "-pk")
-        return (
-            queryset.select_related("adviser")
-            .only(*ROW_FIELDS)
-            .annotate(
-                current_status=Subquery(latest.values("status")[:1]),
-                current_cohort_id=Subquery(latest.values("cohort_id")[:1]),
-                current_cohort_name=Subquery(latest.values("cohort__name")[:1]),
-                current_pilot_name=Subquery(latest.values("cohort__pilot__name")[:1]),
-            )
+    def with_current_enrolments(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The rows with what the list shows of their latest enrolment the user may see (CurrentEnrolment); with
+        an enrolment filter, the latest one that matched. One query, however many rows."""
+        latest = candidate_current_enrolments(
+            user=self.user, candidate_ids=[candidate.pk for candidate in candidates], match=self.enrolment_match()
         )
+        for candidate in candidates:
+            current = latest.get(candidate.pk)
+            candidate.current_status = current["status"] if current else None  # type: ignore[attr-defined]
+            candidate.current_cohort_id = current["cohort_id"] if current else None  # type: ignore[attr-defined]
+            candidate.current_cohort_name = current["cohort__name"] if current else None  # type: ignore[attr-defined]
+            candidate.current_pilot_name = current["cohort__pilot__name"] if current else None  # type: ignore[attr-defined]
+        return candidates

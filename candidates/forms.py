@@ -16,15 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import ModelMultipleChoiceField
 from core.forms import DateInput
 from core.models import User
-from pilots.forms import CohortChoiceField
-from pilots.models import Cohort, CohortModule, Organisation, OrganisationKind
+from pilots.forms import CohortChoiceField, reference_choices_of
+from pilots.models import Cohort, CohortModule, Organisation, OrganisationKind, ReferenceKind
 
 from .importing import COLUMNS as IMPORT_COLUMNS
-from .importing import ImportFileError, max_import_bytes, parse_table
+from .importing import ImportFileError, count_rows, max_import_bytes
 from .lifecycle import OUTCOMES_WITH_MBO_LEVEL
 from .models import (
     SCORE_FIELDS,
-    BarrierKind,
     Candidate,
     CoachKind,
     ContractType,
@@ -115,7 +114,7 @@ class CandidateForm(CandidateCleaningMixin, forms.ModelForm):
     )
     barriers = forms.MultipleChoiceField(
         label=_("Barriers"),
-        choices=BarrierKind.choices,
+        choices=reference_choices_of(ReferenceKind.BARRIER),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Preconditions that can stand in the way of taking part."),
@@ -211,6 +210,8 @@ class CandidateForm(CandidateCleaningMixin, forms.ModelForm):
 class CandidateImportRowForm(CandidateCleaningMixin, forms.ModelForm):
     """One row of a referral list; the import parser has already mapped the columns to fields."""
 
+    available_days = forms.MultipleChoiceField(label=_("Available on"), choices=Weekday.choices, required=False)
+
     class Meta:
         model = Candidate
         # The template's columns, so a column added to the import is validated like registration does;
@@ -221,6 +222,12 @@ class CandidateImportRowForm(CandidateCleaningMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].required = True
+
+    def validate_constraints(self) -> None:
+        # Django checks a model's check constraints with one query each, which is eight queries a row for a list
+        # of thousands. The candidate's constraints restate the choices its fields already validate in Python
+        # (clean_fields), and its consent is set by the import, not the row; the database still enforces them all.
+        return
 
 
 # --- Screening, selection and the pipeline board ---------------------------------------------------
@@ -269,7 +276,7 @@ class ScreeningForm(forms.Form):
     screened_on = forms.DateField(label=_("Screened on"), widget=DateInput())
     barriers_met = forms.MultipleChoiceField(
         label=_("Barriers met"),
-        choices=BarrierKind.choices,
+        choices=reference_choices_of(ReferenceKind.BARRIER),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("They are added to the candidate's record, so the coaching can take them up."),
@@ -327,7 +334,9 @@ class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=EnrolmentStatus.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
     dropout_reason = forms.ChoiceField(
-        label=_("Reason for dropping out"), choices=[("", "—"), *DropoutReason.choices], required=False
+        label=_("Reason for dropping out"),
+        choices=reference_choices_of(ReferenceKind.DROPOUT_REASON, blank="—"),
+        required=False,
     )
 
 
@@ -363,8 +372,8 @@ class CarryOverForm(forms.Form):
 class ImportUploadForm(forms.Form):
     """A referral list to check: the cohort it is for, the file, and the consent the referrer recorded.
 
-    The file is read as a table here, so that a file that is not one is an error on this form; the
-    duplicates are looked up for the preview.
+    The file is read as a table here, so that a file that is not one is an error on this form; its rows are
+    validated and the duplicates looked up for the preview.
     """
 
     cohort = forms.ModelChoiceField(
@@ -392,6 +401,7 @@ class ImportUploadForm(forms.Form):
             "CSV (separated by commas or semicolons) or XLSX, with the column names in the first row; at most %(size)s."
         ) % {"size": filesizeformat(max_import_bytes())}
         self.content = b""
+        self.row_count = 0
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("cohort", "file", Fieldset(_("Consent"), "consent", "consent_purpose"))
@@ -408,7 +418,7 @@ class ImportUploadForm(forms.Form):
             )
         content = upload.read()
         try:
-            parse_table(file_name=upload.name, content=content, duplicate_lookup=lambda values: [])
+            self.row_count = count_rows(content=content)
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc), code="unreadable") from exc
         self.content = content
@@ -765,7 +775,9 @@ class EnrolmentCompleteForm(forms.Form):
 class EnrolmentDropOutForm(forms.Form):
     """Leaving early with a reason; with “found work elsewhere” the job's details make it outflow to work."""
 
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason")), *DropoutReason.choices])
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=reference_choices_of(ReferenceKind.DROPOUT_REASON, blank=_("Choose a reason"))
+    )
     note = forms.CharField(
         label=_("Note"),
         max_length=500,

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.audit import history_user
 from core.models import TimeStampedModel
+from pilots.models import ReferenceItem, ReferenceKind
 
 from .lifecycle import (
     ENROLMENT_LIFECYCLE,
@@ -138,8 +139,20 @@ class Candidate(TimeStampedModel):
     requirements_met_when_erased = models.JSONField(
         _("requirements met when erased"), null=True, blank=True, editable=False
     )
+    # The candidate's latest enrolment (by created_at, then pk), kept by the services that create enrolments
+    # (candidates.services.current_enrolment_refresh), so that the list sorts on the cohort with a join instead
+    # of a subquery per candidate. Bookkeeping, not history: left out of the history tables.
+    current_enrolment = models.ForeignKey(
+        "Enrolment",
+        verbose_name=_("current enrolment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["current_enrolment"])
 
     class Meta:
         verbose_name = _("candidate")
@@ -202,6 +215,9 @@ class Candidate(TimeStampedModel):
 
 
 class BarrierKind(models.TextChoices):
+    """The barrier kinds the portal started with. The list is data (pilots.ReferenceItem of kind barrier): these
+    are the codes code and the demo refer to."""
+
     CHILDCARE = "childcare", _("Childcare")
     TRANSPORT = "transport", _("Transport")
     POVERTY_TRAP = "poverty_trap", _("Poverty trap (armoedeval)")
@@ -216,7 +232,8 @@ class CandidateBarrier(TimeStampedModel):
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="barriers"
     )
-    kind = models.CharField(_("barrier"), max_length=32, choices=BarrierKind.choices)
+    # A code of the barrier list (pilots.ReferenceItem); the list may grow, so the column holds any code.
+    kind = models.CharField(_("barrier"), max_length=32)
     note = models.CharField(_("note"), max_length=255, blank=True)
     resolved = models.BooleanField(_("resolved"), default=False)
 
@@ -230,17 +247,26 @@ class CandidateBarrier(TimeStampedModel):
         indexes = [models.Index(fields=["kind", "resolved"], name="candidatebarrier_kind_idx")]
         constraints = [
             models.UniqueConstraint(fields=["candidate", "kind"], name="candidatebarrier_unique_kind"),
-            models.CheckConstraint(condition=Q(kind__in=BarrierKind.values), name="candidatebarrier_kind_valid"),
         ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def get_kind_display(self) -> str:
+        """The label from the barrier list; pilots.selectors.with_reference_label annotates `kind_label`."""
+        annotated = getattr(self, "kind_label", None)
+        if annotated is not None:
+            return annotated
+        return ReferenceItem.objects.label(ReferenceKind.BARRIER, self.kind)
 
 
 S = EnrolmentStatus
 
 
 class DropoutReason(models.TextChoices):
+    """The dropout reasons the portal started with. The list is data (pilots.ReferenceItem of kind dropout_reason):
+    these are the codes the rules refer to (FOUND_WORK, OTHER) and the demo uses."""
+
     HEALTH = "health", _("Health")
     CARE_FOR_FAMILY = "care_for_family", _("Care for family or children")
     TRANSPORT = "transport", _("Transport")
@@ -275,7 +301,8 @@ class Enrolment(TimeStampedModel):
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    dropout_reason = models.CharField(_("dropout reason"), max_length=32, choices=DropoutReason.choices, blank=True)
+    # A code of the dropout reason list (pilots.ReferenceItem).
+    dropout_reason = models.CharField(_("dropout reason"), max_length=32, blank=True)
     reserve_position = models.PositiveIntegerField(
         _("place on the reserve list"), null=True, blank=True, help_text=_("1 is the first to be promoted.")
     )
@@ -329,6 +356,13 @@ class Enrolment(TimeStampedModel):
     def allowed_statuses(self) -> list[str]:
         return sorted(ENROLMENT_LIFECYCLE.allowed_targets(self.status), key=EnrolmentStatus.values.index)
 
+    def get_dropout_reason_display(self) -> str:
+        """The label from the dropout reason list; with_reference_label annotates `dropout_reason_label`."""
+        annotated = getattr(self, "dropout_reason_label", None)
+        if annotated is not None:
+            return annotated
+        return ReferenceItem.objects.label(ReferenceKind.DROPOUT_REASON, self.dropout_reason)
+
 
 class EnrolmentTransition(models.Model):
     """One step in an enrolment's life cycle: who moved it, when and why. Never edited."""
@@ -347,7 +381,10 @@ class EnrolmentTransition(models.Model):
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["enrolment", "at", "pk"]
+        # By the enrolment's own column: ordering by "enrolment" would follow Enrolment's ordering through
+        # cohort, pilot and candidate and sort every change in the table to return a handful.
+        ordering = ["enrolment_id", "at", "pk"]
+        indexes = [models.Index(fields=["enrolment", "at"], name="enrolmenttransition_enr_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_status__in=EnrolmentStatus.values), name="enrolmenttransition_to_valid"
@@ -660,6 +697,84 @@ class PendingUpload(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("created_at")), name="pendingupload_expires_after_upload"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked, waiting for your confirmation")
+    IMPORTING = "importing", _("Being imported")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportJob(models.Model):
+    """A large referral list checked, and once its owner confirms, imported by a worker (candidates.import_jobs).
+
+    The row holds what its page shows: the status, how far the check is, the row-by-row report and, when it
+    failed, why. The report names the people on the list, so the job is deleted with its expiry, like the upload.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "pilots.Cohort", verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    upload = models.ForeignKey(
+        PendingUpload,
+        verbose_name=_("upload"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    # Set once the owner confirms: from then on the worker imports rather than checks.
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_importable = models.PositiveIntegerField(_("rows to import"), default=0)
+    rows_with_errors = models.PositiveIntegerField(_("rows with errors"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("rows possibly already registered"), default=0)
+    ignored_headers = models.JSONField(_("ignored columns"), default=list, blank=True)
+    report = models.JSONField(_("row report"), default=list, blank=True)
+    # What the check promised to import (the lines of the importable rows); a later check that differs is shown
+    # again before anything is imported.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    check_changed = models.BooleanField(_("check changed since confirmed"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    celery_task_id = models.CharField(_("task id"), max_length=255, blank=True)
+    candidate_import = models.ForeignKey(
+        CandidateImport,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportJobStatus.values), name="importjob_status_valid"),
+            models.CheckConstraint(
+                condition=Q(rows_checked__lte=F("rows_total")), name="importjob_checked_within_total"
             ),
         ]
 

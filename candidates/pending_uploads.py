@@ -18,8 +18,8 @@ from core.models import User
 from core.services import entry_point
 from pilots.models import Cohort
 
-from .importing import ParsedTable, mentions_person
-from .models import PENDING_UPLOAD_DIR, Candidate, CandidateImport, PendingUpload, pending_upload_storage
+from .importing import ParsedTable, mentions_person, rows_mention_person
+from .models import PENDING_UPLOAD_DIR, Candidate, CandidateImport, ImportJob, PendingUpload, pending_upload_storage
 from .services import candidates_import
 
 logger = logging.getLogger(__name__)
@@ -137,8 +137,15 @@ def pending_uploads_delete_expired(*, now: datetime | None = None) -> int:
     _delete(expired)
     orphans = _orphaned_files(now=now)
     _delete_files(orphans)
-    if expired or orphans:
-        logger.info("Deleted %s expired uploads and %s files without an upload", len(expired), len(orphans))
+    # The row reports of large lists (candidates.import_jobs) name the same people and expire alike.
+    jobs, _by_model = ImportJob.objects.filter(expires_at__lte=now).delete()
+    if expired or orphans or jobs:
+        logger.info(
+            "Deleted %s expired uploads, %s files without an upload and %s import reports",
+            len(expired),
+            len(orphans),
+            jobs,
+        )
     return len(expired) + len(orphans)
 
 
@@ -191,7 +198,26 @@ def pending_uploads_remove_about(*, candidate: Candidate) -> int:
             phone=candidate.phone,
         ):
             about.append(upload)
+    # The row reports of large lists name people too: those of the uploads found, and any other that names them.
+    about_ids = {upload.pk for upload in about}
+    jobs = [
+        job.pk
+        for job in ImportJob.objects.select_for_update().only("pk", "upload_id", "report")
+        if job.upload_id in about_ids
+        or rows_mention_person(
+            raws=(row.get("raw", {}) for row in job.report),
+            first_name=candidate.first_name,
+            last_name_prefix=candidate.last_name_prefix,
+            last_name=candidate.last_name,
+            date_of_birth=candidate.date_of_birth,
+            email=candidate.email,
+            phone=candidate.phone,
+        )
+    ]
+    ImportJob.objects.filter(pk__in=jobs).delete()
     _delete(about)
-    if about:
-        logger.info("Deleted %s waiting uploads holding candidate %s", len(about), candidate.pk)
+    if about or jobs:
+        logger.info(
+            "Deleted %s waiting uploads and %s import reports holding candidate %s", len(about), len(jobs), candidate.pk
+        )
     return len(about)

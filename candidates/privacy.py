@@ -96,6 +96,9 @@ KEPT_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "candidates.candidateimport": ("file_name",),
     # The host's own supervisor, not the candidate.
     "employers.placement": ("supervisor_name",),
+    # Codes of the lists of reference data (pilots.ReferenceItem), which the figures count: choices kept as data.
+    "candidates.candidatebarrier": ("kind",),
+    "candidates.enrolment": ("dropout_reason",),
 }
 # What replaces an erased field instead of an empty value.
 REPLACEMENTS: dict[tuple[str, str], str] = {("candidates.candidate", "last_name"): ANONYMISED_NAME}
@@ -269,6 +272,15 @@ def _sources(candidate: Candidate, user: User | None) -> Iterator[tuple[str, str
         yield "history", person_model.label, history.model, _with_links(history)
 
 
+def _exported_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields an access request shows: all but Candidate.current_enrolment, a pointer the services keep for
+    sorting, which could name a cohort of a pilot the reader does not work on (the enrolment itself is shown,
+    under the reading rules, with the enrolments)."""
+    return [
+        field for field in model._meta.concrete_fields if not (model is Candidate and field.name == "current_enrolment")
+    ]
+
+
 def access_export(candidate: Candidate, *, user: User | None = None) -> dict:
     """What the portal holds about the person that `user` may read, as JSON-ready data: each model's rows, and
     their history. For the AVG role (or without a user) that is everything: `complete` says which it is.
@@ -283,7 +295,7 @@ def access_export(candidate: Candidate, *, user: User | None = None) -> dict:
         "history": {},
     }
     for kind, label, model, rows in _sources(candidate, user):
-        fields = model._meta.concrete_fields
+        fields = _exported_fields(model)
         export[kind][label] = {
             "title": str(model._meta.verbose_name_plural),
             "rows": [{field.name: _json_value(row, field) for field in fields} for row in rows],
@@ -305,7 +317,7 @@ def access_report(candidate: Candidate, *, user: User | None = None) -> list[Acc
     """The same data as access_export, as labelled values for the readable page; sections without rows left out."""
     sections = []
     for kind, label, model, rows in _sources(candidate, user):
-        fields = model._meta.concrete_fields
+        fields = _exported_fields(model)
         shown = [[(str(field.verbose_name), _display_value(row, field)) for field in fields] for row in rows]
         if shown:
             sections.append(

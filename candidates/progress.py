@@ -29,7 +29,7 @@ from core.outbox import queue_mail
 from core.roles import Role
 from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
-from pilots.models import Cohort, CohortModule
+from pilots.models import Cohort, CohortModule, ReferenceItem, ReferenceKind
 
 from .attendance_grid import attendance_marks_from, with_session_ids
 from .lifecycle import OUTCOMES_WITH_MBO_LEVEL, STARTED, TRACK_OVER
@@ -541,7 +541,7 @@ def enrolment_drop_out(
     job's details (employer_name, start_date, hours_per_week, contract_type, next_step) and is refused with any
     other reason. The reason "other" needs a note.
     """
-    if reason not in DropoutReason.values:
+    if reason not in ReferenceItem.objects.codes(ReferenceKind.DROPOUT_REASON):
         raise TransitionNotAllowed(_("Choose a reason for the dropout."))
     if reason == DropoutReason.OTHER and not note.strip():
         raise TransitionNotAllowed(_("Describe the reason in the note."))

@@ -37,8 +37,8 @@ from django.utils import timezone
 
 from core.models import User
 from core.roles import Role
-from pilots.models import Cohort, CohortModule, TrackWeekday
-from pilots.selectors import cohort_learning_line
+from pilots.models import Cohort, CohortModule, ReferenceItem, ReferenceKind, TrackWeekday
+from pilots.selectors import cohort_learning_line, labelled_codes
 
 from .lifecycle import POSITIVE_OUTFLOW, STARTED
 from .models import (
@@ -48,7 +48,6 @@ from .models import (
     AttendanceStatus,
     Certificate,
     CoachingNote,
-    DropoutReason,
     Enrolment,
     EnrolmentStatus,
     Evaluation,
@@ -507,7 +506,7 @@ class DropoutCount:
 
 
 def dropout_counts(*, cohorts: Iterable[Cohort] | QuerySet[Cohort]) -> list[DropoutCount]:
-    """Dropouts per reason, in the order of DropoutReason, with how many of them flowed out to work.
+    """Dropouts per reason, in the order of the dropout reason list, with how many of them flowed out to work.
 
     "Found work elsewhere" is a reason to leave that ends in outflow to work, so a report subtracts to_work
     from the dropouts it counts as failure. One query.
@@ -520,15 +519,11 @@ def dropout_counts(*, cohorts: Iterable[Cohort] | QuerySet[Cohort]) -> list[Drop
         .annotate(n=Count("pk"), to_work=Count("pk", filter=Q(outcome__kind__in=POSITIVE_OUTFLOW)))
     )
     by_reason = {row["dropout_reason"]: row for row in rows}
+    labels = ReferenceItem.objects.labels(ReferenceKind.DROPOUT_REASON)
     return [
-        DropoutCount(
-            reason=reason.value,
-            label=str(reason.label),
-            count=by_reason[reason.value]["n"],
-            to_work=by_reason[reason.value]["to_work"],
-        )
-        for reason in DropoutReason
-        if reason.value in by_reason
+        DropoutCount(reason=code, label=label, count=by_reason[code]["n"], to_work=by_reason[code]["to_work"])
+        for code, label in labelled_codes(labels, by_reason)
+        if code in by_reason
     ]
 
 

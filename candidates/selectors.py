@@ -1,32 +1,26 @@
 """Reads of candidates and enrolments, scoped to what the user may see."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from core.roles import Role
 from pilots.models import Cohort, Pilot
 from pilots.selectors import cohort_list, pilot_list
 
+from .completeness import CHECKED_FIELDS, gap_count
 from .lifecycle import CARRY_OVER, SEAT_HOLDING, SELECTION, status_in
 from .models import (
-    AdviserChange,
     AppointmentStatus,
     Candidate,
     CandidateImport,
     Enrolment,
     EnrolmentStatus,
-    EnrolmentTransition,
-    Note,
-    Outcome,
     Screening,
     ScreeningAppointment,
 )
@@ -40,11 +34,16 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
     if user.role == Role.ADMINISTRATOR:
         return Candidate.objects.all()
     if user.role not in (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER):
+        if user.role is None and user.organisation_id is not None and hasattr(user, "api_client"):
+            # The account of an API client (core.api): the candidates its organisation referred, nobody else's.
+            return Candidate.objects.filter(referring_organisation_id=user.organisation_id)
         return Candidate.objects.none()
-    in_pilots = Q(enrolments__cohort__pilot__in=pilot_list(user=user))
+    # A semi-join (EXISTS) rather than a join with DISTINCT: each candidate once, without sorting the whole
+    # scope to drop the duplicates, so a page of the list reads only the rows it shows.
+    in_pilots = Q(Exists(Enrolment.objects.filter(candidate=OuterRef("pk"), cohort__pilot__in=pilot_list(user=user))))
     if user.role == Role.ADVISER:
         in_pilots |= Q(adviser=user)
-    return Candidate.objects.filter(in_pilots).distinct()
+    return Candidate.objects.filter(in_pilots)
 
 
 def enrolment_list(*, user) -> QuerySet[Enrolment]:
@@ -55,6 +54,36 @@ def enrolment_list(*, user) -> QuerySet[Enrolment]:
     else:
         enrolments = Enrolment.objects.none()
     return enrolments.select_related("candidate", "cohort", "cohort__pilot")
+
+
+class CurrentEnrolmentValues(TypedDict):
+    status: str
+    cohort_id: int
+    cohort__name: str
+    cohort__pilot__name: str
+
+
+def candidate_current_enrolments(
+    *, user, candidate_ids, match: dict | None = None
+) -> dict[int, CurrentEnrolmentValues]:
+    """Per candidate, the latest enrolment the user may see (with `match`, the latest that matches): one query.
+
+    For the rows of one page of a list, not for a whole scope: which enrolment the user may see depends on the
+    user, so it is read for the rows shown rather than kept on the candidate.
+    """
+    rows = (
+        enrolment_list(user=user)
+        .filter(candidate_id__in=list(candidate_ids), **(match or {}))
+        .order_by("candidate_id", "-created_at", "-pk")
+        .values_list("candidate_id", "status", "cohort_id", "cohort__name", "cohort__pilot__name")
+    )
+    latest: dict[int, CurrentEnrolmentValues] = {}
+    for candidate_id, status, cohort_id, cohort_name, pilot_name in rows:
+        latest.setdefault(
+            candidate_id,
+            {"status": status, "cohort_id": cohort_id, "cohort__name": cohort_name, "cohort__pilot__name": pilot_name},
+        )
+    return latest
 
 
 def candidate_duplicates(
@@ -130,9 +159,10 @@ def selection_carry_over_enrolments(*, user, cohort: Cohort) -> QuerySet[Enrolme
 
 
 def selection_carry_over_targets(*, user, cohort: Cohort) -> QuerySet[Cohort]:
-    """Cohorts of pilots the user works on that have not ended: a next round or another track."""
+    """Open cohorts of pilots the user works on that have not ended: a next round or another track."""
     return (
-        Cohort.objects.filter(pilot__in=pilot_list(user=user), end_date__gte=timezone.localdate())
+        Cohort.objects.open()
+        .filter(pilot__in=pilot_list(user=user), end_date__gte=timezone.localdate())
         .exclude(pk=cohort.pk)
         .select_related("pilot")
         .order_by("start_date", "pilot__name", "name")
@@ -335,282 +365,26 @@ def adviser_caseload(*, user) -> QuerySet[Candidate]:
     return candidate_list(user=user).filter(adviser=user)
 
 
-# --- The candidate page: the timeline ----------------------------------------------------------------
+def adviser_record_gaps(*, user, limit: int) -> tuple[list[Candidate], int]:
+    """The first `limit` candidates of the caseload whose records lack what a selection needs, most gaps first
+    (then by name), and how many there are in all: one query, however large the caseload.
+
+    Records whose data was erased are left out: nothing can be filled in on them any more.
+    """
+    rows: list[Any] = list(
+        adviser_caseload(user=user)
+        .filter(requirements_met_when_erased__isnull=True)
+        .alias(gaps=gap_count())
+        .filter(gaps__gt=0)
+        .annotate(gap_total=Window(Count("pk")))
+        .only("first_name", "last_name_prefix", "last_name", *CHECKED_FIELDS)
+        .order_by("-gaps", "last_name", "first_name", "pk")[:limit]
+    )
+    return rows, (rows[0].gap_total if rows else 0)
+
+
+# --- The candidate page -----------------------------------------------------------------------------
+# The timeline is read in candidates/timeline.py.
 
 # Free notes are the advisers' working notes; training partners read the candidate's page without them.
 NOTE_READER_ROLES = frozenset({Role.ADVISER, Role.COORDINATOR, Role.ADMINISTRATOR})
-
-# The kinds of event in the order in which they follow each other when they share a moment: one
-# service call records the appointment or screening and the status change it causes at once.
-TIMELINE_ICONS = {
-    "import": "file-earmark-arrow-up",
-    "registered": "person-plus",
-    "appointment": "calendar-event",
-    "screening": "clipboard-check",
-    "outcome": "flag",
-    "status": "arrow-right-circle",
-    "placement": "building",
-    "adviser": "people",
-    "note": "chat-left-text",
-    "change": "pencil-square",
-}
-_TIMELINE_RANK = {kind: rank for rank, kind in enumerate(TIMELINE_ICONS)}
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    at: datetime
-    kind: str  # a key of TIMELINE_ICONS
-    title: str
-    detail: str = ""
-    by: object = None  # the user who did it; None when the portal did it by itself
-
-    @property
-    def icon(self) -> str:
-        return TIMELINE_ICONS.get(self.kind, "dot")
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def _status_events(transitions) -> list[TimelineEvent]:
-    events = []
-    for step in transitions:
-        cohort = step.enrolment.cohort.name
-        if not step.from_status:
-            title = _("Enrolled in %(cohort)s as %(status)s") % {
-                "cohort": cohort,
-                "status": step.get_to_status_display(),
-            }
-        elif step.from_status == step.to_status:
-            title = _("%(cohort)s: still %(status)s") % {"cohort": cohort, "status": step.get_to_status_display()}
-        else:
-            title = _("%(cohort)s: %(from)s → %(to)s") % {
-                "cohort": cohort,
-                "from": step.get_from_status_display(),
-                "to": step.get_to_status_display(),
-            }
-        events.append(TimelineEvent(at=step.at, kind="status", title=title, detail=step.reason, by=step.by_user))
-    return events
-
-
-def _appointment_events(appointments) -> list[TimelineEvent]:
-    events = []
-    for appointment in appointments:
-        title = _("Screening appointment for %(cohort)s on %(when)s") % {
-            "cohort": appointment.enrolment.cohort.name,
-            "when": _when(appointment.starts_at),
-        }
-        detail = _("%(place)s, with %(adviser)s (%(status)s)") % {
-            "place": appointment.location,
-            "adviser": appointment.adviser,
-            "status": appointment.get_status_display(),
-        }
-        events.append(
-            TimelineEvent(
-                at=appointment.created_at, kind="appointment", title=title, detail=detail, by=appointment.created_by
-            )
-        )
-    return events
-
-
-def _screening_events(screenings) -> list[TimelineEvent]:
-    events = []
-    for screening in screenings:
-        title = _("Screened for %(cohort)s: %(total)s of %(max)s points") % {
-            "cohort": screening.enrolment.cohort.name,
-            "total": screening.total_score,
-            "max": Screening.MAX_SCORE,
-        }
-        detail = _("Screened on %(day)s; recommendation: %(recommendation)s") % {
-            "day": date_format(screening.screened_on, "DATE_FORMAT"),
-            "recommendation": screening.get_recommendation_display(),
-        }
-        events.append(
-            TimelineEvent(at=screening.created_at, kind="screening", title=title, detail=detail, by=screening.adviser)
-        )
-    return events
-
-
-def _outcome_events(outcomes) -> list[TimelineEvent]:
-    events = []
-    for outcome in outcomes:
-        title = _("Outcome for %(cohort)s: %(outcome)s") % {
-            "cohort": outcome.enrolment.cohort.name,
-            "outcome": outcome.get_kind_display(),
-        }
-        where = outcome.employer.organisation.name if outcome.employer_id else outcome.employer_name
-        parts = (where, outcome.get_contract_type_display(), outcome.next_step)
-        detail = " · ".join(part for part in parts if part)
-        events.append(
-            TimelineEvent(at=outcome.created_at, kind="outcome", title=title, detail=detail, by=outcome.recorded_by)
-        )
-    return events
-
-
-def _adviser_events(changes) -> list[TimelineEvent]:
-    events = []
-    for change in changes:
-        title = _("Adviser changed from %(from)s to %(to)s") % {
-            "from": change.from_adviser or _("nobody"),
-            "to": change.to_adviser,
-        }
-        events.append(TimelineEvent(at=change.at, kind="adviser", title=title, detail=change.reason, by=change.by_user))
-    return events
-
-
-# Per audited model, the fields whose change the timeline does not list from the history: bookkeeping, and
-# what another event already tells (a status change, a hand-over, an answer of the employer).
-UNTOLD_FIELDS = frozenset({"id", "created_at", "updated_at"})
-_UNTOLD_CANDIDATE_FIELDS = UNTOLD_FIELDS | {"adviser", "consent_recorded_by", "anonymised_at"}
-_UNTOLD_ENROLMENT_FIELDS = UNTOLD_FIELDS | {
-    "candidate",
-    "cohort",
-    "status",
-    "status_changed_at",
-    "started_on",
-    "ended_on",
-    "dropout_reason",
-    "reserve_position",
-    "interest_confirmed_on",
-}
-_UNTOLD_OUTCOME_FIELDS = UNTOLD_FIELDS | {"enrolment", "recorded_by"}
-
-
-def _changed_fields(model, previous, current, untold: frozenset[str]) -> list[str]:
-    """The labels of the fields that differ between two saved versions, in the model's order."""
-    return [
-        str(field.verbose_name)
-        for field in model._meta.concrete_fields
-        if field.name not in untold
-        and not field.generated
-        and getattr(previous, field.attname) != getattr(current, field.attname)
-    ]
-
-
-def change_events(model, records, untold: frozenset[str], title) -> list[TimelineEvent]:
-    """An event for each saved change of an audited row, naming the fields that changed, never their values.
-
-    `records` are the row's history versions; `title(record, fields)` says what changed. Creating a row is
-    told by its own event, so only changes count; a save that changed only untold fields adds nothing.
-    """
-    events = []
-    previous_by_object: dict[int, object] = {}
-    for record in sorted(records, key=lambda record: (record.history_date, record.history_id)):
-        previous = previous_by_object.get(record.id)
-        previous_by_object[record.id] = record
-        if previous is None or record.history_type != "~":
-            continue
-        fields = _changed_fields(model, previous, record, untold)
-        if fields:
-            events.append(
-                TimelineEvent(
-                    at=record.history_date,
-                    kind="change",
-                    title=title(record, ", ".join(fields)),
-                    by=record.history_user,
-                )
-            )
-    return events
-
-
-def _history_events(*, candidate: Candidate, enrolments) -> list[TimelineEvent]:
-    """What the history tables hold beyond the other events: edits of the person's details, of an enrolment or
-    an outcome. One query per table, whatever the number of changes."""
-    events = change_events(
-        Candidate,
-        Candidate.history.filter(id=candidate.pk).select_related("history_user"),
-        _UNTOLD_CANDIDATE_FIELDS,
-        lambda record, fields: _("Details changed: %(fields)s") % {"fields": fields},
-    )
-    events += change_events(
-        Enrolment,
-        Enrolment.history.filter(id__in=enrolments.values("pk")).select_related("history_user", "cohort"),
-        _UNTOLD_ENROLMENT_FIELDS,
-        lambda record, fields: _("%(cohort)s: changed %(fields)s") % {"cohort": record.cohort.name, "fields": fields},
-    )
-    events += change_events(
-        Outcome,
-        Outcome.history.filter(enrolment_id__in=enrolments.values("pk")).select_related(
-            "history_user", "enrolment__cohort"
-        ),
-        _UNTOLD_OUTCOME_FIELDS,
-        lambda record, fields: (
-            _("Outcome for %(cohort)s changed: %(fields)s") % {"cohort": record.enrolment.cohort.name, "fields": fields}
-        ),
-    )
-    return events
-
-
-def timeline_order(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
-    """Newest first; events of the same moment in the order in which they follow each other."""
-    return sorted(events, key=lambda event: (event.at, _TIMELINE_RANK.get(event.kind, 0)), reverse=True)
-
-
-def candidate_events(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
-    """What happened to a candidate in this app, newest first, in a fixed number of queries: the candidate's
-    page adds the placements (employers.selectors.candidate_timeline).
-
-    With a user, only what that user may see: the enrolments of their pilots, and the notes only for the roles
-    that work with them.
-    """
-    enrolments: QuerySet[Enrolment]
-    if user is None:
-        enrolments = Enrolment.objects.filter(candidate=candidate)
-        imports = CandidateImport.objects.filter(candidates=candidate)
-        show_notes = True
-    else:
-        enrolments = enrolment_list(user=user).filter(candidate=candidate)
-        imports = CandidateImport.objects.filter(candidates=candidate)
-        if user.role != Role.ADMINISTRATOR:
-            imports = imports.filter(cohort__pilot__in=pilot_list(user=user))
-        show_notes = user.role in NOTE_READER_ROLES
-
-    events = [
-        TimelineEvent(
-            at=candidate.created_at,
-            kind="registered",
-            title=_("Registered in the portal"),
-            detail=_("Consent recorded for: %(purpose)s") % {"purpose": candidate.consent_purpose}
-            if candidate.has_consent
-            else "",
-            by=candidate.consent_recorded_by,
-        )
-    ]
-    events += _status_events(
-        EnrolmentTransition.objects.filter(enrolment__in=enrolments).select_related("by_user", "enrolment__cohort")
-    )
-    events += _appointment_events(
-        ScreeningAppointment.objects.filter(enrolment__in=enrolments).select_related(
-            "created_by", "adviser", "enrolment__cohort"
-        )
-    )
-    events += _screening_events(
-        Screening.objects.filter(enrolment__in=enrolments).select_related("adviser", "enrolment__cohort")
-    )
-    events += _outcome_events(
-        Outcome.objects.filter(enrolment__in=enrolments).select_related(
-            "recorded_by", "employer__organisation", "enrolment__cohort"
-        )
-    )
-    events += [
-        TimelineEvent(
-            at=record.at,
-            kind="import",
-            title=_("Imported from %(file)s") % {"file": record.file_name},
-            detail=_("Into %(cohort)s") % {"cohort": record.cohort.name},
-            by=record.uploaded_by,
-        )
-        for record in imports.select_related("uploaded_by", "cohort")
-    ]
-    events += _adviser_events(
-        AdviserChange.objects.filter(candidate=candidate).select_related("from_adviser", "to_adviser", "by_user")
-    )
-    if show_notes:
-        events += [
-            TimelineEvent(at=note.created_at, kind="note", title=_("Note"), detail=note.text, by=note.author)
-            for note in Note.objects.filter(candidate=candidate).select_related("author")
-        ]
-    events += _history_events(candidate=candidate, enrolments=enrolments)
-    return timeline_order(events)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -11,7 +11,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
-from pilots.models import Cohort
+from pilots.models import Cohort, ReferenceItem, ReferenceKind
+from pilots.services import cohort_check_open
 
 from .lifecycle import (
     CARRY_OVER,
@@ -28,7 +29,6 @@ from .models import (
     Candidate,
     CandidateBarrier,
     CandidateImport,
-    DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
@@ -37,27 +37,71 @@ from .models import (
     ScreeningAppointment,
 )
 
+# Rows per INSERT when many are written at once (an import): a handful of statements for the largest list, each
+# well within what the databases take in one statement.
+BULK_BATCH_SIZE = 1000
+
 
 class CohortFull(TransitionNotAllowed):
     """Selecting one more candidate would exceed the cohort's seats."""
 
 
+def current_enrolment_refresh(*, candidate_ids) -> None:
+    """Point each candidate's current_enrolment at their latest enrolment (by created_at, then pk): one UPDATE.
+
+    Called by every service that creates or removes enrolments, inside its transaction; a plain update, so the
+    candidates' history gets no version for it.
+    """
+    latest = Enrolment.objects.filter(candidate=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
+    Candidate.objects.filter(pk__in=list(candidate_ids)).update(current_enrolment=Subquery(latest))
+
+
 @entry_point
 def enrolment_create(*, candidate: Candidate, cohort: Cohort, by_user, reason: str = "") -> Enrolment:
     """Register a candidate for a cohort; the first history row records where it started."""
+    return _enrol(candidates=[candidate], cohort=cohort, by_user=by_user, reason=reason)[0]
+
+
+@entry_point
+def enrolments_create(*, candidates: list[Candidate], cohort: Cohort, by_user, reason: str = "") -> list[Enrolment]:
+    """enrolment_create for many candidates at once (an import): a few queries, whatever their number."""
+    return _enrol(candidates=candidates, cohort=cohort, by_user=by_user, reason=reason)
+
+
+def _enrol(*, candidates: list[Candidate], cohort: Cohort, by_user, reason: str) -> list[Enrolment]:
+    """Enrolments as registered, inserted in bulk, each with its history row and its first transition.
+
+    A closed cohort takes no one (CohortClosed): every registration, import and carry-over comes through here.
+    """
+    cohort_check_open(cohort)
     now = timezone.now()
-    enrolment = Enrolment.objects.create(
-        candidate=candidate, cohort=cohort, status=EnrolmentStatus.REGISTERED, status_changed_at=now
+    enrolments = bulk_create_with_history(
+        [
+            Enrolment(candidate=candidate, cohort=cohort, status=EnrolmentStatus.REGISTERED, status_changed_at=now)
+            for candidate in candidates
+        ],
+        Enrolment,
+        batch_size=BULK_BATCH_SIZE,
     )
-    EnrolmentTransition.objects.create(
-        enrolment=enrolment,
-        from_status="",
-        to_status=EnrolmentStatus.REGISTERED,
-        by_user=by_user,
-        at=now,
-        reason=reason,
+    EnrolmentTransition.objects.bulk_create(
+        [
+            EnrolmentTransition(
+                enrolment=enrolment,
+                from_status="",
+                to_status=EnrolmentStatus.REGISTERED,
+                by_user=by_user,
+                at=now,
+                reason=reason,
+            )
+            for enrolment in enrolments
+        ],
+        batch_size=BULK_BATCH_SIZE,
     )
-    return enrolment
+    current_enrolment_refresh(candidate_ids=[candidate.pk for candidate in candidates])
+    for candidate, enrolment in zip(candidates, enrolments, strict=True):
+        # What the refresh wrote, also on the caller's copy, so that a later save() of it keeps it.
+        candidate.current_enrolment_id = enrolment.pk
+    return enrolments
 
 
 def seats_taken(*, cohort: Cohort) -> int:
@@ -111,7 +155,9 @@ def enrolment_transition(
     ENROLMENT_LIFECYCLE.check(locked.status, to_status)
     if to_status in REASON_REQUIRED and not reason.strip() and not dropout_reason:
         raise TransitionNotAllowed(_("Give a reason for this status."))
-    if to_status == EnrolmentStatus.DROPPED_OUT and dropout_reason not in DropoutReason.values:
+    if to_status == EnrolmentStatus.DROPPED_OUT and dropout_reason not in ReferenceItem.objects.codes(
+        ReferenceKind.DROPOUT_REASON
+    ):
         raise TransitionNotAllowed(_("Choose a reason for the dropout."))
     if cohort is not None and to_status == EnrolmentStatus.SELECTED and seats_taken(cohort=cohort) >= cohort.seats:
         raise CohortFull(
@@ -204,11 +250,26 @@ def _apply_barriers(candidate: Candidate, kinds) -> None:
 
 
 def _add_barriers(candidate: Candidate, kinds) -> None:
-    """Add the barriers of `kinds` the candidate does not have yet, each kept in the history."""
+    """Add the barriers of `kinds` the candidate does not have yet, each kept in the history.
+
+    A new barrier is one of the active items of the barrier list (reference data); any other kind is refused.
+    """
     existing = set(candidate.barriers.values_list("kind", flat=True))
-    bulk_create_with_history(
-        [CandidateBarrier(candidate=candidate, kind=kind) for kind in sorted(set(kinds) - existing)], CandidateBarrier
-    )
+    new = sorted(set(kinds) - existing)
+    if new and not set(new) <= ReferenceItem.objects.codes(ReferenceKind.BARRIER):
+        raise TransitionNotAllowed(_("Choose the barriers from the list."))
+    bulk_create_with_history([CandidateBarrier(candidate=candidate, kind=kind) for kind in new], CandidateBarrier)
+
+
+def _new_candidate(*, data: dict, by_user, now, consent_purpose: str) -> Candidate:
+    """A candidate as registration makes one, not saved yet: the registering adviser's, with recorded consent."""
+    candidate = Candidate(**data)
+    if candidate.adviser_id is None and candidate.adviser is None:
+        candidate.adviser = by_user
+    candidate.consent_given_at = now
+    candidate.consent_recorded_by = by_user
+    candidate.consent_purpose = consent_purpose or candidate.consent_purpose
+    return candidate
 
 
 @entry_point
@@ -216,13 +277,7 @@ def candidate_register(
     *, by_user, data: dict, barriers=(), cohort: Cohort | None = None, consent_purpose: str = ""
 ) -> Candidate:
     """Register a candidate with recorded consent; enrol them in a cohort when one is given."""
-    now = timezone.now()
-    candidate = Candidate(**data)
-    if candidate.adviser_id is None and candidate.adviser is None:
-        candidate.adviser = by_user
-    candidate.consent_given_at = now
-    candidate.consent_recorded_by = by_user
-    candidate.consent_purpose = consent_purpose or candidate.consent_purpose
+    candidate = _new_candidate(data=data, by_user=by_user, now=timezone.now(), consent_purpose=consent_purpose)
     candidate.full_clean(exclude=["adviser", "consent_recorded_by", "referring_organisation"])
     candidate.save()
     _apply_barriers(candidate, barriers)
@@ -299,54 +354,53 @@ def candidate_update(*, candidate: Candidate, by_user, data: dict, barriers=None
 
 
 @entry_point
+def candidates_register(
+    *, by_user, rows: list[dict], cohort: Cohort, consent_purpose: str, reason: str = ""
+) -> list[Candidate]:
+    """candidate_register for many people at once, all enrolled in the cohort: a few queries, whatever their number.
+
+    The rows come validated field by field as registration validates them (CandidateImportRowForm); the
+    database's constraints hold the rest. Each candidate and enrolment gets its history row and each enrolment
+    its first transition, as a registration does.
+    """
+    now = timezone.now()
+    candidates = bulk_create_with_history(
+        [_new_candidate(data=values, by_user=by_user, now=now, consent_purpose=consent_purpose) for values in rows],
+        Candidate,
+        batch_size=BULK_BATCH_SIZE,
+    )
+    _enrol(candidates=candidates, cohort=cohort, by_user=by_user, reason=reason)
+    return candidates
+
+
+@entry_point
 def candidates_import(*, table, cohort: Cohort, by_user, consent_purpose: str) -> CandidateImport:
     """Import the importable rows of a parsed table in one transaction, all enrolled as registered.
 
     Consent is recorded for every imported person: the referring municipality collects it with
-    the referral, and the adviser confirms that when importing.
+    the referral, and the adviser confirms that when importing. Inserted in bulk: a few queries per file.
     """
-    now = timezone.now()
     rows = table.importable_rows
     record = CandidateImport.objects.create(
         uploaded_by=by_user,
-        at=now,
+        at=timezone.now(),
         file_name=table.file_name[:255],
         cohort=cohort,
         rows_total=len(table.rows),
         rows_imported=len(rows),
         rows_skipped=len(table.rows) - len(rows),
     )
-    created = []
-    for row in rows:
-        candidate = Candidate(
-            **row.values,
-            adviser=by_user,
-            consent_given_at=now,
-            consent_recorded_by=by_user,
-            consent_purpose=consent_purpose,
-        )
-        candidate.save()
-        created.append(candidate)
-    record.candidates.set(created)
-    enrolments = bulk_create_with_history(
-        [
-            Enrolment(candidate=c, cohort=cohort, status=EnrolmentStatus.REGISTERED, status_changed_at=now)
-            for c in created
-        ],
-        Enrolment,
+    created = candidates_register.within(
+        by_user=by_user,
+        rows=[row.values for row in rows],
+        cohort=cohort,
+        consent_purpose=consent_purpose,
+        reason=_("Imported from %(file)s") % {"file": record.file_name},
     )
-    EnrolmentTransition.objects.bulk_create(
-        [
-            EnrolmentTransition(
-                enrolment=e,
-                from_status="",
-                to_status=EnrolmentStatus.REGISTERED,
-                by_user=by_user,
-                at=now,
-                reason=_("Imported from %(file)s") % {"file": record.file_name},
-            )
-            for e in enrolments
-        ]
+    through = CandidateImport.candidates.through
+    through.objects.bulk_create(
+        [through(candidateimport_id=record.pk, candidate_id=candidate.pk) for candidate in created],
+        batch_size=BULK_BATCH_SIZE,
     )
     return record
 

@@ -54,7 +54,13 @@ class CandidateTable(tables.Table):
         verbose_name=_("Cohort and status"),
         accessor="current_cohort_name",
         empty_values=(),
-        order_by=("current_pilot_name", "current_cohort_name", "last_name", "pk"),
+        # The candidate's current enrolment, a kept column: a join, not a subquery for every candidate.
+        order_by=(
+            "current_enrolment__cohort__pilot__name",
+            "current_enrolment__cohort__name",
+            "last_name",
+            "pk",
+        ),
     )
     adviser = tables.Column(
         verbose_name=_("Adviser"), empty_values=(), order_by=("adviser__last_name", "adviser__first_name", "pk")

@@ -41,3 +41,14 @@ def delete_expired_pending_uploads() -> int:
     from .pending_uploads import pending_uploads_delete_expired
 
     return pending_uploads_delete_expired()
+
+
+@shared_task(name="candidates.tasks.run_import_job", acks_late=True, reject_on_worker_lost=True)
+def run_import_job(job_id: str) -> str:
+    """A large referral list's next step: check it, or import it once its owner confirmed (candidates.import_jobs).
+
+    The job row holds the progress and the outcome; a second delivery finds the step claimed or done and skips.
+    """
+    from .import_jobs import import_job_run
+
+    return import_job_run(job_id=job_id)

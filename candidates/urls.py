@@ -19,6 +19,7 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import-upload"),
     path("import/geschiedenis/", imports.import_history, name="import-history"),
     path("import/sjabloon.<str:fmt>", imports.import_template, name="import-template"),
+    path("import/taak/<str:job_id>/", imports.import_job, name="import-job"),
     path("import/<str:token>/", imports.import_preview, name="import-preview"),
     # screening
     path("inschrijving/<int:pk>/screening-plannen/", screening.plan_screening, name="screening-plan"),

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Model, TextChoices
 from django.http import HttpRequest
+from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
 from . import outbox
-from .models import AuditEvent, OutboxMessage, User, WorkerPing
+from .models import AuditEvent, Invitation, OutboxMessage, User, WorkerPing
 from .roles import Role
 from .statemachine import TransitionNotAllowed
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 admin.site.site_header = _("Opstap administration")
 admin.site.site_title = _("Opstap administration")
 admin.site.index_title = _("Administration")
+# "View site" leads to the administrator's home in the portal (start.views_admin), not back into the admin.
+admin.site.site_url = reverse_lazy("admin-home")  # type: ignore[assignment]  # a lazy URL is a str when read
 
 
 class ReadOnlyAdminMixin:
@@ -262,6 +265,20 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
 
 
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The invitations sent from the people page (core.invitations): who, in which role, by whom, and whether the
+    link was used or closed. Only a hash of the link is kept, so it is not shown; sending again is done there."""
+
+    list_display = ("user", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at")
+    list_filter = ("role", "created_at", "accepted_at")
+    list_select_related = ("user", "invited_by")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
+    date_hierarchy = "created_at"
+    fields = ("user", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at")
+    readonly_fields = fields
+
+
 # Post-office's own admin pages edit templates and mail by hand and speak English: the outbox is read here instead.
 for _model in (post_office.Email, post_office.Log, post_office.EmailTemplate, post_office.Attachment):
     if admin.site.is_registered(_model):
@@ -342,3 +359,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
             messages.SUCCESS,
         )
+
+
+# The API clients, their calls and webhook deliveries (kept apart, as the API is a part of its own).
+from . import admin_api  # noqa: E402, F401

@@ -35,8 +35,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing these connects their signal handlers: the login, logout and failed-login records, and
-        # remembering at login whether the user has a two-step device; and registers the system checks.
-        from . import audit, checks, twofactor  # noqa: F401
+        # remembering at login whether the user has a two-step device; the request id carried into tasks; and registers
+        # the system checks.
+        from . import audit, checks, request_id, twofactor  # noqa: F401
         from .roles import sync_role_groups
 
         # Groups and their permissions follow the code after every migrate.

@@ -19,7 +19,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,7 +27,15 @@ from django.utils import timezone
 from .models import AuditAction, AuditEvent
 from .throttling import lock_reached
 
-__all__ = ["AuditAction", "acting_user", "history_user", "record_event", "records_history_user", "target_label"]
+__all__ = [
+    "AuditAction",
+    "acting_user",
+    "audit_event_list",
+    "history_user",
+    "record_event",
+    "records_history_user",
+    "target_label",
+]
 
 _actor: ContextVar = ContextVar("history_actor", default=None)
 
@@ -115,6 +123,11 @@ def record_event(
         event.target_repr = target_label(target)[:200]
     event.save()
     return event
+
+
+def audit_event_list() -> QuerySet[AuditEvent]:
+    """The audit events, newest first, with who did it (for the administrator's pages)."""
+    return AuditEvent.objects.select_related("user", "target_type").order_by("-at", "-pk")
 
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="audit_login")

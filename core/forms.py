@@ -1,7 +1,7 @@
 from typing import cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from .apps import EMPTY_CHOICE_LABEL
 from .outbox import queue_mail
 
 # The one format an <input type="date"> reads and sends, whatever the page's language (the browser shows it in the
@@ -97,3 +98,59 @@ class OTPCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split())
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation with its region, so that two of the same name in different regions can be told apart."""
+
+    def label_from_instance(self, obj) -> str:
+        region = getattr(obj, "region", None)
+        return f"{obj} ({region})" if region is not None else str(obj)
+
+
+class InvitationForm(forms.Form):
+    """Who to invite, in which role (by its name, never its code) and for which organisation.
+
+    The roles and organisations offered are those the inviter may give (core.invitations.grantable_roles) and
+    invite into (start.selectors.invitable_organisations); a posted value outside them is an invalid choice.
+    """
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    # The address is the username as well, and a username holds at most 150 characters.
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=150,
+        help_text=_("The invitation goes to this address. It is also the username to log in with."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=())
+    organisation = OrganisationChoiceField(label=_("Organisation"), queryset=None, empty_label=EMPTY_CHOICE_LABEL)
+
+    def __init__(self, *args, roles, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            ("", EMPTY_CHOICE_LABEL),
+            *((role.value, role.label) for role in roles),
+        ]
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        self.fields["email"].widget.attrs.update({"autocomplete": "off"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(Div("first_name", css_class="col-sm-6"), Div("last_name", css_class="col-sm-6"), css_class="row"),
+            "email",
+            Div(Div("role", css_class="col-sm-6"), Div("organisation", css_class="col-sm-6"), css_class="row"),
+        )
+        self.helper.add_input(Submit("invite", _("Send the invitation")))
+
+
+class ChoosePasswordForm(auth_forms.SetPasswordForm):
+    """The password an invited person chooses; Django's password validators check it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].widget.attrs.update({"autofocus": True})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Save the password and continue"), css_class="w-100"))

@@ -35,7 +35,8 @@ class TwoFactorMiddleware:
     Someone with a confirmed device goes to the code page until this session is verified; someone whose
     role is in OTP_REQUIRED_ROLES and who has no device goes to the setup page. The Django admin is
     behind this too, so an administrator passes the same second step. Logging in and out, the two
-    pages themselves, password reset, the language switch and the health check stay open.
+    pages themselves, password reset, an invitation's link, the language switch and the health check stay
+    open.
     """
 
     EXEMPT_URL_NAMES = frozenset(
@@ -48,6 +49,7 @@ class TwoFactorMiddleware:
             "password_reset_done",
             "password_reset_confirm",
             "password_reset_complete",
+            "invitation-accept",
             "healthz",
             "readyz",
             "set_language",

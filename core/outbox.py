@@ -132,6 +132,11 @@ def stuck(*, now: datetime | None = None) -> int:
     return Email.objects.filter(due_long_ago, status__in=WAITING).count()
 
 
+def waiting() -> int:
+    """Messages still to be sent, due or scheduled for a later try."""
+    return Email.objects.filter(status__in=WAITING).count()
+
+
 def failed() -> int:
     return Email.objects.filter(status=STATUS.failed).count()
 

@@ -120,7 +120,7 @@ START_PAGES: dict[str, str] = {
     Role.EMPLOYER_CONTACT: "employers:start",
     Role.COORDINATOR: "pilots:coordinator-start",
     Role.TRAINING_PARTNER: "pilots:training-start",
-    Role.ADMINISTRATOR: "admin:index",
+    Role.ADMINISTRATOR: "admin-home",
 }
 
 # When a person holds several roles, the first one here decides the start page.

@@ -40,3 +40,20 @@ def send_outbox_mail() -> int:
 def delete_old_outbox_mail() -> int:
     """Nightly (CELERY_BEAT_SCHEDULE): delete sent and failed mail older than OUTBOX_KEEP_DAYS."""
     return outbox.delete_old()
+
+
+@shared_task(name="core.tasks.deliver_webhooks", ignore_result=True)
+def deliver_webhooks() -> int:
+    """After a commit that queued a webhook, and every minute (CELERY_BEAT_SCHEDULE): send the webhooks that are due."""
+    from .api import webhooks_deliver
+
+    return webhooks_deliver()
+
+
+@shared_task(name="core.tasks.delete_old_api_records")
+def delete_old_api_records() -> dict[str, int]:
+    """Nightly (CELERY_BEAT_SCHEDULE): forget API calls past API_CALL_KEEP_DAYS and idempotency keys past
+    API_IDEMPOTENCY_KEEP_DAYS."""
+    from .api import api_calls_delete_old, idempotency_keys_delete_old
+
+    return {"calls": api_calls_delete_old(), "idempotency_keys": idempotency_keys_delete_old()}

@@ -25,6 +25,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("logboek/", views.audit_log, name="audit-log"),
     path("handleiding/", views.guide, name="guide"),
     path("handleiding/img/<str:name>", views.guide_image, name="guide-image"),
     path("handleiding/<slug:chapter>/", views.guide, name="guide-chapter"),

@@ -3,8 +3,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -23,13 +25,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import guide as user_guide
-from . import twofactor
-from .audit import AuditAction, record_event
-from .forms import LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
+from . import invitations, twofactor
+from .audit import AuditAction, audit_event_list, record_event
+from .forms import ChoosePasswordForm, LoginForm, OTPCodeForm, PasswordResetForm, SetPasswordForm
 from .health import check_health
-from .permissions import AuthenticatedRequest
+from .permissions import AuthenticatedRequest, role_required
 from .redirects import safe_next
-from .roles import START_PAGES
+from .roles import START_PAGES, Role
 
 
 @login_required
@@ -246,3 +248,48 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
         secret=twofactor.totp_secret(device),
     )
     return render(request, "registration/otp_setup.html", context)
+
+
+def _invitation_refused(request: HttpRequest, problem: str) -> HttpResponse:
+    """A link that does not work: say why and what to do, never a server error."""
+    status = 404 if problem == invitations.LinkProblem.UNKNOWN else 410
+    context = {"problem": problem, "valid_days": settings.INVITATION_VALID_DAYS}
+    return render(request, "core/invitation_invalid.html", context, status=status)
+
+
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation: choose a password, then on (to the second step where the role requires it) to
+    the start page, logged in. The person has just shown they read the account's e-mail, as after a reset."""
+    check = invitations.invitation_check(token=token)
+    if check.problem or check.invitation is None:
+        return _invitation_refused(request, check.problem)
+    person = check.invitation.user
+    form = ChoosePasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = invitations.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+        except invitations.InvitationLinkError as exc:
+            return _invitation_refused(request, exc.problem)
+        # Django's own backend makes the session, as after a password reset (see PasswordResetConfirmView).
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        role = person.role
+        start = reverse(START_PAGES[role]) if role in START_PAGES else resolve_url(settings.LOGIN_REDIRECT_URL)
+        if twofactor.is_required_for(person):
+            messages.success(
+                request, _("Your password is saved. Your role needs two-step verification: set it up now.")
+            )
+            return redirect(f"{reverse('otp-setup')}?{urlencode({'next': start})}")
+        messages.success(request, _("Welcome to Opstap. Your password is saved and you are logged in."))
+        return redirect(start)
+    return render(request, "core/invitation_accept.html", {"form": form, "person": person})
+
+
+AUDIT_EVENTS_PER_PAGE = 50
+
+
+@role_required(Role.ADMINISTRATOR)
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    """The audit trail for the administrator: logins, exports, downloads and changes of access, newest first."""
+    page = Paginator(audit_event_list(), AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "events": page.object_list})

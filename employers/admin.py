@@ -22,7 +22,8 @@ from core.admin import (
 from core.fields import ModelMultipleChoiceField
 from core.models import User
 from pilots import admin as pilots_admin
-from pilots.models import Cohort
+from pilots.forms import reference_choices_of
+from pilots.models import Cohort, ReferenceKind
 
 from .models import (
     ContractOffer,
@@ -72,7 +73,7 @@ def _placement_details(cleaned_data: dict) -> dict:
 class EmployerLocationInline(admin.TabularInline):
     model = EmployerLocation
     extra = 0
-    fields = ("name", "street", "postcode", "city")
+    fields = ("name", "street", "postcode", "city", "supervisor_name", "supervisor_phone", "supervisor_email")
 
 
 class EmployerSeatOfferInline(ReadOnlyTabularInline):
@@ -103,13 +104,19 @@ class EmployerAdmin(admin.ModelAdmin):
     def city(self, obj: Employer) -> str:
         return obj.organisation.city
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The sector is a code of the sector list (reference data), chosen from its active items.
+        if db_field.name == "sector":
+            return forms.ChoiceField(label=_("sector"), choices=reference_choices_of(ReferenceKind.SECTOR))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(EmployerLocation)
 class EmployerLocationAdmin(admin.ModelAdmin):
-    list_display = ("name", "employer", "street", "postcode", "city")
+    list_display = ("name", "employer", "street", "postcode", "city", "supervisor_name")
     list_filter = ("city",)
     list_select_related = ("employer__organisation",)
-    search_fields = ("name", "street", "postcode", "city", "employer__organisation__name")
+    search_fields = ("name", "street", "postcode", "city", "employer__organisation__name", "supervisor_name")
     autocomplete_fields = ("employer",)
 
 

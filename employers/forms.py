@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from candidates.models import Candidate, ContractType
+from candidates.validators import normalise_phone, normalise_postcode
 from core.fields import ModelMultipleChoiceField
 from core.forms import DateInput
-from pilots.forms import CohortChoiceField
-from pilots.models import Cohort
+from pilots.forms import CohortChoiceField, reference_choices_of
+from pilots.models import Cohort, Organisation, ReferenceKind
 
-from .models import ContractTerm, DeclineReason, Employer, EmployerLocation, EndReason
+from .models import ContractTerm, DeclineReason, Employer, EmployerLocation, EndReason, validate_kvk_number
 from .selectors import EmployerPlaces
 from .services import MAX_CONTRACT_HOURS
 
@@ -241,7 +242,10 @@ class PlacementProposeForm(PlacementPeriodForm):
         label=_("Supervisor (werkbegeleider)"),
         max_length=200,
         required=False,
-        help_text=_("The person who coaches the candidate on the work floor, when already known."),
+        help_text=_(
+            "The person who coaches the candidate on the work floor, when already known. Left empty, it is the "
+            "supervisor of the chosen location."
+        ),
     )
     motivation = forms.CharField(
         label=_("Motivation"),
@@ -438,3 +442,126 @@ class AdviserPlacementEndForm(forms.Form):
 
     reason = forms.ChoiceField(label=_("Reason for ending"), choices=[("", _("Choose a reason")), *EndReason.choices])
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- The coordinator's set-up of cohorts and hosts (employers/views_cohort_setup.py, views_host_setup.py) -------
+
+
+class CohortCopyForm(forms.Form):
+    """The next round of a cohort: its name and new start date; the other dates keep their distance."""
+
+    name = forms.CharField(label=_("Name of the new cohort"), max_length=100)
+    start_date = forms.DateField(
+        label=_("Start date of the new cohort"),
+        widget=DateInput(),
+        help_text=_("The end date and the dates of the classes move along and keep their distance to the start."),
+    )
+
+    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.helper = _helper(
+            Div(Div("name", css_class="col-sm-7"), Div("start_date", css_class="col-sm-5"), css_class="row")
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Cohort.objects.filter(pilot_id=self.cohort.pilot_id, name=name).exists():
+            raise forms.ValidationError(_("This pilot already has a cohort with this name."))
+        return name
+
+
+class EmployerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Employer) -> str:
+        city = obj.organisation.city
+        return f"{obj.name} ({city})" if city else obj.name
+
+
+class HostAddForm(forms.Form):
+    """An employer already registered in the portal becomes a host of the pilot."""
+
+    employer = EmployerChoiceField(
+        label=_("Host employer"), queryset=Employer.objects.none(), empty_label=_("Choose an employer")
+    )
+
+    def __init__(self, *args, employers: QuerySet[Employer], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employers
+        self.helper = _helper("employer")
+
+
+class HostCreateForm(forms.Form):
+    """An organisation already in the portal becomes a host employer, with its KvK number and sector."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
+    )
+    kvk_number = forms.CharField(
+        label=_("KvK number"),
+        # Room for the spaces people type between the digits; clean_kvk_number takes them out.
+        max_length=12,
+        help_text=_("The eight digits of the Chamber of Commerce registration."),
+    )
+    # The active items of the sector list, read when the form is used: a sector a coordinator adds is offered at once.
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=reference_choices_of(ReferenceKind.SECTOR, blank=_("Choose a sector"))
+    )
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        self.fields["kvk_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.helper = _helper(
+            "organisation",
+            Div(Div("kvk_number", css_class="col-sm-5"), Div("sector", css_class="col-sm-7"), css_class="row"),
+        )
+
+    def clean_kvk_number(self) -> str:
+        number = "".join(self.cleaned_data["kvk_number"].split())
+        validate_kvk_number(number)
+        if Employer.objects.filter(kvk_number=number).exists():
+            raise forms.ValidationError(_("A host employer with this KvK number is already registered."))
+        return number
+
+
+class EmployerLocationForm(forms.ModelForm):
+    """A location of a host employer and its supervisor (werkbegeleider)."""
+
+    class Meta:
+        model = EmployerLocation
+        fields = ["name", "street", "postcode", "city", "supervisor_name", "supervisor_phone", "supervisor_email"]
+
+    def __init__(self, *args, employer: Employer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.employer = employer
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code"})
+        self.fields["supervisor_phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+        self.helper = _helper(
+            "name",
+            Div(
+                Div("street", css_class="col-md-6"),
+                Div("postcode", css_class="col-md-2"),
+                Div("city", css_class="col-md-4"),
+                css_class="row",
+            ),
+            Div(
+                Div("supervisor_name", css_class="col-md-4"),
+                Div("supervisor_phone", css_class="col-md-4"),
+                Div("supervisor_email", css_class="col-md-4"),
+                css_class="row",
+            ),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if EmployerLocation.objects.filter(employer=self.employer, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This employer already has a location with this name."))
+        return name
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data["postcode"]
+        return normalise_postcode(postcode) if postcode.strip() else ""
+
+    def clean_supervisor_phone(self) -> str:
+        phone = self.cleaned_data["supervisor_phone"]
+        return normalise_phone(phone) if phone.strip() else ""

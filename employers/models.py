@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from candidates.models import ContractType, postcode_validator
 from core.audit import history_user
 from core.models import TimeStampedModel
-from pilots.models import Sector
+from pilots.models import ReferenceItem, ReferenceKind
 
 from .lifecycle import OPEN, EndReason, PlacementStatus
 
@@ -27,7 +27,8 @@ class Employer(TimeStampedModel):
         "pilots.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="employer"
     )
     kvk_number = models.CharField(_("KvK number"), max_length=8, unique=True, validators=[validate_kvk_number])
-    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    # A code of the sector list (ReferenceItem), like Pilot.sector: a coordinator can add a sector such as horeca.
+    sector = models.CharField(_("sector"), max_length=32)
 
     class Meta:
         verbose_name = _("host employer")
@@ -48,6 +49,13 @@ class Employer(TimeStampedModel):
     def name(self) -> str:
         return self.organisation.name
 
+    def get_sector_display(self) -> str:
+        """The sector's label from the sector list; a selector that annotates `sector_label` saves the query."""
+        annotated = getattr(self, "sector_label", None)
+        if annotated is not None:
+            return annotated
+        return ReferenceItem.objects.label(ReferenceKind.SECTOR, self.sector)
+
 
 class EmployerLocation(TimeStampedModel):
     employer = models.ForeignKey(
@@ -57,6 +65,10 @@ class EmployerLocation(TimeStampedModel):
     street = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[postcode_validator])
     city = models.CharField(_("city"), max_length=100)
+    # The supervisor (werkbegeleider) at this location; a placement may name another one (Placement.supervisor_name).
+    supervisor_name = models.CharField(_("supervisor (werkbegeleider)"), max_length=200, blank=True)
+    supervisor_phone = models.CharField(_("supervisor's phone"), max_length=32, blank=True)
+    supervisor_email = models.EmailField(_("supervisor's e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("location")

@@ -2,22 +2,34 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from math import ceil
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import IN_PLAY, SCREENABLE, status_in
 from candidates.models import Attendance, AttendanceKind, AttendanceStatus, Candidate, Enrolment, Outcome, Weekday
 from candidates.progress_selectors import cohort_rhythm
-from candidates.selectors import UNTOLD_FIELDS, TimelineEvent, candidate_events, change_events, timeline_order
+from candidates.timeline import (
+    UNTOLD_FIELDS,
+    TimelineEvent,
+    TimelineSource,
+    candidate_sources,
+    change_source,
+    known_users,
+    label,
+    timeline_read,
+)
 from core.models import User
 from core.roles import Role
-from pilots.models import Cohort, PilotPartner, TrackWeekday
-from pilots.selectors import pilot_list
+from pilots.models import Cohort, Organisation, Pilot, PilotPartner, ReferenceKind, TrackWeekday
+from pilots.selectors import pilot_list, with_reference_label
 
 from .lifecycle import (
     EVER_CONFIRMED,
@@ -38,6 +50,7 @@ from .models import (
     PlacementStatus,
     PlacementTransition,
     SeatOffer,
+    SeatOfferChange,
     VacancyApplication,
 )
 from .workdays import latest_start_due_by
@@ -292,24 +305,19 @@ _UNTOLD_PLACEMENT_FIELDS = UNTOLD_FIELDS | {
 }
 
 
-def _placement_events(transitions) -> list[TimelineEvent]:
-    events = []
-    for step in transitions:
-        employer = step.placement.employer.organisation.name
-        if not step.from_status:
-            title = _("Proposed to %(employer)s") % {"employer": employer}
-        else:
-            title = _("Placement at %(employer)s: %(from)s → %(to)s") % {
-                "employer": employer,
-                "from": step.get_from_status_display(),
-                "to": step.get_to_status_display(),
-            }
-        events.append(TimelineEvent(at=step.at, kind="placement", title=title, detail=step.reason, by=step.by_user))
-    return events
+def _placement_title(row) -> str:
+    employer = row["employer"]
+    if not row["text_1"]:
+        return _("Proposed to %(employer)s") % {"employer": employer}
+    return _("Placement at %(employer)s: %(from)s → %(to)s") % {
+        "employer": employer,
+        "from": label(PlacementTransition, "from_status", row["text_1"]),
+        "to": label(PlacementTransition, "to_status", row["text_2"]),
+    }
 
 
-def placement_events(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
-    """The candidate's placements on the timeline: each status change and each edit. Two queries.
+def placement_sources(*, candidate: Candidate, user=None) -> list[TimelineSource]:
+    """The candidate's placements as timeline sources: each status change and each edit.
 
     With a user, only the placements that user may see (placement_list): none for a training partner.
     """
@@ -317,35 +325,52 @@ def placement_events(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
         placements = Placement.objects.filter(enrolment__candidate=candidate)
     else:
         placements = placement_list(user=user).filter(enrolment__candidate=candidate)
-    events = _placement_events(
-        PlacementTransition.objects.filter(placement__in=placements).select_related(
-            "by_user", "placement__employer__organisation"
-        )
+    transitions = TimelineSource(
+        kind="placement",
+        rows=PlacementTransition.objects.filter(placement__in=placements.values("pk")),
+        columns={
+            "at": F("at"),
+            # The transitions' own order (Meta.ordering): the newest placement first, then as they were recorded.
+            "tie_break": -F("placement_id"),
+            "tie_break_2": F("pk"),
+            "by_id": F("by_user_id"),
+            "employer": F("placement__employer__organisation__name"),
+            "text_1": F("from_status"),
+            "text_2": F("to_status"),
+            "text_3": F("reason"),
+        },
+        tell=lambda row, users: TimelineEvent(
+            at=row["at"],
+            kind="placement",
+            title=_placement_title(row),
+            detail=row["text_3"],
+            by=users.get(row["by_id"]),
+        ),
     )
-    events += change_events(
+    changes = change_source(
         Placement,
-        Placement.history.filter(id__in=placements.values("pk")).select_related(
-            "history_user", "employer__organisation"
-        ),
+        Placement.history.filter(id__in=placements.values("pk")),
         _UNTOLD_PLACEMENT_FIELDS,
-        lambda record, fields: (
-            _("Placement at %(employer)s changed: %(fields)s")
-            % {"employer": record.employer.organisation.name, "fields": fields}
+        lambda row, fields: (
+            _("Placement at %(employer)s changed: %(fields)s") % {"employer": row["employer"], "fields": fields}
         ),
+        employer=F("employer__organisation__name"),
     )
-    return events
+    return [transitions, changes]
 
 
-def candidate_timeline(*, candidate: Candidate, user=None) -> list[TimelineEvent]:
-    """Everything that happened to a candidate, newest first, in a fixed number of queries: what the candidates
-    app records (candidates.selectors.candidate_events) and the placements. Read here, above candidates, because
-    it tells the placements too.
+def candidate_timeline(*, candidate: Candidate, user=None, limit: int | None = None) -> list[TimelineEvent]:
+    """Everything that happened to a candidate, newest first (at most `limit` events), in two queries: what the
+    candidates app records (candidates.timeline) and the placements, read together. Read here, above candidates,
+    because it tells the placements too.
 
     With a user, only what that user may see: the enrolments and placements of their pilots, and the notes only
     for the roles that work with them.
     """
-    return timeline_order(
-        [*candidate_events(candidate=candidate, user=user), *placement_events(candidate=candidate, user=user)]
+    return timeline_read(
+        [*candidate_sources(candidate=candidate, user=user), *placement_sources(candidate=candidate, user=user)],
+        limit=limit,
+        known_users=known_users(candidate=candidate, user=user),
     )
 
 
@@ -399,7 +424,7 @@ def employer_cohorts(*, user, open_on: date | None = None) -> QuerySet[Cohort]:
 
     pilots.selectors.cohort_list only knows the partnerships, while an adviser may propose a candidate to an
     employer that is not (yet) registered as a partner; its seat offers must still find their cohort. With
-    `open_on`, only cohorts that have not ended by that day: places are offered for a track still to run.
+    `open_on`, only open cohorts that have not ended by that day: places are offered for a track still to run.
     """
     organisation_id = user.organisation_id
     if organisation_id is None:
@@ -410,7 +435,7 @@ def employer_cohorts(*, user, open_on: date | None = None) -> QuerySet[Cohort]:
         | Q(pk__in=Placement.objects.filter(employer__organisation_id=organisation_id).values("enrolment__cohort_id"))
     )
     if open_on is not None:
-        cohorts = cohorts.filter(end_date__gte=open_on)
+        cohorts = cohorts.open().filter(end_date__gte=open_on)
     return cohorts.select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
 
 
@@ -764,19 +789,46 @@ def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortP
     return sorted(rows, key=lambda row: (row.cohort.start_date, row.cohort.pilot.name, row.cohort.name, row.cohort.pk))
 
 
+# The rows of each list on the employer's start page, a page at a time, so that a large host's page does not grow
+# with its interns.
+OVERVIEW_PER_PAGE = 25
+
+
 @dataclass(frozen=True)
 class EmployerOverview:
-    """What the employer's start page asks: answer proposals, follow interns, fill places, record offers."""
+    """What the employer's start page asks: answer proposals, follow interns, fill places, record offers.
+
+    The three lists of placements are pages (of HostPlacementRow) with their paginator, which holds the total."""
 
     employer: Employer | None
-    proposals: list[HostPlacementRow]
-    interns: list[HostPlacementRow]
+    proposals: Page
+    interns: Page
     places: list[CohortPlaces]
-    contract_prospects: list[HostPlacementRow]
+    contract_prospects: Page
 
 
-def employer_overview(*, user, today: date | None = None) -> EmployerOverview:
+def _row_page(placements: QuerySet[Placement], number, *, today: date) -> Page:
+    """One page of the placements as the rows a host may see, with the list's total, in one query (a window count
+    beside the rows), also when the list is empty; a number past the last page gives the last page."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    counted = placements.annotate(list_total=Window(Count("pk")))
+    rows = list(counted[(number - 1) * OVERVIEW_PER_PAGE : number * OVERVIEW_PER_PAGE])
+    if not rows and number > 1:
+        number = max(ceil(placements.count() / OVERVIEW_PER_PAGE), 1)
+        rows = list(counted[(number - 1) * OVERVIEW_PER_PAGE : number * OVERVIEW_PER_PAGE])
+    paginator = Paginator(placements, OVERVIEW_PER_PAGE)
+    paginator.count = rows[0].list_total if rows else 0  # known already: the paginator asks no count of its own
+    return Page([_row(placement, today=today) for placement in rows], number, paginator)
+
+
+def employer_overview(*, user, today: date | None = None, pages: dict | None = None) -> EmployerOverview:
+    """The employer's start page; `pages` holds the page number asked for each list, by the list's name
+    (proposals, interns, contract_prospects); the first page by default."""
     today = today or timezone.localdate()
+    pages = pages or {}
     placements = employer_placements(user=user)
     proposals = placements.filter(status=PlacementStatus.PROPOSED).order_by("status_changed_at", "pk")
     interns = placements.filter(status__in=PLACE_HOLDING).order_by(
@@ -784,10 +836,12 @@ def employer_overview(*, user, today: date | None = None) -> EmployerOverview:
     )
     return EmployerOverview(
         employer=employer_for_user(user=user),
-        proposals=[_row(placement, today=today) for placement in proposals],
-        interns=[_row(placement, today=today) for placement in interns],
+        proposals=_row_page(proposals, pages.get("proposals"), today=today),
+        interns=_row_page(interns, pages.get("interns"), today=today),
         places=employer_cohort_places(user=user, open_on=today),
-        contract_prospects=[_row(placement, today=today) for placement in employer_contract_prospects(user=user)],
+        contract_prospects=_row_page(
+            employer_contract_prospects(user=user), pages.get("contract_prospects"), today=today
+        ),
     )
 
 
@@ -811,3 +865,71 @@ def employer_contract_placement(*, user, enrolment_id: int) -> Placement | None:
 def employer_placement_row(placement: Placement, *, today: date | None = None) -> HostPlacementRow:
     """A placement the view already scoped, as the row a template may show."""
     return _row(placement, today=today or timezone.localdate())
+
+
+# --- The coordinator's set-up of cohorts and hosts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CloseBlockers:
+    """Why a cohort cannot close yet: candidates selected or on its track, and registrations without a decision."""
+
+    on_track: int
+    undecided: int
+
+    def __bool__(self) -> bool:
+        return bool(self.on_track or self.undecided)
+
+
+def cohort_close_blockers(*, cohort: Cohort) -> CloseBlockers:
+    """The candidates that keep a cohort open (employers.services.cohort_close): IN_PLAY and SCREENABLE. One query."""
+    counts = Enrolment.objects.filter(cohort_id=cohort.pk).aggregate(
+        on_track=Count("pk", filter=status_in(IN_PLAY)), undecided=Count("pk", filter=status_in(SCREENABLE))
+    )
+    return CloseBlockers(on_track=counts["on_track"], undecided=counts["undecided"])
+
+
+def pilot_hosts(*, pilot: Pilot) -> QuerySet[Employer]:
+    """The host employers of a pilot: its partners that are employers, and the employers that offered places for one
+    of its cohorts; with their locations and the label of their sector (`sector_label`)."""
+    hosts = (
+        Employer.objects.filter(
+            Q(organisation_id__in=PilotPartner.objects.filter(pilot=pilot).values("organisation_id"))
+            | Q(pk__in=SeatOffer.objects.filter(cohort__pilot=pilot).values("employer_id"))
+        )
+        .select_related("organisation")
+        .prefetch_related("locations")
+        .order_by("organisation__name", "pk")
+    )
+    return with_reference_label(hosts, field="sector", kind=ReferenceKind.SECTOR, name="sector_label")
+
+
+def host_candidates(*, pilot: Pilot) -> QuerySet[Employer]:
+    """Registered employers a coordinator can add as hosts of the pilot: of its region (or without one), not yet
+    hosts."""
+    return (
+        Employer.objects.filter(Q(organisation__region_id=pilot.region_id) | Q(organisation__region__isnull=True))
+        .exclude(pk__in=pilot_hosts(pilot=pilot).values("pk"))
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def host_organisations(*, pilot: Pilot) -> QuerySet[Organisation]:
+    """Organisations of the pilot's region (or without one) that are no host employer yet: each can become one."""
+    return (
+        Organisation.objects.filter(Q(region_id=pilot.region_id) | Q(region__isnull=True))
+        .filter(employer__isnull=True)
+        .order_by("name", "pk")
+    )
+
+
+def host_seat_offers(*, pilot: Pilot, employer: Employer) -> QuerySet[SeatOffer]:
+    """The host's seat offers for the pilot's cohorts, each with its changes (newest first) and who made them."""
+    changes = SeatOfferChange.objects.select_related("by_user").order_by("-at", "-pk")
+    return (
+        SeatOffer.objects.filter(employer=employer, cohort__pilot=pilot)
+        .select_related("cohort", "location")
+        .prefetch_related(Prefetch("changes", queryset=changes))
+        .order_by("cohort__start_date", "cohort__name", "location__name", "pk")
+    )

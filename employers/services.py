@@ -4,6 +4,7 @@ import logging
 from collections import Counter
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -19,7 +20,8 @@ from candidates.services import enrolment_create
 from core.roles import Role
 from core.services import entry_point
 from core.statemachine import TransitionNotAllowed
-from pilots.models import Cohort
+from pilots import services as pilot_services
+from pilots.models import Cohort, Organisation, PartnerRole, Pilot, PilotPartner, ReferenceItem, ReferenceKind
 
 from . import notifications
 from .lifecycle import (
@@ -50,7 +52,7 @@ from .models import (
     SeatOfferChange,
     VacancyApplication,
 )
-from .selectors import employer_contacts, reminder_due_list
+from .selectors import cohort_close_blockers, employer_contacts, reminder_due_list
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +144,10 @@ def seat_offer_set(
     """Offer `places` internship places to a cohort, at one location or without one; or change that offer.
 
     Offers may grow during recruitment; lowering the employer's total for the cohort below the places it
-    already confirmed is refused. Every change is kept as a SeatOfferChange.
+    already confirmed is refused, and so is any offer for a closed cohort. Every change is kept as a SeatOfferChange.
     """
     _check_acts_for(by_user, employer)
+    pilot_services.cohort_check_open(cohort)
     if places < 1:
         raise TransitionNotAllowed(_("Offer at least one place."))
     if location is not None and location.employer_id != employer.pk:
@@ -194,17 +197,22 @@ def placement_propose(
     """Propose a candidate to a host employer; the mail to the employer's contacts is queued with it.
 
     `details` are the placement's fields: kind, location, supervisor_name, days_per_week, start_date,
-    end_date, motivation. Needs the candidate's recorded consent, a location of this employer and an end
-    date not before the start, and a free place at the host for the cohort (check_room). `notify=False` is for
-    replayed history such as the demo data.
+    end_date, motivation; without a supervisor, the chosen location's supervisor is the placement's. Needs the
+    candidate's recorded consent, a location of this employer, an end date not before the start, an open cohort
+    (pilots.services.cohort_check_open) and a free place at the host for the cohort (check_room). `notify=False` is
+    for replayed history such as the demo data.
     """
     if not enrolment.candidate.has_consent:
         raise TransitionNotAllowed(_("Record the candidate's consent before proposing a placement."))
     if enrolment.status not in PROPOSABLE_ENROLMENT_STATUSES:
         raise TransitionNotAllowed(_("Only selected or started candidates can be proposed to an employer."))
+    pilot_services.cohort_check_open(enrolment.cohort)
     location = details.get("location")
     if location is not None and location.employer_id != employer.pk:
         raise TransitionNotAllowed(_("Choose a location of this employer."))
+    if location is not None and not details.get("supervisor_name", "").strip():
+        # The location's supervisor coaches the interns there unless the proposal names another.
+        details["supervisor_name"] = location.supervisor_name
     start_date, end_date = details.get("start_date"), details.get("end_date")
     if start_date is not None and end_date is not None and end_date < start_date:
         raise TransitionNotAllowed(_("The end date cannot be before the start date."))
@@ -661,3 +669,128 @@ def accepted_offer_on_track_end(*, enrolment: Enrolment, to_status: str, by_user
     if to_status not in TRACK_OVER or enrolment.dropout_reason == DropoutReason.FOUND_WORK:
         return
     apply_accepted_offer(enrolment=enrolment, by_user=by_user)
+
+
+# --- Setting up cohorts: closing a round and copying it as the next one -----------------------------------------
+
+
+@entry_point
+def cohort_close(*, cohort: Cohort, by_user) -> Cohort:
+    """Close the cohort: the round is over. Refused while candidates are still on its track or selected for it
+    (candidates.lifecycle.IN_PLAY), or still wait for a selection decision (SCREENABLE); the reserve list and
+    those not selected may stay, as they are carried over to a next round.
+    """
+    # Lock order (candidates.lifecycle): the cohort first, so no one is selected while it closes.
+    locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    blockers = cohort_close_blockers(cohort=locked)
+    if blockers:
+        reasons = []
+        if blockers.on_track:
+            reasons.append(
+                ngettext(
+                    "%(count)s candidate is still selected or on the track.",
+                    "%(count)s candidates are still selected or on the track.",
+                    blockers.on_track,
+                )
+                % {"count": blockers.on_track}
+            )
+        if blockers.undecided:
+            reasons.append(
+                ngettext(
+                    "%(count)s candidate still waits for a selection decision.",
+                    "%(count)s candidates still wait for a selection decision.",
+                    blockers.undecided,
+                )
+                % {"count": blockers.undecided}
+            )
+        raise TransitionNotAllowed(
+            _(
+                "%(cohort)s cannot be closed yet: %(reasons)s Close it once every candidate has completed or left the "
+                "track and every registration has a decision."
+            )
+            % {"cohort": locked.name, "reasons": " ".join(reasons)}
+        )
+    return pilot_services.cohort_mark_closed.within(cohort=locked, by_user=by_user)
+
+
+@entry_point
+def cohort_copy_as_next_round(*, cohort: Cohort, name: str, start_date: date, by_user) -> Cohort:
+    """Plan the next round of a cohort (groepshulp and WelSlagen run two a year): a copy with its dates moved to
+    `start_date`, its classes and learning line (pilots.services.cohort_copy), and the places each host offered,
+    entered anew through seat_offer_set so their history names who copied them. No people come along.
+    """
+    copy = pilot_services.cohort_copy.within(cohort=cohort, name=name, start_date=start_date, by_user=by_user)
+    offers = (
+        SeatOffer.objects.filter(cohort=cohort).select_related("employer", "location").order_by("employer_id", "pk")
+    )
+    for offer in offers:
+        seat_offer_set.within(
+            employer=offer.employer, cohort=copy, location=offer.location, places=offer.places, by_user=by_user
+        )
+    return copy
+
+
+# --- Hosts of a pilot: the coordinator's side -------------------------------------------------------------------
+
+LOCATION_FIELDS = ("name", "street", "postcode", "city", "supervisor_name", "supervisor_phone", "supervisor_email")
+
+
+@entry_point
+def pilot_host_add(*, pilot: Pilot, employer: Employer, by_user) -> PilotPartner:
+    """Make the employer a host of the pilot: its contacts see the pilot's cohorts and can offer places for them.
+
+    Adding a host twice changes nothing.
+    """
+    existing = PilotPartner.objects.filter(
+        pilot=pilot, organisation_id=employer.organisation_id, role=PartnerRole.HOST_EMPLOYER
+    ).first()
+    if existing is not None:
+        return existing
+    return pilot_services.pilot_partner_add.within(
+        pilot=pilot, organisation=employer.organisation, role=PartnerRole.HOST_EMPLOYER, by_user=by_user
+    )
+
+
+@entry_point
+def pilot_host_create(*, pilot: Pilot, organisation: Organisation, kvk_number: str, sector: str, by_user) -> Employer:
+    """Register an existing organisation as a host employer (with its KvK number) and make it a host of the pilot."""
+    if Employer.objects.filter(organisation=organisation).exists():
+        raise TransitionNotAllowed(
+            _("%(organisation)s is already a host employer; choose it from the list of employers.")
+            % {"organisation": organisation}
+        )
+    # A new host takes an active sector of the sector list (the stored value is its code).
+    if sector not in ReferenceItem.objects.codes(ReferenceKind.SECTOR):
+        raise ValidationError({"sector": _("Choose a sector from the list.")})
+    employer = Employer(organisation=organisation, kvk_number=kvk_number, sector=sector)
+    employer.full_clean()
+    employer.save()
+    pilot_host_add.within(pilot=pilot, employer=employer, by_user=by_user)
+    return employer
+
+
+def _set_location(location: EmployerLocation, fields: dict) -> None:
+    unknown = set(fields) - set(LOCATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown location fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location.full_clean()
+    location.save()
+
+
+@entry_point
+def employer_location_create(*, employer: Employer, by_user, **fields) -> EmployerLocation:
+    """Add a location of the host employer, with the supervisor (werkbegeleider) who guides the interns there."""
+    _check_acts_for(by_user, employer)
+    location = EmployerLocation(employer=employer)
+    _set_location(location, fields)
+    return location
+
+
+@entry_point
+def employer_location_update(*, location: EmployerLocation, by_user, **fields) -> EmployerLocation:
+    """Change a location's address or its supervisor; placements keep the supervisor they were proposed with."""
+    _check_acts_for(by_user, location.employer)
+    _set_location(location, fields)
+    return location

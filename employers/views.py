@@ -68,9 +68,16 @@ def _contract_offer(request: AuthenticatedRequest, pk: int) -> ContractOffer:
     return get_object_or_404(employer_contract_offers(user=request.user), pk=pk)
 
 
+# The lists of the start page that come a page at a time; each takes its page number from `<name>_page`.
+OVERVIEW_LISTS = ("proposals", "interns", "contract_prospects")
+
+
 @role_required(*EMPLOYER_ROLES)
 def employer_start(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "employers/employer_start.html", {"overview": employer_overview(user=request.user)})
+    pages = {name: request.GET.get(f"{name}_page") for name in OVERVIEW_LISTS}
+    return render(
+        request, "employers/employer_start.html", {"overview": employer_overview(user=request.user, pages=pages)}
+    )
 
 
 def _render_placement(

@@ -25,6 +25,7 @@ from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.models import Cohort, PilotPartner
 from pilots.selectors import cohort_list, pilot_list
+from pilots.services import CohortClosed, cohort_check_open
 
 from . import services
 from .forms import (
@@ -286,8 +287,16 @@ def accepted_offer_apply(request: AuthenticatedRequest, enrolment_pk: int) -> Ht
 
 @role_required(*ADVISER_SIDE)
 def seat_offer_on_behalf(request: AuthenticatedRequest, cohort_pk: int) -> HttpResponse:
-    """Record the places an employer offered a cohort by phone or mail; offers may grow during recruitment."""
+    """Record the places an employer offered a cohort by phone or mail; offers may grow during recruitment.
+
+    A closed cohort takes no new offers: the page sends the adviser back to the cohort with the reason.
+    """
     cohort = get_object_or_404(cohort_list(user=request.user), pk=cohort_pk)
+    try:
+        cohort_check_open(cohort)
+    except CohortClosed as refusal:
+        messages.error(request, str(refusal))
+        return redirect(cohort.get_absolute_url())
     employers = _employers_for_cohort(cohort)
     initial = {}
     if (employer_id := id_from(request.GET.get("employer"))) is not None:
@@ -362,7 +371,7 @@ def vacancy_create(request: AuthenticatedRequest) -> HttpResponse:
     employers = _employers_for_cohort(cohort) if cohort else _employers_for_user(request.user)
     form = VacancyForm(
         data,
-        cohorts=cohort_list(user=request.user),
+        cohorts=cohort_list(user=request.user).open(),
         employers=employers,
         employers_for=_employers_for_cohort,
         initial={"cohort": cohort.pk} if cohort else {},

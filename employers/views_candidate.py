@@ -22,12 +22,15 @@ from candidates.progress import outflow_record
 from candidates.selectors import NOTE_READER_ROLES, enrolment_list
 from candidates.services import note_add
 from candidates.tables import status_badge_class
+from candidates.timeline import TIMELINE_SHOWN
 from candidates.validators import age_on
 from candidates.views.candidates import EDITOR_ROLES, NOTE_WRITER_ROLES, READER_ROLES, visible_candidate
 from candidates.views.coaching import scoped_enrolment
 from candidates.views.outflow import OUTFLOW_READERS, OUTFLOW_WRITERS, followups_anchor, followups_of
 from core.permissions import AuthenticatedRequest, role_required
 from core.statemachine import TransitionNotAllowed
+from pilots.models import ReferenceKind
+from pilots.selectors import with_reference_label
 
 from .selectors import candidate_timeline, enrolment_hosts, placement_list
 
@@ -37,7 +40,12 @@ from .selectors import candidate_timeline, enrolment_hosts, placement_list
 def _detail_page(request: AuthenticatedRequest, candidate: Candidate, *, note_form=None) -> HttpResponse:
     user = request.user
     enrolments = list(
-        enrolment_list(user=user)
+        with_reference_label(
+            enrolment_list(user=user),
+            field="dropout_reason",
+            kind=ReferenceKind.DROPOUT_REASON,
+            name="dropout_reason_label",
+        )
         .filter(candidate=candidate)
         .select_related("cohort_class", "outcome__employer__organisation")
         .prefetch_related(
@@ -56,16 +64,21 @@ def _detail_page(request: AuthenticatedRequest, candidate: Candidate, *, note_fo
     ]
     may_read_notes = user.role in NOTE_READER_ROLES
     followups = list(followups_of(enrolments))
+    # One more than shown, to know whether older events are left out.
+    timeline = candidate_timeline(candidate=candidate, user=user, limit=TIMELINE_SHOWN + 1)
     return render(
         request,
         "candidates/candidate_detail.html",
         {
             "candidate": candidate,
             "enrolment_rows": enrolment_rows,
-            "barriers": candidate.barriers.all(),
+            "barriers": with_reference_label(
+                candidate.barriers.all(), field="kind", kind=ReferenceKind.BARRIER, name="kind_label"
+            ),
             "notes": candidate.notes.select_related("author") if may_read_notes else None,
             "note_form": note_form or (NoteForm() if user.role in NOTE_WRITER_ROLES else None),
-            "timeline": candidate_timeline(candidate=candidate, user=user),
+            "timeline": timeline[:TIMELINE_SHOWN],
+            "timeline_cut": len(timeline) > TIMELINE_SHOWN,
             "missing": missing_requirements(candidate),
             "completeness": completeness_percentage(candidate),
             "max_score": Screening.MAX_SCORE,

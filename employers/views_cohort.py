@@ -25,6 +25,7 @@ def cohort_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "classes": cohort.classes.all(),
             "places": places,
             "places_total": places_total(places),
-            "can_manage_places": request.user.role in ADVISER_SIDE,
+            # A closed cohort takes no new seat offers (pilots.services.cohort_check_open).
+            "can_manage_places": request.user.role in ADVISER_SIDE and cohort.closed_at is None,
         },
     )

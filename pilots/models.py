@@ -1,10 +1,13 @@
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
 
+from core.audit import history_user
 from core.models import TimeStampedModel
 
 
@@ -21,6 +24,94 @@ class Region(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReferenceKind(models.TextChoices):
+    """The lists of reference data that are rows, not code: a coordinator or the administrator extends them."""
+
+    SECTOR = "sector", _("Sector")
+    DROPOUT_REASON = "dropout_reason", _("Dropout reason")
+    BARRIER = "barrier", _("Barrier")
+
+
+def english_active() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+class ReferenceItemQuerySet(models.QuerySet["ReferenceItem"]):
+    def of(self, kind: str) -> "ReferenceItemQuerySet":
+        return self.filter(kind=kind).order_by("position", "pk")
+
+    def active(self) -> "ReferenceItemQuerySet":
+        return self.filter(active=True)
+
+    def codes(self, kind: str, *, active_only: bool = True) -> set[str]:
+        """The codes of one list, one query; a new value must be one of the active ones."""
+        items = self.of(kind)
+        return set((items.active() if active_only else items).values_list("code", flat=True))
+
+    def labels(self, kind: str) -> dict[str, str]:
+        """Code to label in the current language for every item of one list (inactive ones too), in their order."""
+        return {item.code: item.display_label for item in self.of(kind)}
+
+    def label(self, kind: str, code: str) -> str:
+        """The label of one code; an unknown code shows as itself rather than as nothing."""
+        if not code:
+            return ""
+        item = self.filter(kind=kind, code=code).first()
+        return item.display_label if item else code
+
+
+class ReferenceItem(TimeStampedModel):
+    """One entry of a list of reference data (a sector, a dropout reason, a barrier).
+
+    Rows store the `code`, which never changes once made: the reports group by it. The labels may change and an
+    item may be switched off, after which it is no longer offered but still shown where it was used.
+    """
+
+    kind = models.CharField(_("list"), max_length=32, choices=ReferenceKind.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*$",
+                _("Use lower-case letters, digits and underscores only, starting with a letter."),
+            )
+        ],
+        help_text=_("A short fixed name the reports use, for example horeca. It cannot be changed later."),
+    )
+    label = models.CharField(_("name (Dutch)"), max_length=100)
+    label_en = models.CharField(
+        _("name (English)"), max_length=100, blank=True, help_text=_("Shown in English; empty shows the Dutch name.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Only active items can be chosen."))
+
+    objects = ReferenceItemQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("reference item")
+        verbose_name_plural = _("reference data")
+        ordering = ["kind", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                name="referenceitem_unique_code",
+                violation_error_message=_("This list already has an item with this code."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ReferenceKind.values), name="referenceitem_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        if english_active() and self.label_en:
+            return self.label_en
+        return self.label
 
 
 class OrganisationKind(models.TextChoices):
@@ -43,6 +134,13 @@ class Organisation(TimeStampedModel):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Empty when not known; a number given belongs to one organisation only.
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}\Z", _("A KvK number has exactly eight digits."), code="invalid_kvk")],
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -50,6 +148,12 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~Q(kvk_number=""),
+                name="organisation_unique_kvk_number",
+                violation_error_message=_("Another organisation already has this KvK number."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,6 +161,9 @@ class Organisation(TimeStampedModel):
 
 
 class Sector(models.TextChoices):
+    """The sectors the portal started with. The list itself is data (ReferenceItem of kind sector): these are
+    the codes code and the demo refer to, and the labels the first migration gave them."""
+
     CHILDCARE = "childcare", _("Childcare")
     ELDERLY_CARE = "elderly_care", _("Elderly care")
     CARE_WELFARE = "care_welfare", _("Care and welfare")
@@ -91,7 +198,8 @@ class Pilot(TimeStampedModel):
         related_name="led_pilots",
         help_text=_("The organisation that runs the pilot; its advisers and coordinators work on it."),
     )
-    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    # A code of the sector list (ReferenceItem); not a foreign key, so that reports and the demo keep using codes.
+    sector = models.CharField(_("sector"), max_length=32)
     track_kind = models.CharField(_("kind of track"), max_length=32, choices=TrackKind.choices)
     target_qualification = models.CharField(_("target qualification"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -140,6 +248,8 @@ class Pilot(TimeStampedModel):
         Organisation, through="PilotPartner", verbose_name=_("partners"), related_name="pilots"
     )
 
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         verbose_name = _("pilot")
         verbose_name_plural = _("pilots")
@@ -170,6 +280,13 @@ class Pilot(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("pilots:pilot-detail", kwargs={"slug": self.slug})
+
+    def get_sector_display(self) -> str:
+        """The sector's label from the sector list; a selector that annotates `sector_label` saves the query."""
+        annotated = getattr(self, "sector_label", None)
+        if annotated is not None:
+            return annotated
+        return ReferenceItem.objects.label(ReferenceKind.SECTOR, self.sector)
 
     @property
     def weekly_rhythm(self) -> str:
@@ -205,6 +322,8 @@ class PilotPartner(TimeStampedModel):
     role = models.CharField(_("role"), max_length=32, choices=PartnerRole.choices)
     contribution = models.CharField(_("contribution"), max_length=255, blank=True)
 
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         verbose_name = _("pilot partner")
         verbose_name_plural = _("pilot partners")
@@ -218,6 +337,13 @@ class PilotPartner(TimeStampedModel):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def open(self) -> "CohortQuerySet":
+        """The cohorts that are not closed: the only ones that take new candidates, seat offers and proposals
+        (pilots.services.cohort_check_open refuses the rest)."""
+        return self.filter(closed_at__isnull=True)
+
+
 class Cohort(TimeStampedModel):
     """One run of a pilot, with a fixed number of seats; the reserve list waits beside it."""
 
@@ -229,6 +355,25 @@ class Cohort(TimeStampedModel):
     # The weekly rhythm as weekday codes; both empty means the default derived from the pilot's counts.
     internship_weekdays = models.JSONField(_("internship days"), default=list, blank=True)
     school_weekdays = models.JSONField(_("school days"), default=list, blank=True)
+    location = models.CharField(
+        _("location"), max_length=200, blank=True, help_text=_("Where the classes are held, for example an address.")
+    )
+    trainer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("training organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trained_cohorts",
+    )
+    # Closed: the round is over and takes no more candidates (pilots.services.cohort_close).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "core.User", verbose_name=_("closed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = CohortQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("cohort")
@@ -256,12 +401,37 @@ class CohortClass(TimeStampedModel):
 
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="classes")
     name = models.CharField(_("name"), max_length=100)
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True, validators=[MinValueValidator(1)])
+    # Empty dates follow the cohort's.
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    trainer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("training organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trained_classes",
+    )
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("class")
         verbose_name_plural = _("classes")
         ordering = ["cohort", "name"]
-        constraints = [models.UniqueConstraint(fields=["cohort", "name"], name="cohortclass_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="cohortclass_unique_name"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="cohortclass_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__isnull=True) | Q(seats__gte=1), name="cohortclass_seats_positive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -200,7 +200,9 @@ class _Elimination:
                     combination[relation] = reduced
                     self._rows_using[relation].add(row)
                 else:
-                    combination.pop(relation, None)
+                    # A sum that cancels was there: entry and factor are never zero, so a missing relation
+                    # would leave a non-zero `reduced`.
+                    del combination[relation]
                     self._rows_using[relation].discard(row)
         self._pivots[pivot] = cell
         self.derivable.add(cell)

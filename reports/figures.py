@@ -18,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,15 +43,12 @@ from candidates.lifecycle import (
 from candidates.models import (
     Attendance,
     AttendanceStatus,
-    BarrierKind,
     Candidate,
     CandidateBarrier,
     Certificate,
-    DropoutReason,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
-    FollowUp,
     FollowUpMonths,
     ModuleResult,
     ModuleResultStatus,
@@ -61,7 +59,8 @@ from candidates.progress_selectors import AttendanceRate, counting_certificates,
 from employers.lifecycle import EVER_CONFIRMED, OPEN, EndReason
 from employers.models import Employer, Placement, PlacementStatus, SeatOffer
 from employers.selectors import count_per_employer
-from pilots.models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot
+from pilots.models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot, ReferenceKind
+from pilots.selectors import labelled_codes, reference_labels
 
 from .disclosure import Relation, protect
 
@@ -394,7 +393,7 @@ class KindCount:
 
 @dataclass(frozen=True)
 class DropoutFigure:
-    reason: str  # a DropoutReason value; "" for the total
+    reason: str  # a code of the dropout reason list; "" for the total
     label: str
     count: Figure = field(metadata=COUNT)
     to_work: Figure = field(metadata=COUNT)  # of them, positive outflow
@@ -412,7 +411,7 @@ class EmployerFigures:
 
 @dataclass(frozen=True)
 class BarrierCount:
-    kind: str  # a BarrierKind value
+    kind: str  # a code of the barrier list
     label: str
     count: Figure = field(metadata=COUNT)
     resolved: Figure = field(metadata=COUNT)
@@ -593,10 +592,52 @@ def _cohorts(
     period_start: date | None,
     period_end: date | None,
 ) -> list[Cohort]:
-    selected = Cohort.objects.filter(in_period(period_start, period_end), pilot__in=pilots).select_related("pilot")
+    selected = (
+        Cohort.objects.filter(in_period(period_start, period_end), pilot__in=pilots)
+        .select_related("pilot")
+        .annotate(
+            # What else is counted per cohort, read with the cohorts rather than a query each: whether it has a
+            # learning line of its own (_modules), its classes (_per_pilot) and its attendance marks (_attendance).
+            has_own_modules=Exists(CohortModule.objects.filter(cohort=OuterRef("pk"))),
+            class_count=_count_of(CohortClass.objects.filter(cohort=OuterRef("pk"))),
+            **{
+                f"attendance_{status}": _count_of(
+                    Attendance.objects.filter(session__cohort=OuterRef("pk"), status=status)
+                )
+                for status in AttendanceStatus.values
+            },
+        )
+    )
     if cohorts is not None:
         selected = selected.filter(pk__in=[cohort.pk for cohort in cohorts])
     return list(selected.order_by("start_date", "pilot__name", "name", "pk"))
+
+
+def _count_of(rows: QuerySet) -> Coalesce:
+    """The number of `rows` (filtered on an OuterRef) as a subquery of the outer query; 0 when there are none."""
+    counted = rows.order_by().values(one=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _part(rows: QuerySet, *, key: str, a: Any = 0, b: Any = 0, c: Any = 0) -> QuerySet:
+    """A read of _union_parts: per row a key and three numbers (expressions, aggregates over the rows' grouping, or
+    0), under names every part shares."""
+    a, b, c = (Value(number) if isinstance(number, int) else number for number in (a, b, c))
+    return rows.order_by().annotate(row_key=F(key), row_a=a, row_b=b, row_c=c)
+
+
+def _union_parts(**parts: QuerySet) -> dict[str, list[tuple]]:
+    """Several small reads of the report in one UNION ALL query, each a _part; per part its rows as (key, a, b, c),
+    in the order of the keys (the database's collation) and then of a."""
+    rows: dict[str, list[tuple]] = {name: [] for name in parts}
+    selected = [
+        part.annotate(row_part=Value(name)).values_list("row_part", "row_key", "row_a", "row_b", "row_c")
+        for name, part in parts.items()
+    ]
+    first, *rest = selected
+    for name, *row in first.union(*rest, all=True).order_by("row_part", "row_key", "row_a"):
+        rows[name].append(tuple(row))
+    return rows
 
 
 def in_period(period_start: date | None, period_end: date | None) -> Q:
@@ -634,42 +675,69 @@ def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
             work=Count("pk", filter=outcome_in(OUTFLOW_TO_WORK)),
             bbl=Count("pk", filter=outcome_in(OUTFLOW_TO_BBL)),
             education=Count("pk", filter=outcome_in(OUTFLOW_TO_EDUCATION)),
+            **{f"kind_{kind}": Count("pk", filter=Q(outcome__kind=kind)) for kind in OutcomeKind.values},
+            **_enrolment_completeness(),
         )
-        .values_list("cohort_id", *COUNTED)
+        .values_list("cohort_id", *COUNTED, *ALSO_COUNTED)
     )
-    return {cohort_id: dict(zip(COUNTED, counts, strict=True)) for cohort_id, *counts in rows}
+    return {cohort_id: dict(zip((*COUNTED, *ALSO_COUNTED), counts, strict=True)) for cohort_id, *counts in rows}
 
 
-def _outflow_by_kind(cohort_ids: list[int]) -> tuple[KindCount, ...]:
-    counts = dict(
-        Outcome.objects.filter(enrolment__cohort_id__in=cohort_ids)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
-    return tuple(
-        KindCount(kind=kind.value, label=str(kind.label), count=counts.get(kind.value, 0)) for kind in OutcomeKind
-    )
-
-
-def _dropout_by_reason(cohort_ids: list[int]) -> tuple[tuple[DropoutFigure, ...], DropoutFigure]:
-    """Per reason the dropouts and, of them, the positive outflow; and the totals. One query."""
-    rows = {
-        row["dropout_reason"]: row
-        for row in Enrolment.objects.filter(dropped_out_q(), cohort_id__in=cohort_ids)
-        .order_by()
-        .values("dropout_reason")
-        .annotate(n=Count("pk"), to_work=Count("pk", filter=outcome_in(POSITIVE_OUTFLOW)))
+def _enrolment_completeness() -> dict[str, Count]:
+    """The counts of the enrolments' completeness (_completeness), counted per cohort with the funnel."""
+    started = status_in(STARTED)
+    completed = completed_q()
+    ended = status_in(TRACK_OVER)
+    to_work = outcome_in(POSITIVE_OUTFLOW)
+    # Exists rather than joins, so that an enrolment with many marks or results still counts once.
+    marked = Exists(Attendance.objects.filter(enrolment=OuterRef("pk")))
+    has_results = Exists(ModuleResult.objects.filter(enrolment=OuterRef("pk")))
+    return {
+        "records_started": Count("pk", filter=started),
+        "with_start": Count("pk", filter=started & Q(started_on__isnull=False)),
+        "with_marks": Count("pk", filter=started & Q(marked)),
+        "records_completed": Count("pk", filter=completed),
+        "with_results": Count("pk", filter=completed & Q(has_results)),
+        "ended": Count("pk", filter=ended),
+        "with_outcome": Count("pk", filter=ended & Q(outcome__isnull=False)),
+        "records_work": Count("pk", filter=to_work),
+        "with_work_start": Count("pk", filter=to_work & Q(outcome__start_date__isnull=False)),
     }
+
+
+# What _funnel_counts counts per cohort besides the stages: the outcomes per kind and the enrolments' completeness.
+ALSO_COUNTED = (*(f"kind_{kind}" for kind in OutcomeKind.values), *_enrolment_completeness())
+
+
+def _outflow_by_kind(totals: dict[str, int]) -> tuple[KindCount, ...]:
+    """The outcomes per kind, from the totals of _funnel_counts."""
+    return tuple(
+        KindCount(kind=kind.value, label=str(kind.label), count=totals[f"kind_{kind.value}"]) for kind in OutcomeKind
+    )
+
+
+def _dropout_part(cohort_ids: list[int]) -> QuerySet:
+    """Per reason, the dropouts and, of them, the positive outflow: a part of _union_parts."""
+    return _part(
+        Enrolment.objects.filter(dropped_out_q(), cohort_id__in=cohort_ids).values("dropout_reason"),
+        key="dropout_reason",
+        a=Count("pk"),
+        b=Count("pk", filter=outcome_in(POSITIVE_OUTFLOW)),
+    )
+
+
+def _dropout_by_reason(counted: list[tuple], labels: dict[str, str]) -> tuple[tuple[DropoutFigure, ...], DropoutFigure]:
+    """Per reason of the dropout reason list (`labels`, in its order) the dropouts and, of them, the positive
+    outflow; and the totals. From the rows of _dropout_part."""
+    rows = {reason: {"n": n, "to_work": to_work} for reason, n, to_work, _zero in counted}
     reasons = tuple(
         DropoutFigure(
-            reason=reason.value,
-            label=str(reason.label),
-            count=rows[reason.value]["n"] if reason.value in rows else 0,
-            to_work=rows[reason.value]["to_work"] if reason.value in rows else 0,
+            reason=code,
+            label=label,
+            count=rows[code]["n"] if code in rows else 0,
+            to_work=rows[code]["to_work"] if code in rows else 0,
         )
-        for reason in DropoutReason
+        for code, label in labelled_codes(labels, rows)
     )
     total = DropoutFigure(
         reason="",
@@ -736,70 +804,71 @@ def _employers(cohort_ids: list[int]) -> tuple[tuple[EmployerFigures, ...], Empl
     return employers, total
 
 
-def _barriers(cohort_ids: list[int]) -> tuple[BarrierCount, ...]:
-    """Per barrier kind, the distinct candidates who started in one of the cohorts with that barrier, and of them
-    those whose barrier is resolved; one query."""
-    rows = {
-        kind: (n, resolved)
-        for kind, n, resolved in CandidateBarrier.objects.filter(
+def _barrier_part(cohort_ids: list[int]) -> QuerySet:
+    """Per barrier, the distinct candidates who started in one of the cohorts with that barrier, and of them those
+    whose barrier is resolved: a part of _union_parts."""
+    return _part(
+        CandidateBarrier.objects.filter(
             status_in(STARTED, prefix="candidate__enrolments__"), candidate__enrolments__cohort_id__in=cohort_ids
-        )
-        .order_by()
-        .values("kind")
-        .annotate(
-            n=Count("candidate_id", distinct=True),
-            resolved_n=Count("candidate_id", filter=Q(resolved=True), distinct=True),
-        )
-        .values_list("kind", "n", "resolved_n")
-    }
-    return tuple(
-        BarrierCount(
-            kind=kind.value,
-            label=str(kind.label),
-            count=rows.get(kind.value, (0, 0))[0],
-            resolved=rows.get(kind.value, (0, 0))[1],
-        )
-        for kind in BarrierKind
+        ).values("kind"),
+        key="kind",
+        a=Count("candidate_id", distinct=True),
+        b=Count("candidate_id", filter=Q(resolved=True), distinct=True),
     )
 
 
-def _modules(cohorts: list[Cohort]) -> tuple[tuple[ModuleFigure, ...], int, int]:
-    """Per module of the learning line the cohorts follow, the results and the counting certificates; the
-    certificates recorded without a module; and the total of certificates. Three queries.
+def _barriers(counted: list[tuple], labels: dict[str, str]) -> tuple[BarrierCount, ...]:
+    """Per barrier of the barrier list (`labels`, in its order), the rows of _barrier_part."""
+    rows = {kind: (n, resolved) for kind, n, resolved, _zero in counted}
+    return tuple(
+        BarrierCount(kind=code, label=label, count=rows.get(code, (0, 0))[0], resolved=rows.get(code, (0, 0))[1])
+        for code, label in labelled_codes(labels, rows)
+    )
+
+
+def _module_parts(cohorts: list[Cohort]) -> dict[str, QuerySet]:
+    """The reads of _modules, parts of _union_parts: the results per module of the cohorts' own learning lines,
+    the modules of the pilots' learning lines for the cohorts without one of their own, and the certificates.
 
     A cohort follows its own copy of the learning line (CohortModule); a cohort that has none follows its pilot's
     learning line as it is, so that its modules are listed with nothing recorded yet rather than left out.
     """
     cohort_ids = [cohort.pk for cohort in cohorts]
-    rows = list(
-        CohortModule.objects.filter(cohort_id__in=cohort_ids)
-        .order_by()
-        .values("name")
-        .annotate(
-            first_position=Min("position"),
-            results_recorded=Count("results", distinct=True),
-            results_passed=Count("results", filter=Q(results__status=ModuleResultStatus.PASSED), distinct=True),
-        )
-        .values_list("first_position", "name", "results_recorded", "results_passed")
-    )
-    with_own = set(CohortModule.objects.filter(cohort_id__in=cohort_ids).values_list("cohort_id", flat=True))
-    without_own = {cohort.pilot_id for cohort in cohorts if cohort.pk not in with_own}
-    listed = {name for _position, name, _recorded, _passed in rows}
+    parts = {
+        "cohort_modules": _part(
+            CohortModule.objects.filter(cohort_id__in=cohort_ids).values("name"),
+            key="name",
+            a=Min("position"),
+            b=Count("results", distinct=True),
+            c=Count("results", filter=Q(results__status=ModuleResultStatus.PASSED), distinct=True),
+        ),
+        "certificates": _part(
+            Certificate.objects.filter(counting_certificates(), enrolment__cohort_id__in=cohort_ids).values(
+                "cohort_module__name"
+            ),
+            key="cohort_module__name",
+            a=Count("pk"),
+        ),
+    }
+    # Read with the cohorts (_cohorts): whether each has a learning line of its own.
+    without_own = {cohort.pilot_id for cohort in cohorts if not cohort.has_own_modules}  # type: ignore[attr-defined]
     if without_own:
-        for position, name in (
-            Module.objects.filter(pilot_id__in=without_own).order_by("position", "name").values_list("position", "name")
-        ):
-            if name not in listed:
-                listed.add(name)
-                rows.append((position, name, 0, 0))
+        parts["pilot_modules"] = _part(Module.objects.filter(pilot_id__in=without_own), key="name", a=F("position"))
+    return parts
+
+
+def _modules(parts: dict[str, list[tuple]]) -> tuple[tuple[ModuleFigure, ...], int, int]:
+    """Per module of the learning line the cohorts follow, the results and the counting certificates; the
+    certificates recorded without a module; and the total of certificates. From the rows of _module_parts."""
+    rows = [(position, name, recorded, passed) for name, position, recorded, passed in parts["cohort_modules"]]
+    listed = {name for _position, name, _recorded, _passed in rows}
+    # By name, then position: of the pilots' modules of the same name, the first in the learning line counts.
+    for name, position, _zero, _none in parts.get("pilot_modules", ()):
+        if name not in listed:
+            listed.add(name)
+            rows.append((position, name, 0, 0))
     rows.sort(key=lambda row: (row[0], row[1]))
-    certificates: dict[str | None, int] = dict(
-        Certificate.objects.filter(counting_certificates(), enrolment__cohort_id__in=cohort_ids)
-        .order_by()
-        .values("cohort_module__name")
-        .annotate(n=Count("pk"))
-        .values_list("cohort_module__name", "n")
-    )
+    certificates: dict[str | None, int] = {name: n for name, n, _b, _c in parts["certificates"]}
     modules = tuple(
         ModuleFigure(
             name=name,
@@ -813,12 +882,13 @@ def _modules(cohorts: list[Cohort]) -> tuple[tuple[ModuleFigure, ...], int, int]
     return modules, certificates.get(None, 0), sum(certificates.values())
 
 
-def _attendance(cohort_ids: list[int]) -> AttendanceFigure:
-    """Present over marked sessions of the cohorts, as in candidates.progress_selectors; one query."""
-    counts = Attendance.objects.filter(session__cohort_id__in=cohort_ids).aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in AttendanceStatus.values}
-    )
-    marks = AttendanceRate(**{status: counts[status] or 0 for status in AttendanceStatus.values})
+def _attendance(cohorts: list[Cohort]) -> AttendanceFigure:
+    """Present over marked sessions of the cohorts, as in candidates.progress_selectors; counted with the cohorts
+    (_cohorts)."""
+    counts = {
+        status: sum(getattr(cohort, f"attendance_{status}") for cohort in cohorts) for status in AttendanceStatus.values
+    }
+    marks = AttendanceRate(**counts)
     return AttendanceFigure(present=marks.present, marked=marks.marked, percentage=marks.percentage)
 
 
@@ -867,8 +937,11 @@ def _followups(cohorts: list[Cohort], today: date) -> tuple[tuple[FollowUpFigure
     return followups, total
 
 
-def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFigure, ...]:
-    """How complete the records behind the figures are; three queries (candidates, enrolments, follow-ups).
+def _completeness(
+    cohort_ids: list[int], *, enrolments: dict[str, int], followups: FollowUpFigure
+) -> tuple[CompletenessFigure, ...]:
+    """How complete the records behind the figures are: one query (the candidates); the enrolments are counted
+    with the funnel (_enrolment_completeness, summed over the cohorts) and the follow-ups due are _followups' total.
 
     The candidate checks reuse candidates.completeness, the same check advisers see per candidate; it counts an
     erased record as it was when erased, so that erasure changes no figure. Its rows grow with the candidates, its
@@ -878,36 +951,15 @@ def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFi
         Candidate.objects.filter(enrolments__cohort_id__in=cohort_ids).distinct().order_by().only(*CHECKED_FIELDS)
     )
     records = group_completeness(candidates)
-    started = status_in(STARTED)
-    completed = completed_q()
-    ended = status_in(TRACK_OVER)
-    to_work = outcome_in(POSITIVE_OUTFLOW)
-    # Exists rather than joins, so that an enrolment with many marks or results still counts once.
-    marked = Exists(Attendance.objects.filter(enrolment=OuterRef("pk")))
-    has_results = Exists(ModuleResult.objects.filter(enrolment=OuterRef("pk")))
-    enrolments = Enrolment.objects.filter(cohort_id__in=cohort_ids).aggregate(
-        started=Count("pk", filter=started),
-        with_start=Count("pk", filter=started & Q(started_on__isnull=False)),
-        with_marks=Count("pk", filter=started & Q(marked)),
-        completed=Count("pk", filter=completed),
-        with_results=Count("pk", filter=completed & Q(has_results)),
-        ended=Count("pk", filter=ended),
-        with_outcome=Count("pk", filter=ended & Q(outcome__isnull=False)),
-        work=Count("pk", filter=to_work),
-        with_work_start=Count("pk", filter=to_work & Q(outcome__start_date__isnull=False)),
-    )
-    followups = FollowUp.objects.filter(outcome__enrolment__cohort_id__in=cohort_ids, due_on__lte=today).aggregate(
-        due=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False))
-    )
     counts = {
         "consent": (records.candidates - records.missing_by_requirement["consent"], records.candidates),
         "record": (records.complete, records.candidates),
-        "started_on": (enrolments["with_start"], enrolments["started"]),
-        "attendance": (enrolments["with_marks"], enrolments["started"]),
-        "module_results": (enrolments["with_results"], enrolments["completed"]),
+        "started_on": (enrolments["with_start"], enrolments["records_started"]),
+        "attendance": (enrolments["with_marks"], enrolments["records_started"]),
+        "module_results": (enrolments["with_results"], enrolments["records_completed"]),
         "outcome": (enrolments["with_outcome"], enrolments["ended"]),
-        "outcome_start": (enrolments["with_work_start"], enrolments["work"]),
-        "followup": (followups["answered"], followups["due"]),
+        "outcome_start": (enrolments["with_work_start"], enrolments["records_work"]),
+        "followup": (followups.answered, followups.due),
     }
     return tuple(
         CompletenessFigure(key=key, label=str(label), complete=complete, total=total, rate=rate(complete, total))
@@ -917,7 +969,12 @@ def _completeness(cohort_ids: list[int], *, today: date) -> tuple[CompletenessFi
 
 
 def _chosen_pilots(pilots: Iterable[Pilot] | QuerySet[Pilot]) -> list[Pilot]:
-    """The chosen pilots with their regions, in one query, also those without a cohort in the period."""
+    """The chosen pilots with their regions, in one query, also those without a cohort in the period; none for
+    one pilot that was read with its region already (the dashboard's)."""
+    if not isinstance(pilots, QuerySet):
+        pilots = list(pilots)
+        if len(pilots) == 1 and pilots[0].pk is not None and Pilot.region.is_cached(pilots[0]):
+            return pilots
     if isinstance(pilots, QuerySet):
         chosen = Pilot.objects.filter(pk__in=pilots.values_list("pk", flat=True))
     else:
@@ -925,35 +982,31 @@ def _chosen_pilots(pilots: Iterable[Pilot] | QuerySet[Pilot]) -> list[Pilot]:
     return list(chosen.select_related("region").order_by("name", "pk"))
 
 
-def _partner_names(pilot_ids: list[int]) -> tuple[str, ...]:
-    """The organisations that lead the pilots or are partners in them; one query. Organisations, never people."""
-    names = (
-        Organisation.objects.filter(Q(led_pilots__in=pilot_ids) | Q(partnerships__pilot_id__in=pilot_ids))
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
-    )
-    return tuple(names)
+def _partner_part(pilot_ids: list[int]) -> QuerySet:
+    """The organisations that lead the pilots or are partners in them, a part of _union_parts. Organisations, never
+    people."""
+    return _part(
+        Organisation.objects.filter(Q(led_pilots__in=pilot_ids) | Q(partnerships__pilot_id__in=pilot_ids)), key="name"
+    ).distinct()
 
 
 def _per_pilot(
-    chosen: list[Pilot], selected: list[Cohort], per_cohort: dict[int, dict[str, int]]
+    chosen: list[Pilot], selected: list[Cohort], per_cohort: dict[int, dict[str, int]], sectors: dict[str, str]
 ) -> tuple[PilotFigures, ...]:
-    """Each pilot's design and key figures, summed from the counts per cohort; one query (the classes)."""
+    """Each pilot's design and key figures, summed from the counts per cohort and the classes counted with the
+    cohorts (_cohorts)."""
     empty = dict.fromkeys(COUNTED, 0)
-    classes = dict(
-        CohortClass.objects.filter(cohort__in=[cohort.pk for cohort in selected])
-        .order_by()
-        .values("cohort__pilot_id")
-        .annotate(n=Count("pk"))
-        .values_list("cohort__pilot_id", "n")
-    )
+    classes: dict[int, int] = {}
+    for cohort in selected:
+        count = cohort.class_count  # type: ignore[attr-defined]  # annotated by _cohorts
+        if count:
+            classes[cohort.pilot_id] = classes.get(cohort.pilot_id, 0) + count
     figures = []
     for pilot in chosen:
         own = [cohort for cohort in selected if cohort.pilot_id == pilot.pk]
         counts = {key: sum(per_cohort.get(cohort.pk, empty)[key] for cohort in own) for key in COUNTED}
         design = PilotDesign(
-            sector=str(pilot.get_sector_display()),
+            sector=sectors.get(pilot.sector, pilot.sector),
             track_kind=str(pilot.get_track_kind_display()),
             target_group=pilot.target_group,
             target_qualification=pilot.target_qualification,
@@ -997,7 +1050,7 @@ def pilot_evaluation(
     today: date | None = None,
 ) -> Evaluation:
     """The raw evaluation figures of the pilots' cohorts, in a fixed number of queries whatever the number of
-    candidates (twenty).
+    candidates (ten, and one for the labels of the reference data).
 
     The cohorts counted are those of the pilots, narrowed to `cohorts` when given, that start within the period
     (start_date from period_start up to and including period_end; either bound may be left open). The
@@ -1009,13 +1062,20 @@ def pilot_evaluation(
     selected = _cohorts(pilots=chosen, cohorts=cohorts, period_start=period_start, period_end=period_end)
     cohort_ids = [cohort.pk for cohort in selected]
     per_cohort = _funnel_counts(cohort_ids)
-    empty = dict.fromkeys(COUNTED, 0)
-    totals = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in COUNTED}
-    modules, without_module, certificates_issued = _modules(selected)
+    empty = dict.fromkeys((*COUNTED, *ALSO_COUNTED), 0)
+    totals = {key: sum(per_cohort.get(pk, empty)[key] for pk in cohort_ids) for key in (*COUNTED, *ALSO_COUNTED)}
+    parts = _union_parts(
+        **_module_parts(selected),
+        dropout=_dropout_part(cohort_ids),
+        barriers=_barrier_part(cohort_ids),
+        partners=_partner_part([pilot.pk for pilot in chosen]),
+    )
+    modules, without_module, certificates_issued = _modules(parts)
     days_to_placement, days_to_outflow = _days_to(cohort_ids)
     followups, followups_total = _followups(selected, today)
-    outflow_by_kind = _outflow_by_kind(cohort_ids)
-    dropout_by_reason, dropout_total = _dropout_by_reason(cohort_ids)
+    outflow_by_kind = _outflow_by_kind(totals)
+    labels = reference_labels()
+    dropout_by_reason, dropout_total = _dropout_by_reason(parts["dropout"], labels[ReferenceKind.DROPOUT_REASON])
     employers, employers_total = _employers(cohort_ids)
     return Evaluation(
         pilot_names=tuple(dict.fromkeys(cohort.pilot.name for cohort in selected)),
@@ -1040,19 +1100,19 @@ def pilot_evaluation(
             )
             for cohort in selected
         ),
-        barriers=_barriers(cohort_ids),
+        barriers=_barriers(parts["barriers"], labels[ReferenceKind.BARRIER]),
         modules=modules,
         certificates_without_module=without_module,
         certificates_issued=certificates_issued,
-        attendance=_attendance(cohort_ids),
+        attendance=_attendance(selected),
         followups=followups,
         followups_total=followups_total,
         days_to_placement=days_to_placement,
         days_to_outflow=days_to_outflow,
-        completeness=_completeness(cohort_ids, today=today),
-        pilots=_per_pilot(chosen, selected, per_cohort),
+        completeness=_completeness(cohort_ids, enrolments=totals, followups=followups_total),
+        pilots=_per_pilot(chosen, selected, per_cohort, labels[ReferenceKind.SECTOR]),
         region_names=tuple(sorted({pilot.region.name for pilot in chosen})),
-        partner_names=_partner_names([pilot.pk for pilot in chosen]),
+        partner_names=tuple(name for name, *_numbers in parts["partners"]),
         today=today,
     )
 

@@ -23,11 +23,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api import webhook_queue
 from core.audit import AuditAction, record_event
 from core.dispatch import BROKER_ERRORS, send_when_committed
+from core.models import ApiClient, ApiScope
 from core.roles import Role
 from core.services import entry_point
 from pilots.models import Cohort, Pilot
@@ -57,6 +60,11 @@ def can_request_reports(user) -> bool:
     return user.is_authenticated and user.role in REPORT_REQUESTERS
 
 
+def api_download_url(job: ReportJob) -> str:
+    """Where an API client downloads the job's PDF (reports.api)."""
+    return reverse("api-v1:report_job_download", kwargs={"job_id": job.pk})
+
+
 def running_too_long() -> timedelta:
     """How long a job may be running before it is taken for one whose worker died."""
     return timedelta(seconds=settings.REPORT_TIME_LIMIT) + WATCH_MARGIN
@@ -77,6 +85,33 @@ def request_report(
     """Create a queued job for the pilots (narrowed to some of their cohorts) and send it once committed."""
     if not can_request_reports(user):
         raise PermissionDenied
+    return _report_job_create(
+        requested_by=user, pilots=pilots, cohorts=cohorts, period_start=period_start, period_end=period_end
+    )
+
+
+@entry_point
+def request_report_by_client(
+    *,
+    client: ApiClient,
+    pilots: Iterable[Pilot],
+    cohorts: Iterable[Cohort] = (),
+    period_start: date,
+    period_end: date,
+) -> ReportJob:
+    """A report asked for through the API (reports.api): the client's account asks, for pilots its organisation
+    works on, and its webhook (if any) is told when the report is ready."""
+    if ApiScope.FIGURES_READ not in client.scopes or not client.is_active:
+        raise PermissionDenied
+    return _report_job_create(
+        requested_by=client.account, pilots=pilots, cohorts=cohorts, period_start=period_start, period_end=period_end
+    )
+
+
+def _report_job_create(
+    *, requested_by, pilots: Iterable[Pilot], cohorts: Iterable[Cohort], period_start: date, period_end: date
+) -> ReportJob:
+    user = requested_by
     pilots, cohorts = list(pilots), list(cohorts)
     pilot_ids = {pilot.pk for pilot in pilots}
     if not pilot_ids:
@@ -241,15 +276,18 @@ def job_build(job: ReportJob) -> bool:
         job.file.field.generate_filename(job, f"rapportage-{job.pk}-{uuid.uuid4().hex[:12]}.pdf"),
         ContentFile(content),
     )
-    finished = _owned(job).update(
-        status=ReportJobStatus.DONE,
-        progress=100,
-        file=name,
-        finished_at=now,
-        error="",
-        failure="",
-        updated_at=now,
-    )
+    with transaction.atomic():
+        finished = _owned(job).update(
+            status=ReportJobStatus.DONE,
+            progress=100,
+            file=name,
+            finished_at=now,
+            error="",
+            failure="",
+            updated_at=now,
+        )
+        if finished:
+            _tell_client(job, ReportJobStatus.DONE)
     if not finished:
         # Another delivery took the job over meanwhile; its file counts, this one is nobody's.
         default_storage.delete(name)
@@ -278,8 +316,25 @@ def job_fail(*, job: ReportJob, reason: str, exc: BaseException) -> None:
     """The job failed: a plain reason for the coordinator; the traceback for the log and the administrator."""
     logger.error("Report job %s failed (%s)", job.pk, reason, exc_info=exc)
     now = timezone.now()
-    _owned(job).update(
-        status=ReportJobStatus.FAILED, failure=reason, error=_technical(exc), finished_at=now, updated_at=now
+    with transaction.atomic():
+        failed = _owned(job).update(
+            status=ReportJobStatus.FAILED, failure=reason, error=_technical(exc), finished_at=now, updated_at=now
+        )
+        if failed:
+            _tell_client(job, ReportJobStatus.FAILED)
+
+
+def _tell_client(job: ReportJob, status: str) -> None:
+    """A job asked for through the API: its client's webhook hears that it ended, sent once this commits."""
+    webhook_queue(
+        account_id=job.requested_by_id,
+        key=f"report-job:{job.pk}:{status}:{job.attempts}",
+        event=f"report_job.{status}",
+        payload={
+            "id": job.pk,
+            "status": status,
+            "download_url": api_download_url(job) if status == ReportJobStatus.DONE else None,
+        },
     )
 
 

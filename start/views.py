@@ -6,20 +6,23 @@ A start page shows a part of every app, so these stand on top of the layers (pyp
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from candidates.completeness import CHECKED_FIELDS, Requirement, missing_requirements
+from candidates.completeness import Requirement, missing_requirements
 from candidates.models import Candidate
 from candidates.progress_selectors import attendance_flags, certificates_expiring, evaluations_due, followups_due
 from candidates.selectors import (
-    adviser_caseload,
+    adviser_record_gaps,
     adviser_stage_counts,
     adviser_stale_reserves,
     adviser_starting_cohorts,
@@ -28,8 +31,10 @@ from candidates.selectors import (
 )
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
+from employers.models import Placement
 from employers.selectors import adviser_declined_placements, adviser_overdue_proposals, adviser_waiting_placements
-from pilots.selectors import cohort_list, pilot_list
+from pilots.models import ReferenceKind
+from pilots.selectors import cohort_list, pilot_list, setup_regions, with_reference_label
 from reports.selectors import recent_report_jobs
 
 RECORD_GAPS_SHOWN = 10
@@ -53,13 +58,42 @@ class RecordGaps:
 
 
 def record_gaps(candidates: Iterable[Candidate]) -> list[RecordGaps]:
-    """The candidates whose records lack what a selection needs, most gaps first.
-
-    The requirements are rules in Python, so the caseload is read once and checked here; the sort
-    is stable, so candidates with as many gaps keep the order of their names.
+    """The missing requirements of each candidate shown (candidates.selectors.adviser_record_gaps picks and
+    counts them in the database), most gaps first; the sort is stable, so candidates with as many gaps keep the
+    order of their names.
     """
     gaps = [RecordGaps(candidate, missing) for candidate in candidates if (missing := missing_requirements(candidate))]
     return sorted(gaps, key=lambda gap: len(gap.missing), reverse=True)
+
+
+def adviser_placements(*, user) -> tuple[list[Any], list[Any], list[Any]]:
+    """The start page's three lists of placements (waiting for the host, proposals without an answer, declined),
+    read in one query: each list's selector says which placements belong in it, as a condition of that query."""
+    now = timezone.now()
+    lists = {
+        "is_waiting": adviser_waiting_placements(user=user),
+        "is_overdue": adviser_overdue_proposals(user=user, now=now),
+        "is_declined": adviser_declined_placements(user=user, now=now),
+    }
+    in_any = Q()
+    for selected in lists.values():
+        in_any |= Q(pk__in=selected.values("pk"))
+    rows: list[Any] = list(
+        Placement.objects.filter(in_any)
+        .select_related(
+            "enrolment__candidate", "enrolment__cohort__pilot", "employer__organisation", "location", "answered_by"
+        )
+        .annotate(
+            waiting_since=Coalesce("status_changed_at", "created_at"),
+            **{flag: Exists(selected.filter(pk=OuterRef("pk"))) for flag, selected in lists.items()},
+        )
+    )
+    waiting = sorted((row for row in rows if row.is_waiting), key=lambda row: (row.waiting_since, row.pk))
+    overdue = sorted((row for row in rows if row.is_overdue), key=lambda row: (row.status_changed_at, row.pk))
+    declined = sorted(
+        (row for row in rows if row.is_declined), key=lambda row: (row.status_changed_at, row.pk), reverse=True
+    )
+    return waiting, overdue, declined
 
 
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
@@ -75,16 +109,13 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
         (appointment, url_or_none("candidates:appointment-ics", appointment.pk))
         for appointment in adviser_week_appointments(user=user, today=today)
     ]
-    placements = [
-        (placement, (today - timezone.localdate(placement.waiting_since)).days)
-        for placement in adviser_waiting_placements(user=user)
-    ]
+    waiting, overdue_proposals, declined = adviser_placements(user=user)
+    placements = [(placement, (today - timezone.localdate(placement.waiting_since)).days) for placement in waiting]
     overdue = [
-        (placement, (today - timezone.localdate(placement.status_changed_at)).days)
-        for placement in adviser_overdue_proposals(user=user)
+        (placement, (today - timezone.localdate(placement.status_changed_at)).days) for placement in overdue_proposals
     ]
-    caseload = adviser_caseload(user=user).only("first_name", "last_name_prefix", "last_name", *CHECKED_FIELDS)
-    gaps = record_gaps(caseload)
+    gap_rows, gap_count = adviser_record_gaps(user=user, limit=RECORD_GAPS_SHOWN)
+    gaps = record_gaps(gap_rows)
     return render(
         request,
         "candidates/adviser_start.html",
@@ -93,15 +124,13 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
             "enrolment_count": sum(stage.count for stage, _url in stages),
             "appointments": appointments,
             "placements": placements,
-            "declined": adviser_declined_placements(user=user),
+            "declined": declined,
             "overdue": overdue,
             "starting_cohorts": adviser_starting_cohorts(user=user, today=today),
             "stale_reserves": adviser_stale_reserves(user=user, today=today),
-            "gaps": [
-                (gap, url_or_none("candidates:candidate-edit", gap.candidate.pk)) for gap in gaps[:RECORD_GAPS_SHOWN]
-            ],
-            "gap_count": len(gaps),
-            "gaps_not_shown": max(len(gaps) - RECORD_GAPS_SHOWN, 0),
+            "gaps": [(gap, url_or_none("candidates:candidate-edit", gap.candidate.pk)) for gap in gaps],
+            "gap_count": gap_count,
+            "gaps_not_shown": max(gap_count - RECORD_GAPS_SHOWN, 0),
             "followups_due": followups_due(user=user, today=today),
             "attendance_flags": attendance_flags(user=user, today=today),
             "expiring_certificates": certificates_expiring(
@@ -113,15 +142,36 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+PILOTS_PER_PAGE = 25
+# The cohorts on the start page: of the pilots on the page shown, the latest this many by start date; each pilot's
+# page lists all of its cohorts.
+COHORTS_SHOWN = 25
+
+
 @role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
 def coordinator_start(request: AuthenticatedRequest) -> HttpResponse:
-    pilots = pilot_list(user=request.user).annotate(cohort_count=Count("cohorts", distinct=True))
+    pilots = with_reference_label(
+        pilot_list(user=request.user), field="sector", kind=ReferenceKind.SECTOR, name="sector_label"
+    ).annotate(cohort_count=Count("cohorts", distinct=True))
+    # A page of pilots at a time, so that the page does not grow with a region's pilots; in name order, so that the
+    # pages do not shift between requests.
+    pilot_page = Paginator(pilots.order_by("name", "pk"), PILOTS_PER_PAGE).get_page(request.GET.get("page"))
+    # The latest cohorts and one more, to know whether there are more; shown the other way round, in the order of
+    # cohort_list.
+    latest = list(
+        with_seat_counts(
+            cohort_list(user=request.user).filter(pilot__in=[pilot.pk for pilot in pilot_page.object_list])
+        ).order_by("-start_date", "-pilot__name", "-name", "-pk")[: COHORTS_SHOWN + 1]
+    )
     return render(
         request,
         "pilots/coordinator_start.html",
         {
-            "pilots": pilots,
-            "cohorts": with_seat_counts(cohort_list(user=request.user)),
+            "pilots": pilot_page.object_list,
+            "pilot_page": pilot_page,
+            "can_set_up": setup_regions(user=request.user).exists(),
+            "cohorts": latest[:COHORTS_SHOWN][::-1],
+            "more_cohorts": len(latest) > COHORTS_SHOWN,
             "recent_reports": recent_report_jobs(user=request.user),
         },
     )

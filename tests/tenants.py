@@ -33,7 +33,14 @@ from employers.tests.factories import (
     SeatOfferFactory,
 )
 from pilots.models import OrganisationKind, PartnerRole
-from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory, PilotPartnerFactory, RegionFactory
+from pilots.tests.factories import (
+    CohortClassFactory,
+    CohortFactory,
+    OrganisationFactory,
+    PilotFactory,
+    PilotPartnerFactory,
+    RegionFactory,
+)
 from reports.models import ReportJob, ReportJobStatus
 
 # The roles that log in, and the anonymous visitor, in the order the test ids show them.
@@ -68,6 +75,7 @@ class Tenant:
     vacancy: object
     candidate_import: object
     report_job: object  # done, with its PDF
+    cohort_class: object = None
 
     def __repr__(self) -> str:
         return f"Tenant({self.surname})"
@@ -96,6 +104,7 @@ def build_tenant(code: str, *, administrator) -> Tenant:
     PilotPartnerFactory(pilot=pilot, organisation=college, role=PartnerRole.TRAINING_PARTNER)
     PilotPartnerFactory(pilot=pilot, organisation=employer.organisation, role=PartnerRole.HOST_EMPLOYER)
     cohort = CohortFactory(pilot=pilot, name=f"Cohort {code}")
+    cohort_class = CohortClassFactory(cohort=cohort, name=f"Klas {code}")
     SeatOfferFactory(employer=employer, cohort=cohort, location=location, places=3)
 
     candidate = CandidateFactory(first_name=f"Kandidaat {code}", last_name=surname_of(code), adviser=adviser)
@@ -166,6 +175,7 @@ def build_tenant(code: str, *, administrator) -> Tenant:
         vacancy=vacancy,
         candidate_import=candidate_import,
         report_job=report_job,
+        cohort_class=cohort_class,
     )
 
 

@@ -27,8 +27,8 @@ COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
 HEALTHCHECK_SCRIPT = BASE_DIR / "docker" / "healthcheck.py"
 APP_DIR = "/app"  # the image's WORKDIR: paths under it are paths in this repository
-SERVICES = {"web", "worker", "beat", "db", "redis"}
-APP_SERVICES = ("web", "worker", "beat")
+SERVICES = {"web", "worker", "worker-reports", "beat", "db", "redis"}
+APP_SERVICES = ("web", "worker", "worker-reports", "beat")
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error} and ${NAME?error}, as docker compose reads them.
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
@@ -106,7 +106,7 @@ def _check_names_exist(line: list[str]) -> None:
         assert program in {"pg_isready", "redis-cli", "grep", "redis-server"}, f"unknown program {program!r}"
 
 
-def test_compose_has_the_five_services(compose):
+def test_compose_has_the_six_services(compose):
     assert set(compose["services"]) == SERVICES
 
 
@@ -204,7 +204,7 @@ def test_the_broker_is_redis_7(compose):
 
 def test_web_and_worker_share_the_media_volume(compose):
     media_root = f"{APP_DIR}/var/media"
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "worker-reports"):
         volumes = [volume.split(":") for volume in compose["services"][name]["volumes"]]
         assert [source for source, target in volumes if target == media_root] == ["media"], name
     assert "media" in compose["volumes"]

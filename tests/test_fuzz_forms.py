@@ -27,6 +27,7 @@ from candidates.models import Candidate, Enrolment, EnrolmentStatus
 from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core import admin as core_admin
 from core import forms as core_forms
+from core.invitations import grantable_roles
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers import admin as employers_admin
@@ -42,7 +43,7 @@ from employers.tests.factories import (
     VacancyApplicationFactory,
 )
 from pilots import forms as pf
-from pilots.models import Cohort, CohortModule, PartnerRole, Pilot
+from pilots.models import Cohort, CohortModule, Organisation, PartnerRole, Pilot, ReferenceItem, ReferenceKind, Region
 from pilots.tests.factories import (
     CohortFactory,
     CohortModuleFactory,
@@ -51,6 +52,8 @@ from pilots.tests.factories import (
     PilotPartnerFactory,
 )
 from reports import views as reports_views
+from start import forms as start_forms
+from start.selectors import invitable_organisations
 
 PROJECT_PACKAGES = ("core", "candidates", "employers", "pilots", "reports", "start")
 SKIPPED_SUBPACKAGES = ("tests", "migrations", "management", "demo")
@@ -436,6 +439,16 @@ BUILDERS = {
     "pilots.forms.ModuleForm": lambda w, d, f: pf.ModuleForm(d, siblings=w.pilot.modules.all()),
     "pilots.forms.CohortModuleForm": lambda w, d, f: pf.CohortModuleForm(d, siblings=w.cohort.learning_line.all()),
     "pilots.forms.RhythmForm": lambda w, d, f: pf.RhythmForm(d),
+    "pilots.forms.CohortForm": lambda w, d, f: pf.CohortForm(d, instance=w.cohort, pilot=w.pilot),
+    "pilots.forms.CohortClassForm": lambda w, d, f: pf.CohortClassForm(d, cohort=w.cohort),
+    "employers.forms.CohortCopyForm": lambda w, d, f: ef.CohortCopyForm(d, cohort=w.cohort),
+    "employers.forms.HostAddForm": lambda w, d, f: ef.HostAddForm(d, employers=w.employers),
+    "employers.forms.HostCreateForm": lambda w, d, f: ef.HostCreateForm(
+        d, organisations=Organisation.objects.filter(employer__isnull=True)
+    ),
+    "employers.forms.EmployerLocationForm": lambda w, d, f: ef.EmployerLocationForm(
+        d, instance=w.location, employer=w.employer
+    ),
     "candidates.forms.ModuleResultForm": lambda w, d, f: cf.ModuleResultForm(
         d, enrolments=w.enrolments, cohort_modules=w.cohort_modules
     ),
@@ -455,6 +468,32 @@ BUILDERS = {
         d, user=w.coordinator
     ),
     "candidates.views.privacy.ErasureForm": lambda w, d, f: _form_class("candidates.views.privacy.ErasureForm")(d),
+    # Setting up a pilot, its partners and the lists of reference data (pilots/views_setup.py).
+    "pilots.forms.PilotDetailsForm": lambda w, d, f: pf.PilotDetailsForm(
+        d, regions=Region.objects.all(), choose_lead=True
+    ),
+    "pilots.forms.OrganisationSearchForm": lambda w, d, f: pf.OrganisationSearchForm(d),
+    "pilots.forms.PartnerAddForm": lambda w, d, f: pf.PartnerAddForm(d, prefix="add"),
+    "pilots.forms.OrganisationForm": lambda w, d, f: pf.OrganisationForm(d, prefix="new"),
+    "pilots.forms.PilotCopyForm": lambda w, d, f: pf.PilotCopyForm(d),
+    "pilots.forms.ReferenceItemCreateForm": lambda w, d, f: pf.ReferenceItemCreateForm(d, kind=ReferenceKind.SECTOR),
+    "pilots.forms.ReferenceItemUpdateForm": lambda w, d, f: pf.ReferenceItemUpdateForm(
+        d, instance=ReferenceItem.objects.of(ReferenceKind.SECTOR).first()
+    ),
+    "candidates.admin.CandidateBarrierForm": lambda w, d, f: candidates_admin.CandidateBarrierForm(d),
+    # People by invitation: the people page's form (start.forms), its base in core, and choosing the password.
+    "core.forms.InvitationForm": lambda w, d, f: core_forms.InvitationForm(
+        d, roles=grantable_roles(w.coordinator), organisations=Organisation.objects.all()
+    ),
+    "start.forms.PersonInvitationForm": lambda w, d, f: start_forms.PersonInvitationForm(
+        d, roles=grantable_roles(w.administrator), organisations=invitable_organisations(user=w.administrator)
+    ),
+    "core.forms.ChoosePasswordForm": lambda w, d, f: core_forms.ChoosePasswordForm(w.adviser, d),
+    # The API's clients, in the portal and in the administration.
+    "pilots.api_clients.ApiClientForm": lambda w, d, f: _form_class("pilots.api_clients.ApiClientForm")(
+        d, user=w.administrator
+    ),
+    "core.admin_api.ApiClientAddForm": lambda w, d, f: _form_class("core.admin_api.ApiClientAddForm")(d),
 }
 
 

@@ -15,6 +15,8 @@ from candidates.models import EnrolmentStatus
 from candidates.tests.factories import EnrolmentFactory
 from employers.models import PlacementStatus
 from employers.tests.factories import PlacementFactory
+from pilots.models import PartnerRole
+from pilots.tests.factories import CohortClassFactory, PilotPartnerFactory
 from tests.test_fuzz_forms import BUILDERS, draw_payload, number_values, text_values
 from tests.test_fuzz_forms import world as world  # the fixture, shared with the form fuzzing
 
@@ -41,6 +43,9 @@ def scene(world, employer_contact, training_partner):
     world.employer_contact = employer_contact
     world.training_partner = training_partner
     world.selected = world.distribution.unplaced[0].enrolment
+    # The employer hosts the pilot, so the coordinator's host pages are open to it; the cohort has a class.
+    PilotPartnerFactory(pilot=world.pilot, organisation=world.employer.organisation, role=PartnerRole.HOST_EMPLOYER)
+    world.cohort_class = CohortClassFactory(cohort=world.cohort, name="Klas A")
     return world
 
 
@@ -148,10 +153,102 @@ POST_ENDPOINTS = [
         "pilots.forms.CohortModuleForm",
         None,
     ),
+    # Setting up a pilot, its partners, cohorts, classes and hosts, and the lists of reference data.
+    ("pilots:pilot-setup", lambda s: {}, "coordinator", "pilots.forms.PilotDetailsForm", None),
+    ("pilots:pilot-setup", lambda s: {}, "administrator", "pilots.forms.PilotDetailsForm", None),
+    (
+        "pilots:pilot-setup-details",
+        lambda s: {"slug": s.pilot.slug},
+        "coordinator",
+        "pilots.forms.PilotDetailsForm",
+        None,
+    ),
+    (
+        "pilots:pilot-setup-partners",
+        lambda s: {"slug": s.pilot.slug},
+        "coordinator",
+        "pilots.forms.PartnerAddForm",
+        "add",
+    ),
+    (
+        "pilots:pilot-setup-partners",
+        lambda s: {"slug": s.pilot.slug},
+        "coordinator",
+        "pilots.forms.OrganisationForm",
+        "new",
+    ),
+    ("pilots:pilot-copy", lambda s: {"slug": s.pilot.slug}, "coordinator", "pilots.forms.PilotCopyForm", None),
+    (
+        "pilots:reference-create",
+        lambda s: {"kind": "sector"},
+        "coordinator",
+        "pilots.forms.ReferenceItemCreateForm",
+        None,
+    ),
+    (
+        "pilots:reference-edit",
+        lambda s: {"kind": "sector", "code": "childcare"},
+        "coordinator",
+        "pilots.forms.ReferenceItemUpdateForm",
+        None,
+    ),
+    ("pilots:cohort-create", lambda s: {"slug": s.pilot.slug}, "coordinator", "pilots.forms.CohortForm", None),
+    ("pilots:cohort-update", lambda s: {"pk": s.cohort.pk}, "coordinator", "pilots.forms.CohortForm", None),
+    (
+        "pilots:cohort-class-create",
+        lambda s: {"pk": s.cohort.pk},
+        "coordinator",
+        "pilots.forms.CohortClassForm",
+        None,
+    ),
+    (
+        "pilots:cohort-class-update",
+        lambda s: {"pk": s.cohort_class.pk},
+        "coordinator",
+        "pilots.forms.CohortClassForm",
+        None,
+    ),
+    ("pilots:cohort-copy", lambda s: {"pk": s.cohort.pk}, "coordinator", "employers.forms.CohortCopyForm", None),
+    ("pilots:host-add", lambda s: {"slug": s.pilot.slug}, "coordinator", "employers.forms.HostAddForm", None),
+    ("pilots:host-create", lambda s: {"slug": s.pilot.slug}, "coordinator", "employers.forms.HostCreateForm", None),
+    (
+        "pilots:host-detail",
+        lambda s: {"slug": s.pilot.slug, "employer_pk": s.employer.pk},
+        "coordinator",
+        "employers.forms.HostSeatOfferForm",
+        None,
+    ),
+    (
+        "pilots:host-location-create",
+        lambda s: {"slug": s.pilot.slug, "employer_pk": s.employer.pk},
+        "coordinator",
+        "employers.forms.EmployerLocationForm",
+        None,
+    ),
+    (
+        "pilots:host-location-update",
+        lambda s: {"slug": s.pilot.slug, "employer_pk": s.employer.pk, "pk": s.location.pk},
+        "coordinator",
+        "employers.forms.EmployerLocationForm",
+        None,
+    ),
+    # People by invitation.
+    ("people:list", lambda s: {}, "coordinator", "start.forms.PersonInvitationForm", None),
+    ("people:list", lambda s: {}, "administrator", "start.forms.PersonInvitationForm", None),
 ]
 
 # Buttons and hidden fields the views branch on besides the form's own fields.
-EXTRA_POST_KEYS = ["record_result", "record_certificate", "save_rhythm", "delete", "row", "action", "confirm"]
+EXTRA_POST_KEYS = [
+    "record_result",
+    "record_certificate",
+    "save_rhythm",
+    "delete",
+    "row",
+    "action",
+    "confirm",
+    "remove",
+    "add-organisation",
+]
 
 
 @pytest.mark.parametrize(
@@ -218,8 +315,15 @@ GET_PAGES = [
     ("pilots:cohort-learning-line", lambda s: {"pk": s.cohort.pk}, "coordinator"),
     ("pilots:certificates-expiring", lambda s: {}, "training_partner"),
     ("reports:dashboard", lambda s: {"slug": s.pilot.slug}, "coordinator"),
+    ("pilots:pilot-setup-partners", lambda s: {"slug": s.pilot.slug}, "coordinator"),
+    ("pilots:pilot-history", lambda s: {"slug": s.pilot.slug}, "coordinator"),
+    ("pilots:reference-list", lambda s: {}, "coordinator"),
+    ("pilots:host-list", lambda s: {"slug": s.pilot.slug}, "coordinator"),
+    ("people:list", lambda s: {}, "coordinator"),
+    ("people:list", lambda s: {}, "administrator"),
 ]
 QUERY_KEYS = [
+    "rol",
     "page",
     "per_page",
     "sort",

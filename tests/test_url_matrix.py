@@ -34,7 +34,9 @@ _REDIRECTS_LOGGED_IN = dict.fromkeys(LOGGED_IN, 302)
 
 # Not the portal's own views: Django's admin (staff only, its own permission checks), the language
 # switch and the translation catalogue.
-SKIPPED_NAMESPACES = frozenset({"admin"})
+# The API (api-v1) answers tokens, not logins: its own tables test every endpoint × scope × organisation
+# (candidates/tests/test_api.py, reports/tests/test_api.py).
+SKIPPED_NAMESPACES = frozenset({"admin", "api-v1"})
 SKIPPED_NAMES = frozenset({"set_language", "javascript-catalog"})
 
 
@@ -112,6 +114,10 @@ def _pilot(t: Tenant) -> dict:
     return {"slug": t.pilot.slug}
 
 
+def _host(t: Tenant) -> dict:
+    return {"slug": t.pilot.slug, "employer_pk": t.employer.pk}
+
+
 def _candidate(t: Tenant) -> dict:
     return {"pk": t.candidate.pk}
 
@@ -140,6 +146,22 @@ def _report_job(t: Tenant) -> dict:
     return {"pk": t.report_job.pk}
 
 
+def _tenant_adviser(t: Tenant) -> dict:
+    # The tenant's adviser, reached through an attribute so the probe sees that the rule names an object.
+    return {"pk": t.candidate.adviser.pk}
+
+
+def _api_client(t: Tenant) -> dict:
+    # The API client of the tenant's WSP, issued the first time a rule asks for it.
+    if isinstance(t, _TenantProbe):
+        return {"pk": t.wsp.pk}
+    from core.models import ApiClient
+    from core.tests.api import issue
+
+    client = ApiClient.objects.filter(organisation=t.wsp).first() or issue(t.wsp)[0]
+    return {"pk": client.pk}
+
+
 # One entry per URL name. A: adviser, E: employer contact, C: coordinator, T: training partner,
 # S: administrator (superuser). Keep it in step with docs/permissions.md.
 MATRIX: dict[str, Rule] = {
@@ -164,6 +186,31 @@ MATRIX: dict[str, Rule] = {
     "pilots:certificates-expiring": rule({A, C, T, S}),
     "pilots:learning-line": rule({A, C, T, S}, post={C, S}, kwargs=_pilot),
     "pilots:pilot-detail": rule({A, C, T, S}, kwargs=_pilot),
+    "pilots:cohort-create": rule({C, S}, post={C, S}, kwargs=_pilot),
+    "pilots:cohort-update": rule({C, S}, post={C, S}, kwargs=_cohort),
+    "pilots:cohort-class-create": rule({C, S}, get=405, post={C, S}, kwargs=_cohort),
+    "pilots:cohort-class-update": rule({C, S}, post={C, S}, kwargs=lambda t: {"pk": t.cohort_class.pk}),
+    "pilots:cohort-class-delete": rule({C, S}, get=405, post={C, S}, kwargs=lambda t: {"pk": t.cohort_class.pk}),
+    "pilots:cohort-close": rule({C, S}, post={C, S}, kwargs=_cohort),
+    "pilots:cohort-copy": rule({C, S}, post={C, S}, kwargs=_cohort),
+    "pilots:host-list": rule({C, S}, kwargs=_pilot),
+    "pilots:host-add": rule({C, S}, get=405, post={C, S}, kwargs=_pilot),
+    "pilots:host-create": rule({C, S}, get=405, post={C, S}, kwargs=_pilot),
+    "pilots:host-detail": rule({C, S}, post={C, S}, kwargs=_host),
+    "pilots:host-location-create": rule({C, S}, post={C, S}, kwargs=_host),
+    "pilots:host-location-update": rule(
+        {C, S}, post={C, S}, kwargs=lambda t: {**_host(t), "pk": t.placement.location.pk}
+    ),
+    "pilots:pilot-setup": rule({C, S}, post={C, S}),
+    "pilots:pilot-setup-details": rule({C, S}, post={C, S}, kwargs=_pilot),
+    "pilots:pilot-setup-partners": rule({C, S}, post={C, S}, kwargs=_pilot),
+    "pilots:pilot-setup-modules": rule({C, S}, post={C, S}, kwargs=_pilot),
+    "pilots:pilot-setup-summary": rule({C, S}, post={C, S}, kwargs=_pilot),
+    "pilots:pilot-copy": rule({C, S}, post={C, S}, kwargs=_pilot),
+    "pilots:pilot-history": rule({C, S}, kwargs=_pilot),
+    "pilots:reference-list": rule({C, S}),
+    "pilots:reference-create": rule({C, S}, post={C, S}, kwargs=lambda t: {"kind": "sector"}),
+    "pilots:reference-edit": rule({C, S}, post={C, S}, kwargs=lambda t: {"kind": "sector", "code": "childcare"}),
     "candidates:adviser-start": rule({A, S}),
     "candidates:candidate-list": rule({A, C, T, S}),
     "candidates:candidate-export": rule({A, C, S}, kwargs=lambda t: {"fmt": "csv"}),
@@ -176,6 +223,8 @@ MATRIX: dict[str, Rule] = {
     "candidates:import-history": rule({A, S}),
     "candidates:import-template": rule({A, S}, kwargs=lambda t: {"fmt": "csv"}),
     "candidates:import-preview": rule({A, S}, get=302, post={A, S}, kwargs=lambda t: {"token": "0" * 32}),
+    # A job of nobody: the roles that import get a 404 (another user's job is not found either).
+    "candidates:import-job": rule({A, S}, get=404, post={A, S}, kwargs=lambda t: {"job_id": "0" * 32}),
     "candidates:screening-plan": rule({A, S}, post={A, S}, kwargs=_enrolment),
     "candidates:appointment-ics": rule({A, C, S}, kwargs=lambda t: {"pk": t.appointment.pk}),
     "candidates:appointment-cancel": rule(
@@ -237,6 +286,15 @@ MATRIX: dict[str, Rule] = {
     # Everyone's own account: without a confirmed device the code page sends one on.
     "otp-verify": rule(LOGGED_IN, get=302),
     "otp-setup": rule(LOGGED_IN),
+    # An invitation's link: anyone may open one; a token that names no invitation is a page that says so.
+    "invitation-accept": rule(EVERYONE, get=404, kwargs=lambda t: {"token": "onbekend"}),
+    "admin-home": rule({S}),
+    "audit-log": rule({S}),
+    "people:list": rule({C, S}, post={C, S}),
+    "people:resend": rule({C, S}, post={C, S}, post_only=True, kwargs=_tenant_adviser),
+    "people:deactivate": rule({C, S}, post={C, S}, kwargs=_tenant_adviser),
+    "api-clients:list": rule({C, S}, post={C, S}),
+    "api-clients:revoke": rule({C, S}, post={C, S}, post_only=True, kwargs=_api_client),
 }
 
 

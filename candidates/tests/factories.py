@@ -20,6 +20,7 @@ from candidates.models import (
     OutcomeKind,
     ReferralSource,
 )
+from candidates.services import current_enrolment_refresh
 from pilots.tests.factories import CohortFactory
 
 
@@ -58,6 +59,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Enrolment
+        skip_postgeneration_save = True
 
     candidate = factory.SubFactory(CandidateFactory)
     cohort = factory.SubFactory(CohortFactory)
@@ -66,6 +68,12 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyAttribute(
         lambda e: datetime.date(2026, 9, 1) if e.status in {"started", "completed", "dropped_out", "outflow"} else None
     )
+
+    @factory.post_generation
+    def current(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the object)
+        """As the services do: the candidate's current enrolment follows their newest."""
+        if create:
+            current_enrolment_refresh(candidate_ids=[obj.candidate_id])
 
 
 class AttendanceSessionFactory(factory.django.DjangoModelFactory):

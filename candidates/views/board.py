@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, render
 
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
-from pilots.selectors import pilot_list
+from pilots.models import ReferenceKind
+from pilots.selectors import pilot_list, reference_choices
 
 from ..lifecycle import REASON_REQUIRED, SCREENABLE
-from ..models import DropoutReason, EnrolmentStatus, Screening
+from ..models import EnrolmentStatus, Screening
 from ..selectors import BOARD_COLUMN_SIZE, board_columns
 from .screening import SCREENERS
 from .selection import DECIDERS
@@ -45,7 +46,7 @@ def pilot_board(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "can_screen": request.user.role in SCREENERS,
             "screenable": sorted(SCREENABLE),
             "max_score": Screening.MAX_SCORE,
-            "dropout_reasons": DropoutReason.choices,
+            "dropout_reasons": reference_choices(kind=ReferenceKind.DROPOUT_REASON),
             "reason_required": " ".join(sorted(REASON_REQUIRED)),
             "dropped_out": EnrolmentStatus.DROPPED_OUT.value,
         },

@@ -3,7 +3,8 @@
 The candidate's page shows the placements too, so it stands in employers (employers/views_candidate.py).
 """
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,23 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_tables2 import RequestConfig
+from django_tables2.rows import BoundRows
 
 from core.exports import csv_response, xlsx_response
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.selectors import cohort_list
+from pilots.services import CohortClosed
 
 from ..completeness import completeness_percentage
-from ..filters import CandidateFilter, CurrentEnrolment
+from ..filters import CandidateFilter
 from ..forms import CandidateForm, CandidateIntakeForm, CaseloadAdviserForm, CaseloadReassignForm
 from ..models import Candidate, EnrolmentStatus
 from ..selectors import NOTE_READER_ROLES, candidate_duplicates, candidate_list
 from ..services import candidate_register, candidate_update, caseload_reassign
 from ..tables import PAGE_SIZES, CandidateTable, page_size
 from ..validators import format_phone
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
 
 READER_ROLES = (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 # Registering and editing is adviser work; coordinators and training partners read.
@@ -64,6 +64,9 @@ def candidate_index(request: AuthenticatedRequest) -> HttpResponse:
     except EmptyPage:
         # A bookmarked page beyond the end (the list got shorter) shows the last page.
         table.paginate(page=table.paginator.num_pages, per_page=per_page)
+    # The page's rows only: the database picked them without the enrolment columns, which come in one query now.
+    page_rows = filterset.with_current_enrolments(list(table.page.object_list.data))
+    table.page.object_list = BoundRows(page_rows, table=table)
     role = request.user.role
     return render(
         request,
@@ -100,7 +103,8 @@ EXPORT_HEADER = [
 ]
 
 
-def _export_row(candidate: "WithAnnotations[Candidate, CurrentEnrolment]") -> list:
+def _export_row(candidate: Any) -> list:
+    """A row of the export: a Candidate with the columns of CandidateFilter.with_current_enrolments set."""
     return [
         candidate.first_name,
         candidate.last_name_prefix,
@@ -120,6 +124,20 @@ def _export_row(candidate: "WithAnnotations[Candidate, CurrentEnrolment]") -> li
     ]
 
 
+EXPORT_CHUNK = 2000
+
+
+def _with_current_enrolments(filterset: CandidateFilter, candidates) -> Iterator[Candidate]:
+    """Every row of the list, read in chunks, each chunk with its enrolment columns in one more query."""
+    chunk: list[Candidate] = []
+    for candidate in candidates.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(candidate)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from filterset.with_current_enrolments(chunk)
+            chunk = []
+    yield from filterset.with_current_enrolments(chunk)
+
+
 @role_required(*EXPORT_ROLES)
 def candidate_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """The filtered list in the order shown, every page of it."""
@@ -128,7 +146,7 @@ def candidate_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     filterset = CandidateFilter(request.GET, user=request.user)
     table = _sorted_table(request, filterset)
     header = [str(label) for label in EXPORT_HEADER]
-    rows = (_export_row(candidate) for candidate in table.data.data.iterator(chunk_size=2000))
+    rows = (_export_row(candidate) for candidate in _with_current_enrolments(filterset, table.data.data))
     filename = f"{_('candidates')}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename=filename, header=header, rows=rows, request=request)
@@ -172,7 +190,7 @@ def _candidate_form_page(request, form, *, candidate=None, duplicates=()) -> Htt
 
 @role_required(*EDITOR_ROLES)
 def candidate_create(request: AuthenticatedRequest) -> HttpResponse:
-    form = CandidateIntakeForm(request.POST or None, cohorts=cohort_list(user=request.user))
+    form = CandidateIntakeForm(request.POST or None, cohorts=cohort_list(user=request.user).open())
     if request.method != "POST":
         return _candidate_form_page(request, form)
     valid = form.is_valid()
@@ -190,6 +208,10 @@ def candidate_create(request: AuthenticatedRequest) -> HttpResponse:
         )
     except ValidationError as error:
         _add_model_errors(form, error)
+        return _candidate_form_page(request, form, duplicates=duplicates)
+    except CohortClosed as refusal:
+        # Closed while the form was open: nothing is saved, the cohort field says why.
+        form.add_error("cohort", str(refusal))
         return _candidate_form_page(request, form, duplicates=duplicates)
     messages.success(request, _("%(name)s is registered.") % {"name": candidate.full_name})
     return redirect(candidate)

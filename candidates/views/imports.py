@@ -3,13 +3,15 @@
 Between the preview and the confirmation the uploaded file waits on the server as a PendingUpload (its owner,
 its cohort, its expiry), not in the browser or the session: the confirmation parses the very same bytes again, so
 what is imported is exactly what was validated. Only the owner may see or confirm it.
-"""
 
-import hashlib
+A list of more than IMPORT_BACKGROUND_ROWS rows is checked and imported by a worker (candidates.import_jobs): its
+page shows the progress, then the same row report and confirmation as the preview, so no request waits for it.
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,26 +20,50 @@ from core.exports import csv_response, xlsx_response
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.selectors import cohort_list
+from pilots.services import CohortClosed
 
 from ..forms import ImportConfirmForm, ImportUploadForm
-from ..importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADER, ImportFileError, ParsedTable, parse_table
-from ..models import PendingUpload
+from ..import_jobs import (
+    IN_PROGRESS,
+    ImportJobNotWaitingError,
+    can_retry,
+    import_job_cancel,
+    import_job_confirm,
+    import_job_get,
+    import_job_list_open,
+    import_job_retry,
+    import_upload_receive,
+)
+from ..importing import (
+    TEMPLATE_EXAMPLE,
+    TEMPLATE_HEADER,
+    ImportFileError,
+    ParsedTable,
+    import_duplicates,
+    parse_table,
+    row_report,
+    table_fingerprint,
+)
+from ..models import ImportJob, ImportJobStatus, PendingUpload
 from ..pending_uploads import (
     PendingUploadGoneError,
     is_expired,
     pending_upload_content,
-    pending_upload_create,
     pending_upload_discard,
     pending_upload_get,
     pending_upload_import,
 )
-from ..selectors import candidate_import_list, import_row_duplicates
+from ..selectors import candidate_import_list
 
 IMPORT_ROLES = (Role.ADVISER, Role.ADMINISTRATOR)
 DONE_SESSION_KEY = "candidate_imports_done"
 # Remembered so that a second click on "import" says it was done instead of "unknown".
 DONE_REMEMBERED = 10
 HISTORY_PAGE_SIZE = 25
+# The row report of a large list is shown this many rows a page.
+REPORT_PAGE_SIZE = 200
+# While a worker has the job, its page reloads itself this often (seconds).
+JOB_REFRESH_SECONDS = 2
 
 
 # --- The uploaded file while it waits for confirmation ----------------------------------------------------
@@ -59,12 +85,6 @@ def _remember_done(request: HttpRequest, token: str, import_pk: int) -> None:
 
 def _was_done(request: HttpRequest, token: str) -> bool:
     return any(item[0] == token for item in request.session.get(DONE_SESSION_KEY, []))
-
-
-def _fingerprint(table: ParsedTable) -> str:
-    """What the preview promised to import: the lines of the importable rows."""
-    lines = ",".join(str(row.line) for row in table.importable_rows)
-    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 def _gone(request: HttpRequest, token: str) -> HttpResponse:
@@ -103,16 +123,19 @@ def import_template(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 
 @role_required(*IMPORT_ROLES)
 def import_upload(request: AuthenticatedRequest) -> HttpResponse:
-    cohorts = cohort_list(user=request.user)
+    cohorts = cohort_list(user=request.user).open()
     form = ImportUploadForm(request.POST or None, request.FILES or None, cohorts=cohorts)
     if request.method == "POST" and form.is_valid():
-        upload = pending_upload_create(
-            owner=request.user,
+        upload, job = import_upload_receive(
+            by_user=request.user,
             cohort=form.cleaned_data["cohort"],
             content=form.content,
             file_name=form.cleaned_data["file"].name,
             consent_purpose=form.cleaned_data["consent_purpose"],
+            row_count=form.row_count,
         )
+        if job is not None:
+            return redirect("candidates:import-job", job_id=job.pk.hex)
         return redirect("candidates:import-preview", token=upload.pk.hex)
     return render(request, "candidates/import_upload.html", {"form": form})
 
@@ -128,8 +151,9 @@ def _render_preview(request: HttpRequest, *, upload: PendingUpload, cohort, tabl
             "upload": upload,
             "cohort": cohort,
             "table": table,
+            "rows": [row_report(row) for row in table.rows],
             "consent_purpose": upload.consent_purpose,
-            "confirm_form": ImportConfirmForm(initial={"fingerprint": _fingerprint(table)}),
+            "confirm_form": ImportConfirmForm(initial={"fingerprint": table_fingerprint(table)}),
             "count_total": len(table.rows),
             "count_importable": len(importable),
             "count_errors": len(with_errors),
@@ -148,6 +172,10 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
         pending_upload_discard(upload=upload, by_user=request.user)
         return _gone(request, token)
     cohort = get_object_or_404(cohort_list(user=request.user), pk=upload.cohort_id)
+    job_id = ImportJob.objects.filter(upload=upload).values_list("pk", flat=True).first()
+    if job_id is not None:
+        # A large list: its worker checks it, its own page shows the report.
+        return redirect("candidates:import-job", job_id=job_id.hex)
 
     if request.method == "POST" and "cancel" in request.POST:
         pending_upload_discard(upload=upload, by_user=request.user)
@@ -170,7 +198,7 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     if form is None:
         return _render_preview(request, upload=upload, cohort=cohort, table=table)
 
-    if form.cleaned_data["fingerprint"] != _fingerprint(table):
+    if form.cleaned_data["fingerprint"] != table_fingerprint(table):
         # Candidates registered since the preview make other rows duplicates: show it again first.
         messages.warning(request, _("The check of the file changed since you looked at it. Check the rows again."))
         return _render_preview(request, upload=upload, cohort=cohort, table=table)
@@ -182,6 +210,11 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     except PendingUploadGoneError:
         # A second click, or another tab, confirmed it a moment ago.
         return _being_imported(request)
+    except CohortClosed as refusal:
+        # The cohort was closed since the preview: it takes no one, so the list cannot go in.
+        pending_upload_discard(upload=upload, by_user=request.user)
+        messages.error(request, str(refusal))
+        return redirect("candidates:import-upload")
     _remember_done(request, token, record.pk)
     messages.success(
         request,
@@ -201,7 +234,7 @@ def _parse(request: AuthenticatedRequest, upload: PendingUpload, content: bytes)
         return parse_table(
             file_name=upload.file_name,
             content=content,
-            duplicate_lookup=lambda values: import_row_duplicates(user=request.user, values=values),
+            find_duplicates=lambda rows: import_duplicates(user=request.user, rows=rows),
         )
     except ImportFileError as exc:
         # The upload passed these checks; only changed settings (a lower size limit) end up here.
@@ -212,4 +245,94 @@ def _parse(request: AuthenticatedRequest, upload: PendingUpload, content: bytes)
 @role_required(*IMPORT_ROLES)
 def import_history(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(candidate_import_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "candidates/import_history.html", {"page": page, "imports": page.object_list})
+    return render(
+        request,
+        "candidates/import_history.html",
+        {"page": page, "imports": page.object_list, "open_jobs": import_job_list_open(user=request.user)},
+    )
+
+
+# --- A large list, checked and imported by a worker --------------------------------------------------------
+
+
+def _own_job(request: AuthenticatedRequest, job_id: str) -> ImportJob:
+    """The user's job the address names; another user's job, or none, is not found."""
+    job = import_job_get(job_id=job_id)
+    if job is None or job.owner_id != request.user.pk:
+        raise Http404
+    if job.status != ImportJobStatus.DONE and not cohort_list(user=request.user).filter(pk=job.cohort_id).exists():
+        raise Http404
+    return job
+
+
+@role_required(*IMPORT_ROLES)
+def import_job(request: AuthenticatedRequest, job_id: str) -> HttpResponseBase:
+    """GET follows the job: its progress while a worker has it, then the row report; POST confirms, cancels or
+    tries it again."""
+    job = _own_job(request, job_id)
+    if request.method == "POST":
+        return _job_action(request, job)
+    problems_only = request.GET.get("rows") == "problems"
+    rows = [row for row in job.report if not problems_only or not row["is_valid"] or row["is_duplicate"]]
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    in_progress = job.status in IN_PROGRESS and not can_retry(job)
+    percentage = round(100 * job.rows_checked / job.rows_total) if job.rows_total else 0
+    if request.GET.get("progress") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "in_progress": in_progress,
+                "percentage": percentage,
+                "progress_text": _progress_text(job),
+            }
+        )
+    return render(
+        request,
+        "candidates/import_job.html",
+        {
+            "job": job,
+            "cohort": job.cohort,
+            "in_progress": in_progress,
+            "refresh_seconds": JOB_REFRESH_SECONDS if in_progress else None,
+            "percentage": percentage,
+            "progress_text": _progress_text(job),
+            "done": job.status == ImportJobStatus.DONE,
+            "can_retry": can_retry(job),
+            "rows": page.object_list,
+            "page": page,
+            "problems_only": problems_only,
+            "confirm_form": ImportConfirmForm(initial={"fingerprint": job.fingerprint}),
+        },
+    )
+
+
+def _progress_text(job: ImportJob) -> str:
+    if job.status == ImportJobStatus.QUEUED:
+        return _("Waiting for the worker to start checking the file.")
+    if job.status == ImportJobStatus.IMPORTING:
+        return ngettext(
+            "Registering %(count)s candidate.", "Registering %(count)s candidates.", job.rows_importable
+        ) % {"count": job.rows_importable}
+    return ngettext(
+        "%(checked)s of %(total)s row checked.", "%(checked)s of %(total)s rows checked.", job.rows_total
+    ) % {"checked": job.rows_checked, "total": job.rows_total}
+
+
+def _job_action(request: AuthenticatedRequest, job: ImportJob) -> HttpResponse:
+    try:
+        if "cancel" in request.POST:
+            import_job_cancel(job=job, by_user=request.user)
+            messages.info(request, _("The import was cancelled; nothing was saved."))
+            return redirect("candidates:import-upload")
+        if "retry" in request.POST:
+            import_job_retry(job=job, by_user=request.user)
+        elif "confirm" in request.POST:
+            form = ImportConfirmForm(request.POST)
+            if form.is_valid():
+                if job.rows_importable == 0:
+                    messages.error(request, _("There are no rows to import: correct the file and upload it again."))
+                else:
+                    import_job_confirm(job=job, fingerprint=form.cleaned_data["fingerprint"], by_user=request.user)
+    except ImportJobNotWaitingError as exc:
+        messages.warning(request, str(exc))
+    return redirect("candidates:import-job", job_id=job.pk.hex)

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, render
 
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
-from pilots.selectors import cohort_list, pilot_list
+from pilots.models import PilotStatus, ReferenceKind
+from pilots.selectors import cohort_list, pilot_list, pilot_setup_list, with_reference_label
 
 from ..selectors import with_seat_counts
 
@@ -16,12 +17,26 @@ PILOT_READERS = (Role.COORDINATOR, Role.ADVISER, Role.TRAINING_PARTNER, Role.ADM
 
 @role_required(*PILOT_READERS)
 def pilot_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
+    pilot = get_object_or_404(
+        with_reference_label(
+            pilot_list(user=request.user), field="sector", kind=ReferenceKind.SECTOR, name="sector_label"
+        ),
+        slug=slug,
+    )
+    # Coordinators change the pilots of their own regions (and administrators all): the set-up's pages.
+    can_change = pilot_setup_list(user=request.user).filter(pk=pilot.pk).exists()
     partnerships = pilot.partnerships.select_related("organisation").order_by("role", "organisation__name")
     modules = pilot.modules.select_related("provider")
     cohorts = with_seat_counts(cohort_list(user=request.user).filter(pilot=pilot))
     return render(
         request,
         "pilots/pilot_detail.html",
-        {"pilot": pilot, "partnerships": partnerships, "modules": modules, "cohorts": cohorts},
+        {
+            "pilot": pilot,
+            "partnerships": partnerships,
+            "modules": modules,
+            "cohorts": cohorts,
+            "can_change": can_change,
+            "setting_up": pilot.status == PilotStatus.DESIGN,
+        },
     )

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
+from pilots.models import ReferenceItem, ReferenceKind
 
 from ..calendar import appointment_filename, appointment_ics
 from ..forms import AppointmentForm, ScreeningForm
 from ..lifecycle import SCREENABLE
-from ..models import BarrierKind, Enrolment, Screening, ScreeningAppointment
+from ..models import Enrolment, Screening, ScreeningAppointment
 from ..selectors import enrolment_list
 from ..services import screening_cancel, screening_plan, screening_record
 
@@ -152,6 +153,7 @@ def record_screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 % {"name": enrolment.candidate, "score": screening.total_score, "max": Screening.MAX_SCORE},
             )
             return redirect("candidates:screening-record", pk=enrolment.pk)
+    barrier_labels = ReferenceItem.objects.labels(ReferenceKind.BARRIER)
     return render(
         request,
         "candidates/screening_record.html",
@@ -159,7 +161,7 @@ def record_screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "form": form,
             "screenings": [
-                (screening, [BarrierKind(kind).label for kind in screening.barriers_met if kind in BarrierKind.values])
+                (screening, [barrier_labels[kind] for kind in screening.barriers_met if kind in barrier_labels])
                 for screening in enrolment.screenings.select_related("adviser")
             ],
             "max_score": Screening.MAX_SCORE,

@@ -55,9 +55,14 @@ INSTALLED_APPS = [
     "candidates",
     "employers",
     "reports",
+    # The API (config/api.py): in INSTALLED_APPS so that its docs page uses the swagger-ui files it ships, no CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id, and the query count covers the whole request.
+    "core.request_id.RequestIdMiddleware",
+    "core.bench.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +116,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles the plan of a query it expects to be expensive; for the portal's short list
+    # queries the compiling costs more than it saves (2.3 s became 3.9 s at 50,000 candidates). Off unless asked.
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and not env.bool(
+        "DATABASE_JIT", default=False
+    ):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -165,6 +177,8 @@ if _unknown_roles:
     raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES names unknown roles: {sorted(_unknown_roles)}")
 # The name the authenticator app shows beside the account.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Opstap")
+# How long the link in an invitation (core.invitations) lets the invited person choose a password.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # The change history is an audit trail: the admin shows it, but never turns a row back to an older version
 # (that would bypass the services and their life-cycle rules).
@@ -262,6 +276,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The report builds run on a queue of their own, so a long PDF never holds up the mail, the heartbeat or the
+# reminders, and the report workers can be scaled (and sized) apart: `celery -A config worker -Q reports`.
+CELERY_TASK_ROUTES = {"reports.tasks.build_report": {"queue": "reports"}}
+# A worker child that has grown past this many KiB (WeasyPrint on a large report) is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512_000)
+# The worker logs through LOGGING below (JSON, with the request id), not through Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -332,12 +353,34 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "candidates.tasks.delete_expired_pending_uploads",
         "schedule": crontab(minute="*/15"),
     },
+    # Every minute: the API's webhooks that are due are sent, failed ones tried again (core.api).
+    "deliver-webhooks": {
+        "task": "core.tasks.deliver_webhooks",
+        "schedule": crontab(minute="*"),
+    },
+    # Every night: API calls past API_CALL_KEEP_DAYS and idempotency keys past API_IDEMPOTENCY_KEEP_DAYS go.
+    "delete-old-api-records": {
+        "task": "core.tasks.delete_old_api_records",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
+
+# The partners' API (core.api, config/api.py). Calls per client per minute (0: no limit), counted in the cache:
+# with several web processes, set a shared cache (Redis) or each process counts its own.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=60)
+# A webhook that fails is tried again after API_WEBHOOK_RETRY_SECONDS, then twice that, ..., this many tries in all.
+API_WEBHOOK_RETRY_SECONDS = env.int("API_WEBHOOK_RETRY_SECONDS", default=30)
+API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=8)
+API_CALL_KEEP_DAYS = env.int("API_CALL_KEEP_DAYS", default=365)
+API_IDEMPOTENCY_KEEP_DAYS = env.int("API_IDEMPOTENCY_KEEP_DAYS", default=7)
 
 # The intake workspace.
 CANDIDATE_IMPORT_MAX_BYTES = env.int("CANDIDATE_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 # An uploaded referral list waits this long for its confirmation; then it is deleted (names, birth dates, phones).
 IMPORT_PENDING_HOURS = env.int("IMPORT_PENDING_HOURS", default=2)
+# A referral list with more rows than this is checked and imported by a worker, its page following the progress;
+# a smaller one is checked while the adviser waits for the preview.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=300)
 RESERVE_RECONFIRM_DAYS = env.int("RESERVE_RECONFIRM_DAYS", default=90)
 
 # During the track: a started candidate whose attendance over the last ATTENDANCE_WINDOW_DAYS days is below
@@ -371,10 +414,26 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # reminded and flagged.
 PLACEMENT_REMINDER_WORKING_DAYS = env.int("PLACEMENT_REMINDER_WORKING_DAYS", default=5)
 
+# The console log: one JSON object a line (core.logging) unless LOG_FORMAT=plain; plain by default while DEBUG is
+# on. Every line carries the id of the request, or of the request that sent the task (core.request_id).
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# make bench only (benchmarks/bench.py): X-Query-Count on every response, and the trivial pages it measures
+# against (core.bench). Never on in a deployment.
+BENCH_QUERY_COUNT = env.bool("BENCH_QUERY_COUNT", default=False)
+BENCH_PAGES = env.bool("BENCH_PAGES", default=False)

@@ -58,10 +58,13 @@ from candidates.services import (
     screening_record,
 )
 from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory
+from core.api import webhook_queue
 from core.audit import record_event
-from core.models import AuditAction, AuditEvent, OutboxMessage, WorkerPing
+from core.invitations import invitation_create
+from core.models import ApiCall, AuditAction, AuditEvent, Invitation, OutboxMessage, WebhookDelivery, WorkerPing
 from core.outbox import queue_mail
 from core.roles import Role
+from core.tests.api import issue
 from core.tests.factories import UserFactory
 from employers.models import (
     ContractTerm,
@@ -114,6 +117,10 @@ NOT_ADDABLE = {
 }
 # The login protection writes its own records of attempts, lock-outs and logins.
 NOT_ADDABLE |= {AccessAttempt, AccessFailureLog, AccessLog}
+# The API's calls and webhooks are written by the API itself (core.api).
+NOT_ADDABLE |= {ApiCall, WebhookDelivery}
+# Invitations are sent from the people page (core.invitations), which keeps only a hash of the link.
+NOT_ADDABLE |= {Invitation}
 # The audit trail: the history tables of the audited models and the recorded logins, exports and downloads.
 AUDIT_MODELS = {AuditEvent, *(model for model in REGISTERED_MODELS if hasattr(model, "history_date"))}
 NOT_ADDABLE |= AUDIT_MODELS
@@ -194,6 +201,15 @@ def populated(administrator):
         StaticDevice.objects.create(user=person, name="Backup codes", confirmed=True).token_set.create(token="abcd2345")
     record_event(action=AuditAction.LOGIN, user=administrator)
     record_event(action=AuditAction.LOGIN_FAILED, username="onbekend")
+    for first_name, role in (("Dora", Role.TRAINING_PARTNER), ("Aziz", Role.ADVISER)):
+        invitation_create(
+            first_name=first_name,
+            last_name="Uitgenodigd",
+            email=f"{first_name.lower()}@example.nl",
+            role=role,
+            organisation=None,
+            by_user=administrator,
+        )
 
     pilots = PilotFactory.create_batch(2)
     for pilot in pilots:
@@ -206,6 +222,13 @@ def populated(administrator):
             owner=administrator, cohort=cohort, content=b"voornaam,achternaam\n", file_name=name, consent_purpose=""
         )
     CohortClassFactory.create_batch(2, cohort=cohort)
+    # Two API clients, each with a call on record and a webhook waiting (core.api).
+    for partner in pilots:
+        hook = "https://partner.example/hook"
+        api_client = issue(partner.lead_organisation, webhook_url=hook, by_user=administrator)[0]
+        ApiCall.objects.create(client=api_client, at=timezone.now(), method="GET", path="/api/v1/cohorts", status=200)
+        with transaction.atomic():
+            webhook_queue(account_id=api_client.account_id, key="proef", event="report_job.done", payload={})
 
     employers = EmployerFactory.create_batch(2)
     for employer in employers:

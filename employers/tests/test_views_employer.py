@@ -23,6 +23,7 @@ from employers.models import (
     SeatOffer,
     SeatOfferChange,
 )
+from employers.selectors import OVERVIEW_PER_PAGE
 from employers.services import places_confirmed
 from employers.tests.factories import (
     ContractOfferFactory,
@@ -593,3 +594,53 @@ def test_a_page_reads_as_many_queries_for_many_rows_as_for_one(client, host, url
 
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+# --- The start page, a page at a time ----------------------------------------------------------------------
+
+
+def _proposals(host, count: int, start: int = 0) -> list[int]:
+    return [
+        placement(
+            host, first_name=f"Kandidaat{number:03d}", status_changed_at=NOW - datetime.timedelta(minutes=100 - number)
+        ).pk
+        for number in range(start, start + count)
+    ]
+
+
+def test_the_start_page_shows_the_proposals_a_page_at_a_time_with_their_total(client, host):
+    proposals = _proposals(host, OVERVIEW_PER_PAGE + 2)
+
+    first = client.get(reverse("employers:start"))
+    second = client.get(reverse("employers:start"), {"proposals_page": 2})
+
+    assert [row.pk for row in first.context["overview"].proposals] == proposals[:OVERVIEW_PER_PAGE]
+    assert [row.pk for row in second.context["overview"].proposals] == proposals[OVERVIEW_PER_PAGE:]
+    assert f"{OVERVIEW_PER_PAGE + 2} proposals wait for your answer." in first.text
+    assert 'href="?proposals_page=2"' in first.text
+    assert "Kandidaat026" in second.text and "Kandidaat026" not in first.text
+
+
+def test_a_proposal_page_past_the_end_shows_the_last_page(client, host):
+    proposals = _proposals(host, OVERVIEW_PER_PAGE + 1)
+
+    response = client.get(reverse("employers:start"), {"proposals_page": "99"})
+
+    assert [row.pk for row in response.context["overview"].proposals] == proposals[OVERVIEW_PER_PAGE:]
+
+
+def test_the_start_page_reads_as_often_with_many_placements_as_with_none(client, host):
+    # The places table reads the cohorts of placements without an offer separately: offered here, so that only
+    # the lists differ between the two requests.
+    SeatOfferFactory(employer=host.employer, cohort=host.cohort, location=host.location, places=100)
+    with CaptureQueriesContext(connection) as none:
+        client.get(reverse("employers:start"))
+    _proposals(host, OVERVIEW_PER_PAGE + 5)
+    for number in range(OVERVIEW_PER_PAGE + 5):
+        placement(host, P.ACTIVE, first_name=f"Stagiair{number:03d}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("employers:start"))
+
+    assert len(response.context["overview"].interns) == OVERVIEW_PER_PAGE
+    assert response.context["overview"].interns.paginator.count == OVERVIEW_PER_PAGE + 5
+    assert len(many) == len(none)

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
@@ -283,8 +283,23 @@ def _load_users(organisations: dict[str, Organisation]) -> dict[str, User]:
     return users
 
 
+def _update_or_create_with_history[M: Model](model: type[M], defaults: dict, **lookup) -> M:
+    """update_or_create for a model with history: saved only when new or changed, so that loading the demo again
+    writes no history rows."""
+    instance = model._default_manager.filter(**lookup).first()
+    if instance is None:
+        return model._default_manager.create(**lookup, **defaults)
+    changed = {name: value for name, value in defaults.items() if getattr(instance, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(instance, name, value)
+        instance.save()
+    return instance
+
+
 def _load_pilot(spec: data.PilotSpec, regions: dict[str, Region], organisations: dict[str, Organisation]) -> Pilot:
-    pilot, _created = Pilot.objects.update_or_create(
+    pilot = _update_or_create_with_history(
+        Pilot,
         slug=spec.slug,
         defaults={
             "name": spec.name,
@@ -306,7 +321,8 @@ def _load_pilot(spec: data.PilotSpec, regions: dict[str, Region], organisations:
         },
     )
     for partner in spec.partners:
-        PilotPartner.objects.update_or_create(
+        _update_or_create_with_history(
+            PilotPartner,
             pilot=pilot,
             organisation=organisations[partner.organisation],
             role=partner.role,

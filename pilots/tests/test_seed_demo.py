@@ -292,3 +292,14 @@ def test_no_candidate_holds_a_bsn_like_number():
     nine_digits = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
     for values in Candidate.objects.values_list(*text_fields):
         assert not [value for value in values if nine_digits.search(value or "")]
+
+
+def test_every_enrolled_candidate_points_at_their_latest_enrolment():
+    """The candidate list sorts and filters on Candidate.current_enrolment: the demo keeps it as the services do."""
+    latest: dict[int, int] = {}
+    for candidate_id, enrolment_id in Enrolment.objects.order_by("created_at", "pk").values_list("candidate_id", "pk"):
+        latest[candidate_id] = enrolment_id
+    assert latest
+    current = dict(Candidate.objects.filter(pk__in=latest).values_list("pk", "current_enrolment_id"))
+    assert current == latest
+    assert not Candidate.objects.filter(enrolments__isnull=True, current_enrolment__isnull=False).exists()
