@@ -83,7 +83,10 @@ def with_session_ids(cells: Mapping[str, str], sessions: Iterable[AttendanceSess
             continue
         if match[1] not in by_day:
             raise TransitionNotAllowed(_("The attendance list has changed in the meantime; open the week again."))
-        renamed[mark_field_name(by_day[match[1]], int(match[2]))] = cells.get(name, "")
+        enrolment_id = id_from(match[2])
+        if enrolment_id is None:
+            raise TransitionNotAllowed(_("The attendance list has changed in the meantime; open the week again."))
+        renamed[mark_field_name(by_day[match[1]], enrolment_id)] = cells.get(name, "")
     return renamed
 
 
@@ -101,7 +104,11 @@ def attendance_marks_from(cells: Mapping[str, str]) -> dict[tuple[int, int], str
         status = cells.get(name, "")
         if status and status not in AttendanceStatus.values:
             raise TransitionNotAllowed(_("Choose present, absent with notice, absent without notice or sick."))
-        marks[(int(match[1]), int(match[2]))] = status
+        session_id, enrolment_id = id_from(match[1]), id_from(match[2])
+        if session_id is None or enrolment_id is None:
+            # Beyond any id the database holds: no cell of this grid, refused as a vanished one is.
+            raise TransitionNotAllowed(_("The attendance list has changed in the meantime; open the week again."))
+        marks[(session_id, enrolment_id)] = status
     return marks
 
 

@@ -15,6 +15,7 @@ from core.api import Conflict, Problem, Unprocessable, idempotent, problem_body
 from core.models import ApiClient
 from core.services import entry_point
 from pilots.models import Cohort
+from pilots.services import CohortClosed, cohort_check_open
 
 from .importing import ImportFileError, ParsedTable, import_duplicates, parse_records
 from .services import candidates_import
@@ -67,8 +68,10 @@ def referrals_receive(
 
     def produce() -> tuple[int, dict]:
         try:
-            if locked.closed_at is not None:
-                raise Conflict(_("The cohort is closed and takes no more candidates."))
+            try:
+                cohort_check_open(locked)
+            except CohortClosed as exc:
+                raise Conflict(str(exc)) from exc
             try:
                 table = parse_records(
                     name=_("API referral list of %(client)s") % {"client": client.name},

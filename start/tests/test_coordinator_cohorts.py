@@ -4,10 +4,10 @@ COHORTS_SHOWN of them, in a fixed number of queries however many cohorts the pil
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from pilots.tests.factories import CohortFactory, PilotFactory
 from start.views import COHORTS_SHOWN, PILOTS_PER_PAGE
@@ -19,8 +19,8 @@ FIRST_START = datetime.date(2026, 1, 5)
 
 def _get(client, user, **params):
     client.force_login(user)
-    with translation.override("en"):
-        return client.get(reverse("pilots:coordinator-start"), params, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get(reverse("pilots:coordinator-start"), params)
 
 
 def _cohorts(pilot, count: int, *, start: int = 0) -> list[str]:
