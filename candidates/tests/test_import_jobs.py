@@ -32,21 +32,14 @@ from candidates.tasks import run_import_job
 from candidates.tests.factories import CandidateFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
-from pilots.tests.factories import CohortFactory, PilotFactory
 
 UPLOAD_URL = reverse("candidates:import-upload")
 HEADER = "voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon"
 
 
 @pytest.fixture(autouse=True)
-def small_threshold(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def small_threshold(media_root, settings):
     settings.IMPORT_BACKGROUND_ROWS = 3
-
-
-@pytest.fixture
-def cohort(adviser):
-    return CohortFactory(pilot=PilotFactory(lead_organisation=adviser.organisation), name="Ronde 1")
 
 
 @pytest.fixture

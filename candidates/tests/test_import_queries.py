@@ -16,14 +16,12 @@ from candidates.models import Candidate, CandidateImport, EnrolmentStatus, Impor
 from candidates.tests.factories import CandidateFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
 
+# Every list the tests upload lands in a folder of the test's own.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 HEADER = "voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon;beschikbare dagen;uren per week"
 # Far below what a 500-row list cost before (about 22 queries a row).
 MAX_QUERIES = 40
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

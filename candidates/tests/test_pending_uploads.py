@@ -22,7 +22,7 @@ from candidates.tasks import delete_expired_pending_uploads
 from candidates.tests.factories import CandidateFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
-from pilots.tests.factories import CohortFactory, PilotFactory
+from pilots.tests.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +33,8 @@ JAN = ["Jan", "", "Jansen", "01-01-1990", "jan@example.org", ""]
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def two_hours_to_confirm(media_root, settings):
     settings.IMPORT_PENDING_HOURS = 2
-    return tmp_path
-
-
-@pytest.fixture
-def pending_dir(media_root) -> Path:
-    return media_root / "imports" / "pending"
-
-
-@pytest.fixture
-def cohort(adviser):
-    return CohortFactory(pilot=PilotFactory(lead_organisation=adviser.organisation), name="Ronde 1")
 
 
 def csv_bytes(*rows) -> bytes:

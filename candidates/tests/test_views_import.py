@@ -8,7 +8,6 @@ import csv
 import datetime
 import io
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -26,7 +25,10 @@ from candidates.tests.factories import CandidateFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.models import Cohort
-from pilots.tests.factories import CohortFactory, PilotFactory
+from pilots.tests.factories import CohortFactory
+
+# Every list the tests upload lands in a folder of the test's own.
+pytestmark = pytest.mark.usefixtures("media_root")
 
 UPLOAD_URL = reverse("candidates:import-upload")
 HISTORY_URL = reverse("candidates:import-history")
@@ -34,22 +36,6 @@ HEADER = ["voornaam", "tussenvoegsel", "achternaam", "geboortedatum", "e-mail", 
 FATIMA = ["Fatima", "el", "Amrani", "14-03-1988", "f.elamrani@example.org", "06 12345678"]
 JAN = ["Jan", "", "Jansen", "01-01-1990", "jan@example.org", ""]
 PIET = ["Piet", "de", "Vries", "02-02-1991", "", "0612345679"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def pending_dir(media_root) -> Path:
-    return media_root / "imports" / "pending"
-
-
-@pytest.fixture
-def cohort(adviser):
-    return CohortFactory(pilot=PilotFactory(lead_organisation=adviser.organisation), name="Ronde 1")
 
 
 @pytest.fixture
