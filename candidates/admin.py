@@ -22,6 +22,7 @@ from core.admin import (
     transition_action,
 )
 from core.models import User
+from pilots.admin import reference_filter
 from pilots.forms import reference_choices_of
 from pilots.models import Cohort, CohortClass, ReferenceKind
 
@@ -150,7 +151,7 @@ class CandidateAdmin(HistoryAdmin):
 class CandidateBarrierAdmin(HistoryAdmin):
     form = CandidateBarrierForm
     list_display = ("kind", "candidate", "resolved", "note")
-    list_filter = ("kind", "resolved")
+    list_filter = (reference_filter("kind", ReferenceKind.BARRIER), "resolved")
     list_select_related = ("candidate",)
     show_full_result_count = False
     search_fields = ("candidate__first_name", "candidate__last_name", "note")
@@ -247,7 +248,7 @@ class EnrolmentAdmin(HistoryAdmin):
     """
 
     list_display = ("candidate", "cohort", "status", "status_changed_at", "started_on", "ended_on")
-    list_filter = ("status", "cohort__pilot", "dropout_reason")
+    list_filter = ("status", "cohort__pilot", reference_filter("dropout_reason", ReferenceKind.DROPOUT_REASON))
     list_select_related = ("candidate", "cohort__pilot")
     show_full_result_count = False
     search_fields = (

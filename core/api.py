@@ -229,6 +229,37 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(NinjaHttpError, http_error)
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _nul_problem(request: HttpRequest, path_values: dict[str, Any]) -> HttpResponse | None:
+    """The answer to a request whose text holds a NUL character, which PostgreSQL takes in no query or column (it
+    would end in a server error): a path with one names nothing (404), a query or JSON body with one is invalid."""
+    if _holds_nul(list(path_values.values())):
+        return _problem_of(NotFound())
+    if _holds_nul([value for _name, values in request.GET.lists() for value in values]):
+        return _problem_of(Unprocessable(_("Text in the request may not contain NUL characters (\\u0000).")))
+    if request.body and "json" in (request.content_type or ""):
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return None  # the API's own parsing answers that
+        if _holds_nul(body):
+            return _problem_of(Unprocessable(_("Text in the request may not contain NUL characters (\\u0000).")))
+    return None
+
+
+def _problem_of(exc: "Problem") -> HttpResponse:
+    return problem_response(status=exc.status, slug=exc.slug, title=exc.title, detail=exc.detail)
+
+
 class ProblemApi(NinjaAPI):
     """The API object: its OpenAPI document says that error answers are application/problem+json."""
 
@@ -436,7 +467,7 @@ def audited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         started = time.monotonic()
         language = api_language(request)
         with translation.override(language):
-            response = view(request, *args, **kwargs)
+            response = _nul_problem(request, kwargs) or view(request, *args, **kwargs)
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Cache-Control", "no-store")
         try:
@@ -497,8 +528,21 @@ def idempotent(
             raise Conflict(_("A request with this Idempotency-Key is still being handled."))
         return record.status, record.response or {}
     status, body = produce()
+    body = _storable(body)
     ApiIdempotencyKey.objects.filter(pk=record.pk).update(status=status, response=body)
     return status, body
+
+
+def _storable(value: Any) -> Any:
+    """The response with each NUL character, which PostgreSQL keeps in no text or JSON column, as U+FFFD. A row
+    error may quote what was sent; the first answer and its replays must be the same, so both get this one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 def idempotency_keys_delete_old(*, now: datetime | None = None) -> int:

@@ -90,7 +90,7 @@ class EmployerSeatOfferInline(ReadOnlyTabularInline):
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
     list_display = ("name", "kvk_number", "sector", "city")
-    list_filter = ("sector", "organisation__region")
+    list_filter = (pilots_admin.reference_filter("sector", ReferenceKind.SECTOR), "organisation__region")
     list_select_related = ("organisation",)
     search_fields = ("organisation__name", "kvk_number", "organisation__city")
     autocomplete_fields = ("organisation",)

@@ -24,6 +24,24 @@ from .models import (
 from .services import reference_item_create, reference_item_update
 
 
+def reference_filter(field: str, kind: str) -> type[admin.SimpleListFilter]:
+    """The list filter of a field that holds a reference-data code: the items of its list by their labels (a plain
+    filter on the field would offer the bare codes, and an empty code as a link without text)."""
+
+    class ReferenceFilter(admin.SimpleListFilter):
+        title = ReferenceKind(kind).label
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return list(ReferenceItem.objects.labels(kind).items())
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            return queryset.filter(**{field: value}) if value else queryset
+
+    return ReferenceFilter
+
+
 @admin.register(ReferenceItem)
 class ReferenceItemAdmin(HistoryAdmin):
     """The lists of reference data. A code is fixed once made, and an item is switched off rather than deleted:
@@ -106,7 +124,7 @@ class CohortInline(admin.TabularInline):
 @admin.register(Pilot)
 class PilotAdmin(HistoryAdmin):
     list_display = ("name", "region", "lead_organisation", "sector", "track_kind", "duration_weeks", "status")
-    list_filter = ("status", "sector", "track_kind", "region")
+    list_filter = ("status", reference_filter("sector", ReferenceKind.SECTOR), "track_kind", "region")
     list_select_related = ("region", "lead_organisation")
     search_fields = ("name", "slug", "target_qualification", "lead_organisation__name")
     prepopulated_fields = {"slug": ("name",)}

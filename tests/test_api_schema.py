@@ -7,7 +7,9 @@ body. Bounded: a few dozen examples per operation, without a deadline per exampl
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -62,7 +64,19 @@ def api_with_data(settings, coordinator):
     return token, known, bodies
 
 
-def test_every_operation_answers_as_its_schema_says(api_with_data):
+@pytest.fixture
+def connection_kept():
+    """Calls through the WSGI application, unlike Django's test client, end with request_finished, whose
+    close_old_connections would close the test's connection (on PostgreSQL, inside its transaction). The test
+    client keeps the connection the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_answers_as_its_schema_says(api_with_data, connection_kept):
     token, known, bodies = api_with_data
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {token}"}

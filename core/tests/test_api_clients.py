@@ -9,10 +9,18 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.hashers import is_password_usable
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.api import NotAuthenticated, api_client_revoke, webhook_queue, webhook_secret, webhooks_deliver
+from core.api import (
+    NotAuthenticated,
+    api_client_revoke,
+    idempotent,
+    webhook_queue,
+    webhook_secret,
+    webhooks_deliver,
+)
 from core.models import ApiCall, ApiClient, ApiScope, WebhookDelivery, WebhookStatus
 from core.roles import Role
 from core.tests.api import bearer, issue, two_partners
@@ -342,3 +350,31 @@ def test_an_organisation_that_is_only_a_partner_elsewhere_is_not_offered(client,
     page = client.get(reverse("api-clients:list"))
 
     assert elsewhere not in page.context["form"].fields["organisation"].queryset
+
+
+def test_an_answer_that_quotes_a_nul_character_is_kept_and_replayed_alike(partners):
+    # A row error may quote what was sent; PostgreSQL keeps no NUL in a JSON column, so the kept answer (and the
+    # first one, which must equal its replays) carries U+FFFD in its place.
+    api_client, _token = issue(partners.municipality, [ApiScope.REFERRALS_WRITE])
+    answer = {"errors": [{"row": 1, "errors": ["“ma\x00di” is geen dag"]}]}
+
+    with transaction.atomic():
+        first = idempotent(client=api_client, key="k-1", fingerprint="f", produce=lambda: (422, answer))
+    with transaction.atomic():
+        again = idempotent(client=api_client, key="k-1", fingerprint="f", produce=lambda: (201, {}))
+
+    assert first == again == (422, {"errors": [{"row": 1, "errors": ["“ma\ufffddi” is geen dag"]}]})
+
+
+def test_text_with_a_nul_character_is_refused_as_a_problem_not_a_server_error(client, partners):
+    # PostgreSQL takes no NUL in a query or a column: without the check the report request below is a 500 there.
+    _api_client, token = issue(partners.municipality, [ApiScope.FIGURES_READ])
+    body = {"pilots": ["groeps\x00hulp"], "period_start": "2026-01-01", "period_end": "2026-12-31"}
+
+    response = client.post(
+        "/api/v1/report-jobs", data=body, content_type="application/json", **bearer(token, HTTP_ACCEPT_LANGUAGE="en")
+    )
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["detail"] == "Text in the request may not contain NUL characters (\\u0000)."

@@ -213,3 +213,22 @@ def test_the_candidates_page_shows_the_barrier_label_from_the_list(client, advis
     page = client.get(reverse("candidates:candidate-detail", kwargs={"pk": enrolment.candidate.pk})).content.decode()
 
     assert "Informal care" in page
+
+
+def test_the_administration_filters_dropouts_by_the_reasons_of_the_list(client, administrator, adviser):
+    cohort = CohortFactory()
+    walk(cohort=cohort, to=EnrolmentStatus.DROPPED_OUT, by_user=adviser, dropout_reason=DropoutReason.HEALTH)
+    walk(cohort=cohort, to=EnrolmentStatus.DROPPED_OUT, by_user=adviser, dropout_reason=DropoutReason.MOTIVATION)
+    walk(cohort=cohort, to=EnrolmentStatus.STARTED, by_user=adviser)
+    client.force_login(administrator)
+    changelist = reverse("admin:candidates_enrolment_changelist")
+
+    page = client.get(changelist).content.decode()
+    filtered = client.get(changelist, {"dropout_reason": DropoutReason.HEALTH})
+
+    # Every reason of the list by its label, and no link for the empty code of those who did not drop out.
+    labels = ReferenceItem.objects.labels(ReferenceKind.DROPOUT_REASON)
+    assert all(f'href="?dropout_reason={code}"' in page for code in labels)
+    assert 'href="?dropout_reason="' not in page
+    assert labels[DropoutReason.HEALTH] in page
+    assert [enrolment.dropout_reason for enrolment in filtered.context["cl"].result_list] == [DropoutReason.HEALTH]
