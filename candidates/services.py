@@ -262,9 +262,11 @@ def _add_barriers(candidate: Candidate, kinds) -> None:
 
 
 def _new_candidate(*, data: dict, by_user, now, consent_purpose: str) -> Candidate:
-    """A candidate as registration makes one, not saved yet: the registering adviser's, with recorded consent."""
+    """A candidate as registration makes one, not saved yet: the registering adviser's, with recorded consent. A
+    referral that arrives through the API (by_user is the client's account, which nobody logs in with) waits
+    without an adviser until the WSP hands it to one."""
     candidate = Candidate(**data)
-    if candidate.adviser_id is None and candidate.adviser is None:
+    if candidate.adviser_id is None and candidate.adviser is None and by_user.is_active:
         candidate.adviser = by_user
     candidate.consent_given_at = now
     candidate.consent_recorded_by = by_user

@@ -40,6 +40,8 @@ pilots_section = [
     path("<slug:slug>/volgende-ronde/", pilot_setup.pilot_copy_view, name="pilot-copy"),
     path("<slug:slug>/geschiedenis/", pilot_setup.pilot_history, name="pilot-history"),
     path("keuzelijsten/", pilot_setup.reference_list, name="reference-list"),
+    path("keuzelijsten/regio/nieuw/", pilot_setup.region_create_view, name="region-create"),
+    path("keuzelijsten/regio/<slug:slug>/", pilot_setup.region_edit, name="region-edit"),
     path("keuzelijsten/<slug:kind>/nieuw/", pilot_setup.reference_create, name="reference-create"),
     path("keuzelijsten/<slug:kind>/<slug:code>/", pilot_setup.reference_edit, name="reference-edit"),
     # The coordinator's set-up of cohorts and hosts.

@@ -27,6 +27,7 @@ from .models import (
     Pilot,
     ReferenceItem,
     ReferenceKind,
+    Region,
     TrackWeekday,
 )
 from .selectors import reference_choices
@@ -284,6 +285,22 @@ class ReferenceItemUpdateForm(forms.ModelForm):
         self.helper = _helper(
             "label", "label_en", Div(Div("position", css_class="col-sm-4"), css_class="row"), "active", submit=_("Save")
         )
+
+
+class RegionForm(forms.ModelForm):
+    """A labour-market region's name, to add it or rename it; the slug is made by the service and never changes."""
+
+    class Meta:
+        model = Region
+        fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("name", submit=_("Save") if self.instance.pk else _("Add"))
+
+    def validate_unique(self) -> None:
+        # A name or slug that is taken is the service's refusal (pilots.services.region_create/region_update).
+        pass
 
 
 # --- Setting up a pilot (the views are pilots/views_setup.py) ------------------------------------------------------

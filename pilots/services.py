@@ -34,6 +34,7 @@ from .models import (
     PilotPartner,
     PilotStatus,
     ReferenceItem,
+    Region,
     TrackWeekday,
 )
 from .selectors import LEARNING_LINE_FIELDS, LINE_ORDER, pilot_line_copies
@@ -364,6 +365,43 @@ def reference_item_update(
     item.full_clean()
     item.save()
     return item
+
+
+# The addresses of the regions list that a region's slug must not take (config/urls.py): /keuzelijsten/regio/<slug>/.
+RESERVED_REGION_SLUGS = frozenset({"nieuw"})
+
+
+def _region_refusal(*, name: str, slug: str, region: Region | None = None) -> None:
+    """A name or slug another region already has is refused (ValidationError on "name"); so is a name without a slug."""
+    others = Region.objects.exclude(pk=region.pk) if region else Region.objects.all()
+    if not slug:
+        raise ValidationError({"name": _("Use letters or digits in the name of the region.")})
+    if slug in RESERVED_REGION_SLUGS:
+        raise ValidationError({"name": _("This name cannot be used for a region.")})
+    if others.filter(name__iexact=name).exists() or others.filter(slug=slug).exists():
+        raise ValidationError({"name": _("There is already a region with this name.")})
+
+
+@entry_point
+def region_create(*, name: str, by_user: User) -> Region:
+    """Add a labour-market region. Its slug is made from the name now and stays as it is when the name changes."""
+    name = name.strip()
+    region = Region(name=name, slug=slugify(name)[:100].strip("-"))
+    _region_refusal(name=name, slug=region.slug)
+    region.full_clean()
+    region.save()
+    return region
+
+
+@entry_point
+def region_update(*, region: Region, name: str, by_user: User) -> Region:
+    """Rename a region; its slug, and with it the addresses that name it, stays."""
+    name = name.strip()
+    _region_refusal(name=name, slug=region.slug, region=region)
+    region.name = name
+    region.full_clean()
+    region.save()
+    return region
 
 
 # --- Organisations and pilots ----------------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ from .forms import (
     PilotDetailsForm,
     ReferenceItemCreateForm,
     ReferenceItemUpdateForm,
+    RegionForm,
 )
-from .models import Pilot, PilotStatus, ReferenceItem, ReferenceKind
+from .models import Pilot, PilotStatus, ReferenceItem, ReferenceKind, Region
 from .selectors import (
     LINE_ORDER,
     organisation_search,
@@ -54,6 +55,8 @@ from .services import (
     pilot_update,
     reference_item_create,
     reference_item_update,
+    region_create,
+    region_update,
 )
 
 SETUP_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -318,9 +321,11 @@ def pilot_history(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 @role_required(*SETUP_ROLES)
 def reference_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The lists of reference data: sectors, dropout reasons and barriers, each with its items."""
+    """The lists of reference data: sectors, dropout reasons and barriers, each with its items, and the regions."""
     lists = [(kind, label, reference_items(kind=kind)) for kind, label in ReferenceKind.choices]
-    return render(request, "pilots/setup/reference_list.html", {"lists": lists})
+    return render(
+        request, "pilots/setup/reference_list.html", {"lists": lists, "regions": Region.objects.order_by("name")}
+    )
 
 
 def _kind_or_404(kind: str) -> str:
@@ -361,3 +366,35 @@ def reference_edit(request: AuthenticatedRequest, kind: str, code: str) -> HttpR
         "pilots/setup/reference_form.html",
         {"form": form, "item": item, "kind_label": ReferenceKind(item.kind).label},
     )
+
+
+@role_required(*SETUP_ROLES)
+def region_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Add a labour-market region; its slug is made from the name and stays."""
+    form = RegionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = region_create(name=form.cleaned_data["name"], by_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(region)s is added to the regions.") % {"region": region})
+            return redirect("pilots:reference-list")
+    return render(request, "pilots/setup/region_form.html", {"form": form})
+
+
+@role_required(*SETUP_ROLES)
+def region_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Rename a labour-market region; its slug stays as it is."""
+    region = get_object_or_404(Region, slug=slug)
+    form = RegionForm(request.POST or None, instance=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region_update(region=region, name=form.cleaned_data["name"], by_user=request.user)
+        except ValidationError as error:
+            region.refresh_from_db()
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(region)s is saved.") % {"region": region})
+            return redirect("pilots:reference-list")
+    return render(request, "pilots/setup/region_form.html", {"form": form, "region": region})

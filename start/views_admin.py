@@ -35,7 +35,7 @@ class Link:
 # The portal's own pages for reference data, by URL name, shown once they exist; until then the block lists the
 # administration's pages for the same rows.
 REFERENCE_DATA_PAGES: tuple[tuple[Promise, str], ...] = (
-    (_("Sectors, dropout reasons and barriers"), "pilots:reference-list"),
+    (_("Regions, sectors, dropout reasons and barriers"), "pilots:reference-list"),
 )
 REFERENCE_DATA_ADMIN_PAGES: tuple[tuple[Promise, str, dict[str, str] | None], ...] = (
     (_("Sectors"), "admin:pilots_referenceitem_changelist", {"kind__exact": "sector"}),

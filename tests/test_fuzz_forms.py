@@ -480,6 +480,7 @@ BUILDERS = {
     "pilots.forms.ReferenceItemUpdateForm": lambda w, d, f: pf.ReferenceItemUpdateForm(
         d, instance=ReferenceItem.objects.of(ReferenceKind.SECTOR).first()
     ),
+    "pilots.forms.RegionForm": lambda w, d, f: pf.RegionForm(d, instance=Region.objects.first()),
     "candidates.admin.CandidateBarrierForm": lambda w, d, f: candidates_admin.CandidateBarrierForm(d),
     # People by invitation: the people page's form (start.forms), its base in core, and choosing the password.
     "core.forms.InvitationForm": lambda w, d, f: core_forms.InvitationForm(

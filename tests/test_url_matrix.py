@@ -211,6 +211,8 @@ MATRIX: dict[str, Rule] = {
     "pilots:reference-list": rule({C, S}),
     "pilots:reference-create": rule({C, S}, post={C, S}, kwargs=lambda t: {"kind": "sector"}),
     "pilots:reference-edit": rule({C, S}, post={C, S}, kwargs=lambda t: {"kind": "sector", "code": "childcare"}),
+    "pilots:region-create": rule({C, S}, post={C, S}),
+    "pilots:region-edit": rule({C, S}, post={C, S}, kwargs=lambda t: {"slug": "regio-eigen"}),
     "candidates:adviser-start": rule({A, S}),
     "candidates:candidate-list": rule({A, C, T, S}),
     "candidates:candidate-export": rule({A, C, S}, kwargs=lambda t: {"fmt": "csv"}),

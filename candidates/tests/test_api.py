@@ -174,6 +174,8 @@ def test_a_referral_list_registers_the_valid_new_people_and_reports_every_row(cl
     assert body["rows"][0]["candidate_id"] == candidate.pk
     assert (candidate.first_name, candidate.email) == ("Fatima", "f.amrani@example.org")
     assert candidate.referring_organisation == partners.municipality
+    # Nobody advises the person yet: the WSP hands them to an adviser (the client's account is nobody's adviser).
+    assert candidate.adviser is None
     assert candidate.consent_purpose == CONSENT and candidate.consent_given_at is not None
     assert registered.status == S.REGISTERED
     imported = CandidateImport.objects.get()

@@ -266,6 +266,16 @@ POST_OFFICE = {
 # Celery: Redis as broker and result store when REDIS_URL is set; otherwise tasks run
 # in-process, so the demo needs no services.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache holds the API's rate-limit counts (core.api): in Redis when there is one, so that every web process
+# counts the same calls; without Redis (the demo, one process) in the process's memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "opstap",
+        }
+    }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -365,8 +375,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# The partners' API (core.api, config/api.py). Calls per client per minute (0: no limit), counted in the cache:
-# with several web processes, set a shared cache (Redis) or each process counts its own.
+# The partners' API (core.api, config/api.py). Calls per client per minute (0: no limit), counted in the cache,
+# which is Redis (shared by the web processes) when REDIS_URL is set.
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=60)
 # A webhook that fails is tried again after API_WEBHOOK_RETRY_SECONDS, then twice that, ..., this many tries in all.
 API_WEBHOOK_RETRY_SECONDS = env.int("API_WEBHOOK_RETRY_SECONDS", default=30)

@@ -9,6 +9,8 @@ os.environ.setdefault("SECRET_KEY", "opstap-test-key")
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test process counts its own API calls, also when CI sets REDIS_URL: parallel tests are not one client.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # A worker process started by a test is given the test's own media folder, to store files the test then reads.
 MEDIA_ROOT = Path(os.environ.get("OPSTAP_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="opstap-media-"))  # noqa: F405

@@ -13,7 +13,7 @@ PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
     "'db': s.DATABASES['default']['ENGINE'], 'mailer': s.MAILERS['default']['BACKEND'], "
-    "'hosts': s.ALLOWED_HOSTS}))"
+    "'hosts': s.ALLOWED_HOSTS, 'cache': s.CACHES['default']['BACKEND']}))"
 )
 VARIABLES = ("SECRET_KEY", "DEBUG", "REDIS_URL", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "DJANGO_SETTINGS_MODULE")
 
@@ -87,3 +87,12 @@ def test_database_and_mail_come_from_urls(tmp_path):
     assert values["db"] == "django.db.backends.postgresql"
     assert values["mailer"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["hosts"] == ["opstap.example.nl", "www.opstap.example.nl"]
+
+
+def test_with_redis_every_process_counts_api_calls_in_the_same_cache(tmp_path):
+    with_redis = run_settings("config.settings.local", tmp_path, REDIS_URL="redis://127.0.0.1:6379/5")
+    without = run_settings("config.settings.local", tmp_path)
+
+    assert with_redis.returncode == 0, with_redis.stderr
+    assert json.loads(with_redis.stdout)["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert json.loads(without.stdout)["cache"] == "django.core.cache.backends.locmem.LocMemCache"
