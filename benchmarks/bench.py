@@ -12,6 +12,8 @@ issue 15: every page at most 6x the trivial page at the largest scale, fewer tha
 every scale, and the report job within 1.3x WeasyPrint's own render.
 
 BENCH_REUSE=1 keeps a database built by an earlier run at the same scale (the generator takes minutes at 50,000).
+BENCH_ONLY="trainer start|pipeline" measures only the pages whose "role: page" label matches that regular expression
+(the yardsticks always run), to re-measure the pages a change touched.
 """
 
 from __future__ import annotations
@@ -137,7 +139,10 @@ def measure_scale(candidates: int, *, rounds: int, reuse: bool) -> dict:
             for role, username in targets["logins"].items()
         }
         measured = []
+        only = re.compile(os.environ.get("BENCH_ONLY", ""))
         for page in pages(targets, sessions):
+            if not (page.label.startswith("yardstick") or only.search(f"{page.role}: {page.label}")):
+                continue
             row = measure_page(sessions[page.role], page, rounds)
             measured.append(row)
             print(

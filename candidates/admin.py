@@ -22,6 +22,7 @@ from core.admin import (
     transition_action,
 )
 from core.models import User
+from core.paginator import IdsFirstPaginator
 from pilots.admin import reference_filter
 from pilots.forms import reference_choices_of
 from pilots.models import Cohort, CohortClass, ReferenceKind
@@ -102,10 +103,19 @@ class CandidateEnrolmentInline(ReadOnlyTabularInline):
 @admin.register(Candidate)
 class CandidateAdmin(HistoryAdmin):
     list_display = ("full_name", "email", "phone", "postcode", "city", "referral_source", "adviser", "has_consent")
-    list_filter = ("referral_source", "benefit_type", "is_status_holder", "consent_given_at", "referring_organisation")
+    # Only the organisations that referred a candidate: a region holds thousands of organisations.
+    list_filter = (
+        "referral_source",
+        "benefit_type",
+        "is_status_holder",
+        "consent_given_at",
+        ("referring_organisation", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("adviser",)
     # A changelist counts only the filtered rows, never the whole table as well.
     show_full_result_count = False
+    # A far page reads its ids from the index of the name order (Candidate.Meta), then only its own rows.
+    paginator = IdsFirstPaginator
     search_fields = ("first_name", "last_name_prefix", "last_name", "email", "phone", "postcode")
     search_help_text = _("Search by name, e-mail, phone or postcode.")
     autocomplete_fields = ("referring_organisation", "adviser")

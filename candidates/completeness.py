@@ -10,9 +10,10 @@ every report stay the same after a candidate's data is erased.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
-from django.db.models import Case, Q, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -104,14 +105,56 @@ class GroupCompleteness:
 
 def group_completeness(candidates: Iterable[Candidate]) -> GroupCompleteness:
     """How complete a group's records are (a cohort, an adviser's caseload)."""
-    total = complete = met = 0
+    return _group_completeness(*_count_gaps(candidates))
+
+
+def _count_gaps(candidates: Iterable[Candidate]) -> tuple[int, int, dict[str, int]]:
+    """The records, the complete ones and the records missing each requirement, counted one record at a time."""
+    total = complete = 0
     missing: dict[str, int] = {requirement.key: 0 for requirement in REQUIREMENTS}
     for candidate in candidates:
         total += 1
         gaps = missing_requirements(candidate)
         complete += not gaps
-        met += len(REQUIREMENTS) - len(gaps)
         for requirement in gaps:
             missing[requirement.key] += 1
+    return total, complete, missing
+
+
+def _group_completeness(total: int, complete: int, missing: dict[str, int]) -> GroupCompleteness:
+    met = total * len(REQUIREMENTS) - sum(missing.values())
     percentage = round(100 * met / (total * len(REQUIREMENTS))) if total else 100
     return GroupCompleteness(candidates=total, complete=complete, percentage=percentage, missing_by_requirement=missing)
+
+
+def group_completeness_counted(candidates: QuerySet[Candidate]) -> GroupCompleteness:
+    """group_completeness of a queryset (each candidate once), with the same figures, counted by the database in
+    one query, for a group of thousands as a pilot's report has: the records that still hold their data by the
+    conditions of missing_condition, the erased ones grouped by what erasure kept of them (Requirement.is_met).
+    """
+    groups = (
+        candidates.order_by()
+        .annotate(gaps=gap_count())
+        .values("requirements_met_when_erased")
+        .annotate(
+            n=Count("pk"),
+            complete=Count("pk", filter=Q(gaps=0)),
+            **{f"missing_{r.key}": Count("pk", filter=missing_condition(r)) for r in REQUIREMENTS},
+        )
+    )
+    total = complete = 0
+    missing: dict[str, int] = {requirement.key: 0 for requirement in REQUIREMENTS}
+    group: dict[str, Any]
+    for group in groups:  # type: ignore[assignment]
+        kept = group["requirements_met_when_erased"]
+        total += group["n"]
+        if kept is None:
+            complete += group["complete"]
+            for key in missing:
+                missing[key] += group[f"missing_{key}"]
+            continue
+        gaps = [key for key in missing if key not in kept]
+        complete += 0 if gaps else group["n"]
+        for key in gaps:
+            missing[key] += group["n"]
+    return _group_completeness(total, complete, missing)

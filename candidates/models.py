@@ -159,7 +159,8 @@ class Candidate(TimeStampedModel):
         verbose_name_plural = _("candidates")
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
-            models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
+            # The default order, to its last column, so that a list can read any page of it from the index.
+            models.Index(fields=["last_name", "first_name", "id"], name="candidate_name_pk_idx"),
             models.Index(fields=["date_of_birth"], name="candidate_birth_idx"),
             models.Index(fields=["created_at"], name="candidate_created_idx"),
             # The filters and the exact postcode search of the candidate list.

@@ -31,7 +31,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -651,22 +666,41 @@ class EvaluationDue:
         return reverse("candidates:evaluation", kwargs={"pk": self.enrolment.pk, "moment": self.moment})
 
 
-def evaluations_due(*, user: User, today: date | None = None) -> list[EvaluationDue]:
-    """The evaluations the user's cohorts still owe, oldest first, in one query.
+class AddDays(Func):
+    """A date plus a whole number of days, as a date (PostgreSQL adds an integer to a date as days)."""
 
-    A mid-term evaluation is due once a started candidate is past half the pilot's duration; an end evaluation
-    once the track ended (completed or left), for END_EVALUATION_WINDOW_DAYS days.
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '+' || ", **extra_context
+        )
+
+
+def _evaluations_due(*, user: User, today: date) -> QuerySet[Enrolment]:
+    """The enrolments that owe an evaluation, each with `since`: the day it became due.
+
+    A mid-term evaluation is due once a started candidate is past half the pilot's duration (half of it in days,
+    so a 15-week pilot asks for it after 52 days); an end evaluation once the track ended (completed or left), for
+    END_EVALUATION_WINDOW_DAYS days. Worked out in the database, so that a page can count them and read only the
+    oldest few.
     """
-    today = today or timezone.localdate()
     has_moment = {
         moment: Exists(Evaluation.objects.filter(enrolment=OuterRef("pk"), moment=moment))
         for moment in EvaluationMoment.values
     }
-    enrolments = (
+    halfway = AddDays(F("started_on"), F("cohort__pilot__duration_weeks") * 7 / 2)
+    return (
         enrolment_list(user=user)
-        .annotate(has_mid_term=has_moment[EvaluationMoment.MID_TERM], has_end=has_moment[EvaluationMoment.END])
+        .annotate(
+            has_mid_term=has_moment[EvaluationMoment.MID_TERM],
+            has_end=has_moment[EvaluationMoment.END],
+            since=Case(When(ended_on__isnull=False, then=F("ended_on")), default=halfway, output_field=DateField()),
+        )
         .filter(
-            Q(status=EnrolmentStatus.STARTED, started_on__lt=today, has_mid_term=False)
+            Q(status=EnrolmentStatus.STARTED, ended_on__isnull=True, since__lt=today, has_mid_term=False)
             | Q(
                 status__in=STARTED,
                 ended_on__range=(today - timedelta(days=END_EVALUATION_WINDOW_DAYS), today),
@@ -674,19 +708,22 @@ def evaluations_due(*, user: User, today: date | None = None) -> list[Evaluation
             )
         )
     )
-    due = []
-    for enrolment in enrolments:
-        if enrolment.ended_on is not None:
-            due.append(
-                EvaluationDue(enrolment, EvaluationMoment.END, str(EvaluationMoment.END.label), enrolment.ended_on)
-            )
-            continue
-        if enrolment.started_on is None:  # the filter already excludes these; the type does not know
-            continue
-        # Half of the duration in days, so a 15-week pilot asks for it after 52 days.
-        halfway = enrolment.started_on + timedelta(days=enrolment.cohort.pilot.duration_weeks * 7 // 2)
-        if halfway < today:
-            due.append(
-                EvaluationDue(enrolment, EvaluationMoment.MID_TERM, str(EvaluationMoment.MID_TERM.label), halfway)
-            )
-    return sorted(due, key=lambda item: (item.since, item.enrolment.candidate.last_name, item.enrolment.pk))
+
+
+def evaluations_due_enrolments(*, user: User, today: date | None = None) -> QuerySet[Enrolment]:
+    """The enrolments that owe an evaluation, oldest first: a page counts them and shows a page of them
+    (evaluation_due_items)."""
+    return _evaluations_due(user=user, today=today or timezone.localdate()).order_by(
+        "since",  # type: ignore[misc]  # an annotation of _evaluations_due
+        "candidate__last_name",
+        "pk",
+    )
+
+
+def evaluation_due_items(enrolments: Iterable[Enrolment]) -> list[EvaluationDue]:
+    """What each enrolment of evaluations_due_enrolments owes: the end evaluation once it ended, else mid-term."""
+    return [
+        EvaluationDue(enrolment, moment, str(EvaluationMoment(moment).label), enrolment.since)  # type: ignore[attr-defined]
+        for enrolment in enrolments
+        for moment in [EvaluationMoment.END if enrolment.ended_on is not None else EvaluationMoment.MID_TERM]
+    ]

@@ -105,8 +105,9 @@ def candidate_duplicates(
 
 # --- Selection and the pipeline board --------------------------------------------------------------
 
-# A large column (the leerlingpoule had 332 applicants) shows this many cards until "show all".
-BOARD_COLUMN_SIZE = 50
+# A large column (the leerlingpoule had 332 applicants) shows this many cards until "show all": about a screen's
+# height, so that a board of eleven columns stays a page a browser draws at once however large the pilot.
+BOARD_COLUMN_SIZE = 15
 
 
 def _latest_screening(field: str) -> Subquery:

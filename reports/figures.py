@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.completeness import CHECKED_FIELDS, group_completeness
+from candidates.completeness import group_completeness_counted
 from candidates.lifecycle import (
     OUTFLOW_TO_BBL,
     OUTFLOW_TO_EDUCATION,
@@ -940,17 +940,18 @@ def _followups(cohorts: list[Cohort], today: date) -> tuple[tuple[FollowUpFigure
 def _completeness(
     cohort_ids: list[int], *, enrolments: dict[str, int], followups: FollowUpFigure
 ) -> tuple[CompletenessFigure, ...]:
-    """How complete the records behind the figures are: one query (the candidates); the enrolments are counted
-    with the funnel (_enrolment_completeness, summed over the cohorts) and the follow-ups due are _followups' total.
+    """How complete the records behind the figures are: one query (the candidates' counts); the enrolments are
+    counted with the funnel (_enrolment_completeness, summed over the cohorts) and the follow-ups due are
+    _followups' total.
 
-    The candidate checks reuse candidates.completeness, the same check advisers see per candidate; it counts an
-    erased record as it was when erased, so that erasure changes no figure. Its rows grow with the candidates, its
-    number of queries does not.
+    The candidate checks reuse candidates.completeness, the same check advisers see per candidate, counted by the
+    database (group_completeness_counted); it counts an erased record as it was when erased, so that erasure
+    changes no figure. Neither its rows nor its queries grow with the candidates.
     """
-    candidates = (
-        Candidate.objects.filter(enrolments__cohort_id__in=cohort_ids).distinct().order_by().only(*CHECKED_FIELDS)
+    candidates = Candidate.objects.filter(
+        pk__in=Enrolment.objects.filter(cohort_id__in=cohort_ids).values("candidate_id")
     )
-    records = group_completeness(candidates)
+    records = group_completeness_counted(candidates)
     counts = {
         "consent": (records.candidates - records.missing_by_requirement["consent"], records.candidates),
         "record": (records.complete, records.candidates),

@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from candidates.completeness import Requirement, missing_requirements
 from candidates.models import Candidate
-from candidates.progress_selectors import attendance_flags, certificates_expiring, evaluations_due, followups_due
+from candidates.progress_selectors import (
+    attendance_flags,
+    certificates_expiring,
+    evaluation_due_items,
+    evaluations_due_enrolments,
+    followups_due,
+)
 from candidates.selectors import (
     adviser_record_gaps,
     adviser_stage_counts,
@@ -96,6 +102,17 @@ def adviser_placements(*, user) -> tuple[list[Any], list[Any], list[Any]]:
     return waiting, overdue, declined
 
 
+# Each list of the adviser's start page shows its first this many rows and says how many more there are, so that
+# the page stays the size of a day's work however large the caseload grows.
+START_LIST_SHOWN = 20
+
+
+def first_rows(rows: Iterable[Any], limit: int = START_LIST_SHOWN) -> tuple[list[Any], int]:
+    """The first `limit` rows and how many more there are."""
+    rows = list(rows)
+    return rows[:limit], max(len(rows) - limit, 0)
+
+
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
 def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
@@ -105,17 +122,24 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
         (stage, url_or_none("candidates:candidate-list", query={"adviser": user.pk, "status": stage.status}))
         for stage in adviser_stage_counts(user=user)
     ]
-    appointments = [
-        (appointment, url_or_none("candidates:appointment-ics", appointment.pk))
-        for appointment in adviser_week_appointments(user=user, today=today)
-    ]
+    week, appointments_not_shown = first_rows(adviser_week_appointments(user=user, today=today))
+    appointments = [(appointment, url_or_none("candidates:appointment-ics", appointment.pk)) for appointment in week]
     waiting, overdue_proposals, declined = adviser_placements(user=user)
+    waiting, placements_not_shown = first_rows(waiting)
+    overdue_proposals, overdue_not_shown = first_rows(overdue_proposals)
+    declined, declined_not_shown = first_rows(declined)
     placements = [(placement, (today - timezone.localdate(placement.waiting_since)).days) for placement in waiting]
     overdue = [
         (placement, (today - timezone.localdate(placement.status_changed_at)).days) for placement in overdue_proposals
     ]
     gap_rows, gap_count = adviser_record_gaps(user=user, limit=RECORD_GAPS_SHOWN)
     gaps = record_gaps(gap_rows)
+    stale_reserves, stale_reserves_not_shown = first_rows(adviser_stale_reserves(user=user, today=today))
+    followups, followups_not_shown = first_rows(followups_due(user=user, today=today))
+    flags, flags_not_shown = first_rows(attendance_flags(user=user, today=today))
+    certificates, certificates_not_shown = first_rows(
+        certificates_expiring(user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today)
+    )
     return render(
         request,
         "candidates/adviser_start.html",
@@ -123,19 +147,25 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
             "stages": stages,
             "enrolment_count": sum(stage.count for stage, _url in stages),
             "appointments": appointments,
+            "appointments_not_shown": appointments_not_shown,
             "placements": placements,
+            "placements_not_shown": placements_not_shown,
             "declined": declined,
+            "declined_not_shown": declined_not_shown,
             "overdue": overdue,
+            "overdue_not_shown": overdue_not_shown,
             "starting_cohorts": adviser_starting_cohorts(user=user, today=today),
-            "stale_reserves": adviser_stale_reserves(user=user, today=today),
+            "stale_reserves": stale_reserves,
+            "stale_reserves_not_shown": stale_reserves_not_shown,
             "gaps": [(gap, url_or_none("candidates:candidate-edit", gap.candidate.pk)) for gap in gaps],
             "gap_count": gap_count,
             "gaps_not_shown": max(gap_count - RECORD_GAPS_SHOWN, 0),
-            "followups_due": followups_due(user=user, today=today),
-            "attendance_flags": attendance_flags(user=user, today=today),
-            "expiring_certificates": certificates_expiring(
-                user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today
-            ),
+            "followups_due": followups,
+            "followups_not_shown": followups_not_shown,
+            "attendance_flags": flags,
+            "attendance_flags_not_shown": flags_not_shown,
+            "expiring_certificates": certificates,
+            "certificates_not_shown": certificates_not_shown,
             "attendance_threshold": settings.ATTENDANCE_THRESHOLD_PERCENT,
             "attendance_window_days": settings.ATTENDANCE_WINDOW_DAYS,
         },
@@ -177,13 +207,28 @@ def coordinator_start(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+# The trainer's start page shows a page of each list at a time, so that it does not grow with the cohorts a
+# college teaches in: the evaluations due oldest first, the cohorts latest first.
+EVALUATIONS_DUE_PER_PAGE = 20
+TRAINER_COHORTS_PER_PAGE = 25
+
+
 @role_required(Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 def training_start(request: AuthenticatedRequest) -> HttpResponse:
+    due_page = Paginator(evaluations_due_enrolments(user=request.user), EVALUATIONS_DUE_PER_PAGE).get_page(
+        request.GET.get("due_page")
+    )
+    cohort_page = Paginator(
+        with_seat_counts(cohort_list(user=request.user)).order_by("-start_date", "pilot__name", "name", "pk"),
+        TRAINER_COHORTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "pilots/training_start.html",
         {
-            "cohorts": with_seat_counts(cohort_list(user=request.user)),
-            "evaluations_due": evaluations_due(user=request.user),
+            "cohorts": cohort_page.object_list,
+            "cohort_page": cohort_page,
+            "evaluations_due": evaluation_due_items(due_page.object_list),
+            "due_page": due_page,
         },
     )

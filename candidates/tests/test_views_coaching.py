@@ -341,3 +341,32 @@ def test_the_training_partners_start_page_lists_the_evaluations_due(client, trai
     )
     after = client.get(start_url)
     assert [item.enrolment for item in after.context["evaluations_due"]] == [ended]
+
+
+def test_the_training_partners_start_page_shows_a_page_of_the_evaluations_due_at_a_time(
+    client, training_partner, track
+):
+    # The track's own enrolment owes its mid-term evaluation; 24 ended tracks owe their end evaluation, one day
+    # apart from 21 October on: 25 in all, oldest first over two pages.
+    ended = [
+        EnrolmentFactory(
+            cohort=track.cohort,
+            status=EnrolmentStatus.COMPLETED,
+            started_on=datetime.date(2026, 9, 1),
+            ended_on=datetime.date(2026, 10, 21) + datetime.timedelta(days=number),
+        )
+        for number in range(24)
+    ]
+    start_url = reverse("pilots:training-start")
+    log_in(client, training_partner)
+
+    first = client.get(start_url, HTTP_ACCEPT_LANGUAGE="en")
+    second = client.get(start_url, {"due_page": 2}, HTTP_ACCEPT_LANGUAGE="en")
+
+    shown, rest = first.context["evaluations_due"], second.context["evaluations_due"]
+    assert len(shown) == 20
+    assert {item.enrolment for item in shown + rest} == {*ended, track.enrolment}
+    since = [item.since for item in shown + rest]
+    assert since == sorted(since)
+    assert first.context["due_page"].paginator.count == 25
+    assert "due_page=2" in first.text

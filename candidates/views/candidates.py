@@ -4,6 +4,7 @@ The candidate's page shows the placements too, so it stands in employers (employ
 """
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRows
 
 from core.exports import csv_response, xlsx_response
+from core.paginator import TableIdsFirstPaginator
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.selectors import cohort_list
@@ -57,13 +59,15 @@ def candidate_index(request: AuthenticatedRequest) -> HttpResponse:
     filterset = CandidateFilter(request.GET, user=request.user)
     table = _sorted_table(request, filterset)
     per_page = page_size(request.GET.get("per_page"))
+    # A far page reads its ids first and then only its own rows (core.paginator).
+    paginate = partial(table.paginate, paginator_class=TableIdsFirstPaginator, per_page=per_page)
     try:
-        table.paginate(page=request.GET.get("page") or 1, per_page=per_page)
+        paginate(page=request.GET.get("page") or 1)
     except PageNotAnInteger:
-        table.paginate(page=1, per_page=per_page)
+        paginate(page=1)
     except EmptyPage:
         # A bookmarked page beyond the end (the list got shorter) shows the last page.
-        table.paginate(page=table.paginator.num_pages, per_page=per_page)
+        paginate(page=table.paginator.num_pages)
     # The page's rows only: the database picked them without the enrolment columns, which come in one query now.
     page_rows = filterset.with_current_enrolments(list(table.page.object_list.data))
     table.page.object_list = BoundRows(page_rows, table=table)

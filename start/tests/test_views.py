@@ -20,7 +20,7 @@ from core.tests.factories import UserFactory
 from employers.models import PlacementStatus
 from employers.tests.factories import PlacementFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
-from start.views import url_or_none
+from start.views import START_LIST_SHOWN, url_or_none
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 START_URL = reverse("candidates:adviser-start")
@@ -339,6 +339,17 @@ def test_the_number_of_queries_does_not_grow_with_the_caseload(
     assert len(response.context["appointments"]) == size
     assert len(response.context["placements"]) == size
     assert len(response.context["stale_reserves"]) == size
+
+
+def test_each_list_shows_its_first_rows_and_says_how_many_more_there_are(adviser_client, adviser, pilot, at_noon):
+    fill_caseload(adviser, pilot, START_LIST_SHOWN + 3)
+
+    response = adviser_client.get(START_URL)
+
+    for block in ("appointments", "placements", "stale_reserves"):
+        assert len(response.context[block]) == START_LIST_SHOWN
+        assert response.context[f"{block}_not_shown"] == 3
+    assert response.text.count("And 3 more, not shown here.") == 3
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.TRAINING_PARTNER, Role.EMPLOYER_CONTACT])
