@@ -393,6 +393,12 @@ class ImportUploadForm(forms.Form):
         help_text=_("Recorded for every imported candidate with today's date and your name."),
     )
     consent_purpose = forms.CharField(label=_("Consent given for"), max_length=255, initial=DEFAULT_CONSENT_PURPOSE)
+    referring_organisation = forms.ModelChoiceField(
+        label=_("Referring organisation"),
+        queryset=Organisation.objects.filter(kind__in=REFERRER_KINDS),
+        required=False,
+        help_text=_("Recorded as the referrer of everyone imported: that organisation then sees their status."),
+    )
 
     def __init__(self, *args, cohorts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -404,7 +410,9 @@ class ImportUploadForm(forms.Form):
         self.row_count = 0
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("cohort", "file", Fieldset(_("Consent"), "consent", "consent_purpose"))
+        self.helper.layout = Layout(
+            "cohort", "file", "referring_organisation", Fieldset(_("Consent"), "consent", "consent_purpose")
+        )
         self.helper.add_input(Submit("upload", _("Check the file")))
 
     def clean_file(self):

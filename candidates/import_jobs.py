@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.dispatch import BROKER_ERRORS, send_when_committed
 from core.models import User
 from core.services import entry_point
-from pilots.models import Cohort
+from pilots.models import Cohort, Organisation
 from pilots.services import CohortClosed
 
 from .importing import ImportFileError, ParsedTable, import_duplicates, parse_table, row_report, table_fingerprint
@@ -91,11 +91,23 @@ def import_job_list_open(*, user) -> list[ImportJob]:
 
 @entry_point
 def import_upload_receive(
-    *, by_user: User, cohort: Cohort, content: bytes, file_name: str, consent_purpose: str, row_count: int
+    *,
+    by_user: User,
+    cohort: Cohort,
+    content: bytes,
+    file_name: str,
+    consent_purpose: str,
+    row_count: int,
+    referring_organisation: Organisation | None = None,
 ) -> tuple[PendingUpload, ImportJob | None]:
     """Keep an uploaded list for its check; a large one (runs_in_background) also becomes a job for a worker."""
     upload = pending_upload_create.within(
-        owner=by_user, cohort=cohort, content=content, file_name=file_name, consent_purpose=consent_purpose
+        owner=by_user,
+        cohort=cohort,
+        content=content,
+        file_name=file_name,
+        consent_purpose=consent_purpose,
+        referring_organisation=referring_organisation,
     )
     if not runs_in_background(row_count=row_count):
         return upload, None

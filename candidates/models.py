@@ -688,6 +688,16 @@ class PendingUpload(models.Model):
     file = models.FileField(_("file"), upload_to=pending_upload_path, storage=pending_upload_storage, max_length=255)
     file_name = models.CharField(_("file name"), max_length=255)
     consent_purpose = models.CharField(_("consent given for"), max_length=255)
+    # The municipality, UWV or WSP that sent the list: recorded as every imported person's referrer, so that its
+    # own system sees their status through the API.
+    referring_organisation = models.ForeignKey(
+        "pilots.Organisation",
+        verbose_name=_("referring organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("uploaded at"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.models import User
 from core.services import entry_point
-from pilots.models import Cohort
+from pilots.models import Cohort, Organisation
 
 from .importing import ParsedTable, mentions_person, rows_mention_person
 from .models import PENDING_UPLOAD_DIR, Candidate, CandidateImport, ImportJob, PendingUpload, pending_upload_storage
@@ -78,7 +78,13 @@ def _delete(uploads: list[PendingUpload]) -> None:
 
 @entry_point
 def pending_upload_create(
-    *, owner: User, cohort: Cohort, content: bytes, file_name: str, consent_purpose: str
+    *,
+    owner: User,
+    cohort: Cohort,
+    content: bytes,
+    file_name: str,
+    consent_purpose: str,
+    referring_organisation: Organisation | None = None,
 ) -> PendingUpload:
     """Keep a checked referral list until its owner confirms or cancels it, at most IMPORT_PENDING_HOURS."""
     now = timezone.now()
@@ -87,6 +93,7 @@ def pending_upload_create(
         cohort=cohort,
         file_name=file_name[:255],
         consent_purpose=consent_purpose,
+        referring_organisation=referring_organisation,
         created_at=now,
         expires_at=pending_upload_expiry(created_at=now),
     )
@@ -115,12 +122,15 @@ def pending_upload_import(*, upload: PendingUpload, table: ParsedTable, by_user:
     """
     locked = (
         PendingUpload.objects.select_for_update()
-        .select_related("cohort")
+        .select_related("cohort", "referring_organisation")
         .filter(pk=upload.pk, owner=by_user, expires_at__gt=timezone.now())
         .first()
     )
     if locked is None:
         raise PendingUploadGoneError
+    if locked.referring_organisation is not None:
+        for row in table.importable_rows:
+            row.values["referring_organisation"] = locked.referring_organisation
     record = candidates_import.within(
         table=table, cohort=locked.cohort, by_user=by_user, consent_purpose=locked.consent_purpose
     )

@@ -24,8 +24,8 @@ from candidates.models import Candidate, CandidateImport, Enrolment, EnrolmentSt
 from candidates.tests.factories import CandidateFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
-from pilots.models import Cohort
-from pilots.tests.factories import CohortFactory
+from pilots.models import Cohort, OrganisationKind
+from pilots.tests.factories import CohortFactory, OrganisationFactory
 
 # Every list the tests upload lands in a folder of the test's own.
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -58,11 +58,12 @@ def xlsx_bytes(*rows) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, cohort, content: bytes, name: str = "verwijzingen.csv", consent: bool = True):
+def upload(client, cohort, content: bytes, name: str = "verwijzingen.csv", consent: bool = True, **extra):
     data = {
         "cohort": cohort.pk,
         "file": SimpleUploadedFile(name, content),
         "consent_purpose": "Deelname aan WelSlagen",
+        **extra,
     }
     if consent:
         data["consent"] = "on"
@@ -579,3 +580,24 @@ def test_advisers_find_the_import_in_the_navigation(adviser_client):
     response = adviser_client.get(reverse("candidates:adviser-start"))
 
     assert f'class="nav-link" href="{UPLOAD_URL}"' in response.text
+
+
+def test_a_list_sent_by_a_municipality_records_it_as_everyones_referrer(adviser_client, cohort):
+    # So that the municipality's own system sees these people's status through the API (candidates.api).
+    municipality = OrganisationFactory(name="Gemeente Utrecht", kind=OrganisationKind.MUNICIPALITY)
+    content = csv_bytes(HEADER, FATIMA, PIET)
+    token = token_of(upload(adviser_client, cohort, content, referring_organisation=municipality.pk))
+
+    confirm(adviser_client, token)
+
+    assert [candidate.referring_organisation for candidate in Candidate.objects.all()] == [municipality] * 2
+
+
+def test_a_host_employer_is_not_offered_as_referrer(adviser_client, cohort):
+    host = OrganisationFactory(name="Kinderopvang De Boomhut", kind=OrganisationKind.HOST_EMPLOYER)
+
+    response = upload(adviser_client, cohort, csv_bytes(HEADER, FATIMA), referring_organisation=host.pk)
+
+    assert response.status_code == 200
+    assert "referring_organisation" in response.context["form"].errors
+    assert not Candidate.objects.exists()

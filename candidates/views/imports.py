@@ -133,6 +133,7 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
             file_name=form.cleaned_data["file"].name,
             consent_purpose=form.cleaned_data["consent_purpose"],
             row_count=form.row_count,
+            referring_organisation=form.cleaned_data["referring_organisation"],
         )
         if job is not None:
             return redirect("candidates:import-job", job_id=job.pk.hex)
