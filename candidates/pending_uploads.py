@@ -122,7 +122,7 @@ def pending_upload_import(*, upload: PendingUpload, table: ParsedTable, by_user:
     """
     locked = (
         PendingUpload.objects.select_for_update()
-        .select_related("cohort", "referring_organisation")
+        .select_related("cohort")
         .filter(pk=upload.pk, owner=by_user, expires_at__gt=timezone.now())
         .first()
     )
