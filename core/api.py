@@ -59,7 +59,6 @@ from .services import entry_point
 
 logger = logging.getLogger(__name__)
 
-TOKEN_START = API_TOKEN_START
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # A prefix of 8 hex digits: 4 billion of them, so a collision at issue is retried, not feared.
 PREFIX_BYTES = 4
@@ -298,7 +297,7 @@ def token_hash(token: str) -> str:
 
 def _new_token() -> tuple[str, str]:
     prefix = secrets.token_hex(PREFIX_BYTES)
-    return prefix, f"{TOKEN_START}_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
+    return prefix, f"{API_TOKEN_START}_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
 
 
 def webhook_secret(client: ApiClient) -> str:
@@ -375,7 +374,7 @@ def api_client_revoke(*, client: ApiClient, by_user) -> ApiClient:
 def client_for_token(token: str) -> ApiClient | None:
     """The client whose token this is, revoked or not; None for an unknown or malformed token."""
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_START:
+    if len(parts) != 3 or parts[0] != API_TOKEN_START:
         return None
     client = ApiClient.objects.select_related("organisation", "account").filter(prefix=parts[1]).first()
     if client is None or not hmac.compare_digest(client.token_hash, token_hash(token)):
