@@ -1,35 +1,29 @@
 """Who may issue API clients to which organisations, and the form they do it with (the views: views_api_clients).
 
 An administrator issues to any organisation; a coordinator to the organisations of the pilots they work on (the
-lead organisations and partners of pilots.selectors.pilot_list), as they see those pilots everywhere else.
+lead organisations and partners of their pilots, pilots.selectors.pilot_organisations), as they see those
+pilots everywhere else.
 """
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ApiClient, ApiScope
 from core.roles import Role
 
 from .models import Organisation
-from .selectors import pilot_list
+from .selectors import pilot_organisations
 
 API_CLIENT_ISSUERS = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def api_client_organisations(*, user) -> QuerySet[Organisation]:
     """The organisations the user may issue API clients to, and see and revoke the clients of."""
-    if user.role == Role.ADMINISTRATOR:
-        return Organisation.objects.order_by("name")
-    if user.role != Role.COORDINATOR:
+    if user.role not in API_CLIENT_ISSUERS:
         return Organisation.objects.none()
-    pilots = pilot_list(user=user)
-    return (
-        Organisation.objects.filter(Q(led_pilots__in=pilots) | Q(partnerships__pilot__in=pilots))
-        .distinct()
-        .order_by("name")
-    )
+    return pilot_organisations(user=user).order_by("name")
 
 
 def api_client_list(*, user) -> QuerySet[ApiClient]:

@@ -59,6 +59,18 @@ def pilot_list(*, user) -> QuerySet[Pilot]:
     ).distinct()
 
 
+def pilot_organisations(*, user) -> QuerySet[Organisation]:
+    """The organisations of the pilots the user works on (pilot_list): the lead organisation of each and every
+    partner of it. An administrator: every organisation."""
+    if user.role == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    pilots = pilot_list(user=user).values("pk")
+    return Organisation.objects.filter(
+        Q(pk__in=Pilot.objects.filter(pk__in=pilots).values("lead_organisation"))
+        | Q(pk__in=PilotPartner.objects.filter(pilot__in=pilots).values("organisation"))
+    )
+
+
 def cohort_list(*, user) -> CohortQuerySet:
     """Cohorts of the pilots the user works on; candidates.selectors.with_seat_counts adds the seats taken.
 

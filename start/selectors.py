@@ -10,8 +10,8 @@ from core.invitations import with_status
 from core.models import User
 from core.roles import Role
 from employers.models import Employer
-from pilots.models import Organisation, Pilot, PilotPartner
-from pilots.selectors import pilot_list
+from pilots.models import Organisation
+from pilots.selectors import pilot_organisations
 
 
 def invitable_organisations(*, user) -> QuerySet[Organisation]:
@@ -24,12 +24,7 @@ def invitable_organisations(*, user) -> QuerySet[Organisation]:
     )
     if user.role == Role.ADMINISTRATOR:
         return organisations
-    pilots = pilot_list(user=user).values("pk")
-    return organisations.filter(
-        Q(pk=user.organisation_id)
-        | Q(pk__in=Pilot.objects.filter(pk__in=pilots).values("lead_organisation"))
-        | Q(pk__in=PilotPartner.objects.filter(pilot__in=pilots).values("organisation"))
-    )
+    return organisations.filter(Q(pk=user.organisation_id) | Q(pk__in=pilot_organisations(user=user).values("pk")))
 
 
 def person_list(*, user, search: str = "") -> QuerySet[User]:

@@ -6,8 +6,8 @@ import pytest
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.tests.factories import EmployerFactory
-from pilots.models import PartnerRole
-from pilots.selectors import cohort_list, pilot_list
+from pilots.models import Organisation, PartnerRole
+from pilots.selectors import cohort_list, pilot_list, pilot_organisations
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory, PilotPartnerFactory
 
 
@@ -92,3 +92,22 @@ def test_cohort_list_shows_a_user_without_organisation_nothing(world):
 
 def test_cohort_list_shows_an_administrator_every_cohort(world, administrator):
     assert set(cohort_list(user=administrator)) == {world.own_cohort, world.shared_cohort, world.foreign_cohort}
+
+
+def test_pilot_organisations_are_the_leads_and_partners_of_the_users_pilots(world):
+    """A's coordinator works on A's own pilot and on B's shared one: both leads and every partner of either, not
+    an organisation that partners only in B's own pilot."""
+    c = OrganisationFactory(name="Opleider C")
+    d = OrganisationFactory(name="Opleider D")
+    PilotPartnerFactory(pilot=world.own, organisation=c, role=PartnerRole.TRAINING_PARTNER)
+    PilotPartnerFactory(pilot=world.foreign, organisation=d, role=PartnerRole.TRAINING_PARTNER)
+    coordinator = UserFactory(role=Role.COORDINATOR, organisation=world.org_a)
+    assert set(pilot_organisations(user=coordinator)) == {world.org_a, world.org_b, c}
+    outsider = UserFactory(role=Role.COORDINATOR, organisation=OrganisationFactory(name="Elders"))
+    assert not pilot_organisations(user=outsider).exists()
+
+
+def test_pilot_organisations_are_every_organisation_for_an_administrator(world, administrator):
+    elsewhere = OrganisationFactory(name="In geen enkele pilot")
+    assert set(pilot_organisations(user=administrator)) == set(Organisation.objects.all())
+    assert {world.org_a, world.org_b, elsewhere} <= set(pilot_organisations(user=administrator))
