@@ -51,7 +51,6 @@ from pilots.tests.factories import (
     PilotFactory,
     PilotPartnerFactory,
 )
-from reports import views as reports_views
 from start import forms as start_forms
 from start.selectors import invitable_organisations
 
@@ -369,32 +368,52 @@ def _form_class(dotted: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
+# Forms a view builds from the posted data alone.
+PLAIN_FORMS = (
+    "candidates.forms.CandidateForm",
+    "candidates.forms.CandidateImportRowForm",
+    "candidates.forms.ScreeningForm",
+    "candidates.forms.TransitionForm",
+    "candidates.forms.PromoteForm",
+    "candidates.forms.ImportConfirmForm",
+    "candidates.forms.NoteForm",
+    "candidates.forms.EvaluationForm",
+    "candidates.forms.EvaluationGoalForm",
+    "candidates.forms.EnrolmentCompleteForm",
+    "candidates.forms.EnrolmentDropOutForm",
+    "candidates.forms.FollowUpForm",
+    "candidates.admin.EnrolmentAddForm",
+    "employers.forms.HostContractOfferForm",
+    "employers.forms.PlacementPeriodForm",
+    "employers.forms.ContractOfferAnswerForm",
+    "employers.forms.AdviserPlacementEndForm",
+    "pilots.forms.RhythmForm",
+    "core.forms.PasswordResetForm",
+    "reports.views.PeriodForm",
+    "pilots.forms.OrganisationSearchForm",
+    "pilots.forms.PilotCopyForm",
+    "candidates.admin.CandidateBarrierForm",
+)
+
+
+def _plain(dotted: str):
+    return lambda world, data, files: _form_class(dotted)(data)
+
+
 # Per form class: how a view builds it, given the world, POST data and files.
 BUILDERS = {
-    "candidates.forms.CandidateForm": lambda w, d, f: cf.CandidateForm(d),
-    "candidates.forms.CandidateImportRowForm": lambda w, d, f: cf.CandidateImportRowForm(d),
+    **{dotted: _plain(dotted) for dotted in PLAIN_FORMS},
     "candidates.forms.AppointmentForm": lambda w, d, f: cf.AppointmentForm(d, advisers=w.advisers),
-    "candidates.forms.ScreeningForm": lambda w, d, f: cf.ScreeningForm(d),
-    "candidates.forms.TransitionForm": lambda w, d, f: cf.TransitionForm(d),
-    "candidates.forms.PromoteForm": lambda w, d, f: cf.PromoteForm(d),
     "candidates.forms.CarryOverForm": lambda w, d, f: cf.CarryOverForm(d, enrolments=w.enrolments, cohorts=w.cohorts),
     "candidates.forms.ImportUploadForm": lambda w, d, f: cf.ImportUploadForm(d, f, cohorts=w.cohorts),
-    "candidates.forms.ImportConfirmForm": lambda w, d, f: cf.ImportConfirmForm(d),
     "candidates.forms.CandidateIntakeForm": lambda w, d, f: cf.CandidateIntakeForm(d, cohorts=w.cohorts),
-    "candidates.forms.NoteForm": lambda w, d, f: cf.NoteForm(d),
     "candidates.forms.CaseloadAdviserForm": lambda w, d, f: cf.CaseloadAdviserForm(d, advisers=w.advisers),
     "candidates.forms.CaseloadReassignForm": lambda w, d, f: cf.CaseloadReassignForm(
         d, from_advisers=w.advisers, caseload=w.candidates, to_advisers=w.advisers
     ),
     "candidates.forms.CoachingNoteForm": lambda w, d, f: cf.CoachingNoteForm(d, writes_as_adviser=False),
-    "candidates.forms.EvaluationForm": lambda w, d, f: cf.EvaluationForm(d),
-    "candidates.forms.EvaluationGoalForm": lambda w, d, f: cf.EvaluationGoalForm(d),
-    "candidates.forms.EnrolmentCompleteForm": lambda w, d, f: cf.EnrolmentCompleteForm(d),
-    "candidates.forms.EnrolmentDropOutForm": lambda w, d, f: cf.EnrolmentDropOutForm(d),
     "candidates.forms.OutflowForm": lambda w, d, f: cf.OutflowForm(d, hosts=w.employers),
-    "candidates.forms.FollowUpForm": lambda w, d, f: cf.FollowUpForm(d),
     "candidates.admin.EnrolmentActionForm": _action_form(candidates_admin.EnrolmentActionForm),
-    "candidates.admin.EnrolmentAddForm": lambda w, d, f: candidates_admin.EnrolmentAddForm(d),
     "candidates.admin.EnrolmentChangeForm": lambda w, d, f: candidates_admin.EnrolmentChangeForm(d, instance=w.reserve),
     "candidates.admin.OutcomeAdminForm": _admin_form(candidates_admin.OutcomeAdminForm),
     "employers.forms.HostDeclineForm": lambda w, d, f: ef.HostDeclineForm(d, prefix="decline"),
@@ -404,8 +423,6 @@ BUILDERS = {
     "employers.forms.HostSeatOfferForm": lambda w, d, f: ef.HostSeatOfferForm(
         d, cohorts=w.cohorts, locations=w.locations
     ),
-    "employers.forms.HostContractOfferForm": lambda w, d, f: ef.HostContractOfferForm(d),
-    "employers.forms.PlacementPeriodForm": lambda w, d, f: ef.PlacementPeriodForm(d),
     "employers.forms.PlacementProposeForm": lambda w, d, f: ef.PlacementProposeForm(
         d,
         places=w.places,
@@ -429,8 +446,6 @@ BUILDERS = {
         places=[row for row in w.distribution.employers if row.remaining],
         cohort=w.cohort,
     ),
-    "employers.forms.ContractOfferAnswerForm": lambda w, d, f: ef.ContractOfferAnswerForm(d),
-    "employers.forms.AdviserPlacementEndForm": lambda w, d, f: ef.AdviserPlacementEndForm(d),
     "employers.admin.SeatOfferForm": _admin_form(employers_admin.SeatOfferForm),
     "employers.admin.PlacementForm": _admin_form(employers_admin.PlacementForm),
     "employers.admin.PlacementActionForm": _action_form(employers_admin.PlacementActionForm),
@@ -438,7 +453,6 @@ BUILDERS = {
     "employers.admin.ContractOfferForm": _admin_form(employers_admin.ContractOfferForm),
     "pilots.forms.ModuleForm": lambda w, d, f: pf.ModuleForm(d, siblings=w.pilot.modules.all()),
     "pilots.forms.CohortModuleForm": lambda w, d, f: pf.CohortModuleForm(d, siblings=w.cohort.learning_line.all()),
-    "pilots.forms.RhythmForm": lambda w, d, f: pf.RhythmForm(d),
     "pilots.forms.CohortForm": lambda w, d, f: pf.CohortForm(d, instance=w.cohort, pilot=w.pilot),
     "pilots.forms.CohortClassForm": lambda w, d, f: pf.CohortClassForm(d, cohort=w.cohort),
     "employers.forms.CohortCopyForm": lambda w, d, f: ef.CohortCopyForm(d, cohort=w.cohort),
@@ -458,9 +472,7 @@ BUILDERS = {
     "core.admin.TransitionActionForm": _action_form(core_admin.TransitionActionForm),
     "core.forms.LoginForm": lambda w, d, f: core_forms.LoginForm(RequestFactory().post("/inloggen/"), data=d),
     "core.forms.OTPCodeForm": lambda w, d, f: core_forms.OTPCodeForm(d, allow_backup_code=True),
-    "core.forms.PasswordResetForm": lambda w, d, f: core_forms.PasswordResetForm(d),
     "core.forms.SetPasswordForm": lambda w, d, f: core_forms.SetPasswordForm(w.adviser, d),
-    "reports.views.PeriodForm": lambda w, d, f: reports_views.PeriodForm(d),
     "reports.views.PilotChoiceForm": lambda w, d, f: _form_class("reports.views.PilotChoiceForm")(
         d, pilots=Pilot.objects.all()
     ),
@@ -472,16 +484,13 @@ BUILDERS = {
     "pilots.forms.PilotDetailsForm": lambda w, d, f: pf.PilotDetailsForm(
         d, regions=Region.objects.all(), choose_lead=True
     ),
-    "pilots.forms.OrganisationSearchForm": lambda w, d, f: pf.OrganisationSearchForm(d),
     "pilots.forms.PartnerAddForm": lambda w, d, f: pf.PartnerAddForm(d, prefix="add"),
     "pilots.forms.OrganisationForm": lambda w, d, f: pf.OrganisationForm(d, prefix="new"),
-    "pilots.forms.PilotCopyForm": lambda w, d, f: pf.PilotCopyForm(d),
     "pilots.forms.ReferenceItemCreateForm": lambda w, d, f: pf.ReferenceItemCreateForm(d, kind=ReferenceKind.SECTOR),
     "pilots.forms.ReferenceItemUpdateForm": lambda w, d, f: pf.ReferenceItemUpdateForm(
         d, instance=ReferenceItem.objects.of(ReferenceKind.SECTOR).first()
     ),
     "pilots.forms.RegionForm": lambda w, d, f: pf.RegionForm(d, instance=Region.objects.first()),
-    "candidates.admin.CandidateBarrierForm": lambda w, d, f: candidates_admin.CandidateBarrierForm(d),
     # People by invitation: the people page's form (start.forms), its base in core, and choosing the password.
     "core.forms.InvitationForm": lambda w, d, f: core_forms.InvitationForm(
         d, roles=grantable_roles(w.coordinator), organisations=Organisation.objects.all()

@@ -4,6 +4,8 @@ A refusal, a form error, a redirect or a 404 are all fine answers; a 500 (or an 
 client, which is what a 500 is in a test) is not.
 """
 
+from operator import attrgetter as at
+
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
@@ -59,182 +61,122 @@ def _assert_no_server_error(response) -> None:
     assert response.status_code < 500, response.status_code
 
 
-# (URL name, URL kwargs from the scene, who posts, form builder whose fields are posted, prefix, extra fields)
+# (URL name, URL kwargs (at(path): read from the scene), who posts, form builder whose fields are posted, prefix)
 POST_ENDPOINTS = [
-    ("candidates:candidate-create", lambda s: {}, "adviser", "candidates.forms.CandidateIntakeForm", None),
+    ("candidates:candidate-create", {}, "adviser", "candidates.forms.CandidateIntakeForm", None),
     (
         "candidates:candidate-edit",
-        lambda s: {"pk": s.selected.candidate_id},
+        {"pk": at("selected.candidate_id")},
         "adviser",
         "candidates.forms.CandidateForm",
         None,
     ),
-    ("candidates:note-add", lambda s: {"pk": s.selected.candidate_id}, "adviser", "candidates.forms.NoteForm", None),
-    (
-        "candidates:screening-plan",
-        lambda s: {"pk": s.selected.pk},
-        "adviser",
-        "candidates.forms.AppointmentForm",
-        None,
-    ),
-    (
-        "candidates:screening-record",
-        lambda s: {"pk": s.reserve.pk},
-        "adviser",
-        "candidates.forms.ScreeningForm",
-        None,
-    ),
-    (
-        "candidates:enrolment-transition",
-        lambda s: {"pk": s.reserve.pk},
-        "adviser",
-        "candidates.forms.TransitionForm",
-        None,
-    ),
-    ("candidates:reserve-promote", lambda s: {"pk": s.cohort.pk}, "adviser", "candidates.forms.PromoteForm", None),
-    ("candidates:carry-over", lambda s: {"pk": s.cohort.pk}, "adviser", "candidates.forms.CarryOverForm", None),
+    ("candidates:note-add", {"pk": at("selected.candidate_id")}, "adviser", "candidates.forms.NoteForm", None),
+    ("candidates:screening-plan", {"pk": at("selected.pk")}, "adviser", "candidates.forms.AppointmentForm", None),
+    ("candidates:screening-record", {"pk": at("reserve.pk")}, "adviser", "candidates.forms.ScreeningForm", None),
+    ("candidates:enrolment-transition", {"pk": at("reserve.pk")}, "adviser", "candidates.forms.TransitionForm", None),
+    ("candidates:reserve-promote", {"pk": at("cohort.pk")}, "adviser", "candidates.forms.PromoteForm", None),
+    ("candidates:carry-over", {"pk": at("cohort.pk")}, "adviser", "candidates.forms.CarryOverForm", None),
     (
         "candidates:coaching",
-        lambda s: {"pk": s.placement.enrolment_id},
+        {"pk": at("placement.enrolment_id")},
         "training_partner",
         "candidates.forms.CoachingNoteForm",
         "note",
     ),
     (
         "candidates:outflow-record",
-        lambda s: {"pk": s.placement.enrolment_id},
+        {"pk": at("placement.enrolment_id")},
         "adviser",
         "candidates.forms.OutflowForm",
         None,
     ),
-    ("candidates:import-upload", lambda s: {}, "adviser", "candidates.forms.ImportUploadForm", None),
+    ("candidates:import-upload", {}, "adviser", "candidates.forms.ImportUploadForm", None),
     (
         "employers:placement-propose",
-        lambda s: {"enrolment_pk": s.selected.pk},
+        {"enrolment_pk": at("selected.pk")},
         "adviser",
         "employers.forms.PlacementProposeForm",
         None,
     ),
     (
         "employers:seat-offer-on-behalf",
-        lambda s: {"cohort_pk": s.cohort.pk},
+        {"cohort_pk": at("cohort.pk")},
         "adviser",
         "employers.forms.SeatOfferOnBehalfForm",
         None,
     ),
     (
         "employers:placement-confirm",
-        lambda s: {"pk": s.proposed.pk},
+        {"pk": at("proposed.pk")},
         "employer_contact",
         "employers.forms.PlacementPeriodForm",
         None,
     ),
     (
         "employers:placement-decline",
-        lambda s: {"pk": s.proposed.pk},
+        {"pk": at("proposed.pk")},
         "employer_contact",
         "employers.forms.HostDeclineForm",
         "decline",
     ),
-    ("employers:seat-offers", lambda s: {}, "employer_contact", "employers.forms.HostSeatOfferForm", None),
+    ("employers:seat-offers", {}, "employer_contact", "employers.forms.HostSeatOfferForm", None),
     (
         "employers:contract-offer-create",
-        lambda s: {"enrolment": s.placement.enrolment_id},
+        {"enrolment": at("placement.enrolment_id")},
         "employer_contact",
         "employers.forms.HostContractOfferForm",
         None,
     ),
-    ("employers:vacancy-create", lambda s: {}, "adviser", "employers.forms.VacancyForm", None),
-    ("pilots:results", lambda s: {"pk": s.cohort.pk}, "training_partner", "candidates.forms.ModuleResultForm", None),
-    (
-        "pilots:cohort-learning-line",
-        lambda s: {"pk": s.cohort.pk},
-        "coordinator",
-        "pilots.forms.CohortModuleForm",
-        None,
-    ),
+    ("employers:vacancy-create", {}, "adviser", "employers.forms.VacancyForm", None),
+    ("pilots:results", {"pk": at("cohort.pk")}, "training_partner", "candidates.forms.ModuleResultForm", None),
+    ("pilots:cohort-learning-line", {"pk": at("cohort.pk")}, "coordinator", "pilots.forms.CohortModuleForm", None),
     # Setting up a pilot, its partners, cohorts, classes and hosts, and the lists of reference data.
-    ("pilots:pilot-setup", lambda s: {}, "coordinator", "pilots.forms.PilotDetailsForm", None),
-    ("pilots:pilot-setup", lambda s: {}, "administrator", "pilots.forms.PilotDetailsForm", None),
-    (
-        "pilots:pilot-setup-details",
-        lambda s: {"slug": s.pilot.slug},
-        "coordinator",
-        "pilots.forms.PilotDetailsForm",
-        None,
-    ),
-    (
-        "pilots:pilot-setup-partners",
-        lambda s: {"slug": s.pilot.slug},
-        "coordinator",
-        "pilots.forms.PartnerAddForm",
-        "add",
-    ),
-    (
-        "pilots:pilot-setup-partners",
-        lambda s: {"slug": s.pilot.slug},
-        "coordinator",
-        "pilots.forms.OrganisationForm",
-        "new",
-    ),
-    ("pilots:pilot-copy", lambda s: {"slug": s.pilot.slug}, "coordinator", "pilots.forms.PilotCopyForm", None),
-    (
-        "pilots:reference-create",
-        lambda s: {"kind": "sector"},
-        "coordinator",
-        "pilots.forms.ReferenceItemCreateForm",
-        None,
-    ),
+    ("pilots:pilot-setup", {}, "coordinator", "pilots.forms.PilotDetailsForm", None),
+    ("pilots:pilot-setup", {}, "administrator", "pilots.forms.PilotDetailsForm", None),
+    ("pilots:pilot-setup-details", {"slug": at("pilot.slug")}, "coordinator", "pilots.forms.PilotDetailsForm", None),
+    ("pilots:pilot-setup-partners", {"slug": at("pilot.slug")}, "coordinator", "pilots.forms.PartnerAddForm", "add"),
+    ("pilots:pilot-setup-partners", {"slug": at("pilot.slug")}, "coordinator", "pilots.forms.OrganisationForm", "new"),
+    ("pilots:pilot-copy", {"slug": at("pilot.slug")}, "coordinator", "pilots.forms.PilotCopyForm", None),
+    ("pilots:reference-create", {"kind": "sector"}, "coordinator", "pilots.forms.ReferenceItemCreateForm", None),
     (
         "pilots:reference-edit",
-        lambda s: {"kind": "sector", "code": "childcare"},
+        {"kind": "sector", "code": "childcare"},
         "coordinator",
         "pilots.forms.ReferenceItemUpdateForm",
         None,
     ),
-    ("pilots:cohort-create", lambda s: {"slug": s.pilot.slug}, "coordinator", "pilots.forms.CohortForm", None),
-    ("pilots:cohort-update", lambda s: {"pk": s.cohort.pk}, "coordinator", "pilots.forms.CohortForm", None),
-    (
-        "pilots:cohort-class-create",
-        lambda s: {"pk": s.cohort.pk},
-        "coordinator",
-        "pilots.forms.CohortClassForm",
-        None,
-    ),
-    (
-        "pilots:cohort-class-update",
-        lambda s: {"pk": s.cohort_class.pk},
-        "coordinator",
-        "pilots.forms.CohortClassForm",
-        None,
-    ),
-    ("pilots:cohort-copy", lambda s: {"pk": s.cohort.pk}, "coordinator", "employers.forms.CohortCopyForm", None),
-    ("pilots:host-add", lambda s: {"slug": s.pilot.slug}, "coordinator", "employers.forms.HostAddForm", None),
-    ("pilots:host-create", lambda s: {"slug": s.pilot.slug}, "coordinator", "employers.forms.HostCreateForm", None),
+    ("pilots:cohort-create", {"slug": at("pilot.slug")}, "coordinator", "pilots.forms.CohortForm", None),
+    ("pilots:cohort-update", {"pk": at("cohort.pk")}, "coordinator", "pilots.forms.CohortForm", None),
+    ("pilots:cohort-class-create", {"pk": at("cohort.pk")}, "coordinator", "pilots.forms.CohortClassForm", None),
+    ("pilots:cohort-class-update", {"pk": at("cohort_class.pk")}, "coordinator", "pilots.forms.CohortClassForm", None),
+    ("pilots:cohort-copy", {"pk": at("cohort.pk")}, "coordinator", "employers.forms.CohortCopyForm", None),
+    ("pilots:host-add", {"slug": at("pilot.slug")}, "coordinator", "employers.forms.HostAddForm", None),
+    ("pilots:host-create", {"slug": at("pilot.slug")}, "coordinator", "employers.forms.HostCreateForm", None),
     (
         "pilots:host-detail",
-        lambda s: {"slug": s.pilot.slug, "employer_pk": s.employer.pk},
+        {"slug": at("pilot.slug"), "employer_pk": at("employer.pk")},
         "coordinator",
         "employers.forms.HostSeatOfferForm",
         None,
     ),
     (
         "pilots:host-location-create",
-        lambda s: {"slug": s.pilot.slug, "employer_pk": s.employer.pk},
+        {"slug": at("pilot.slug"), "employer_pk": at("employer.pk")},
         "coordinator",
         "employers.forms.EmployerLocationForm",
         None,
     ),
     (
         "pilots:host-location-update",
-        lambda s: {"slug": s.pilot.slug, "employer_pk": s.employer.pk, "pk": s.location.pk},
+        {"slug": at("pilot.slug"), "employer_pk": at("employer.pk"), "pk": at("location.pk")},
         "coordinator",
         "employers.forms.EmployerLocationForm",
         None,
     ),
     # People by invitation.
-    ("people:list", lambda s: {}, "coordinator", "start.forms.PersonInvitationForm", None),
-    ("people:list", lambda s: {}, "administrator", "start.forms.PersonInvitationForm", None),
+    ("people:list", {}, "coordinator", "start.forms.PersonInvitationForm", None),
+    ("people:list", {}, "administrator", "start.forms.PersonInvitationForm", None),
 ]
 
 # Buttons and hidden fields the views branch on besides the form's own fields.
@@ -263,9 +205,14 @@ def test_post_never_answers_with_a_server_error(client, scene, url_name, kwargs,
     for key in data.draw(st.lists(st.sampled_from(EXTRA_POST_KEYS), max_size=2, unique=True), label="extra"):
         post[key] = data.draw(query_values, label=key)
     response = _client(client, getattr(scene, role)).post(
-        reverse(url_name, kwargs=kwargs(scene)), {**_flat(post), **_flat(files)}
+        reverse(url_name, kwargs=_url_kwargs(scene, kwargs)), {**_flat(post), **_flat(files)}
     )
     _assert_no_server_error(response)
+
+
+def _url_kwargs(scene, kwargs: dict) -> dict:
+    """A row's URL arguments: an at("selected.candidate_id") is read from the scene, any other value is as given."""
+    return {name: value(scene) if callable(value) else value for name, value in kwargs.items()}
 
 
 def _flat(payload: MultiValueDict) -> dict:
@@ -303,24 +250,24 @@ def _query(params: dict) -> str:
 
 # Pages with query parameters, and the parameters their code reads.
 GET_PAGES = [
-    ("candidates:candidate-list", lambda s: {}, "adviser"),
-    ("candidates:candidate-export", lambda s: {"fmt": "csv"}, "adviser"),
-    ("candidates:import-history", lambda s: {}, "adviser"),
-    ("candidates:board", lambda s: {"slug": s.pilot.slug}, "adviser"),
-    ("employers:vacancy-list", lambda s: {}, "adviser"),
-    ("employers:vacancy-create", lambda s: {}, "adviser"),
-    ("employers:seat-offer-on-behalf", lambda s: {"cohort_pk": s.cohort.pk}, "adviser"),
-    ("pilots:attendance", lambda s: {"pk": s.cohort.pk}, "training_partner"),
-    ("pilots:learning-line", lambda s: {"slug": s.pilot.slug}, "coordinator"),
-    ("pilots:cohort-learning-line", lambda s: {"pk": s.cohort.pk}, "coordinator"),
-    ("pilots:certificates-expiring", lambda s: {}, "training_partner"),
-    ("reports:dashboard", lambda s: {"slug": s.pilot.slug}, "coordinator"),
-    ("pilots:pilot-setup-partners", lambda s: {"slug": s.pilot.slug}, "coordinator"),
-    ("pilots:pilot-history", lambda s: {"slug": s.pilot.slug}, "coordinator"),
-    ("pilots:reference-list", lambda s: {}, "coordinator"),
-    ("pilots:host-list", lambda s: {"slug": s.pilot.slug}, "coordinator"),
-    ("people:list", lambda s: {}, "coordinator"),
-    ("people:list", lambda s: {}, "administrator"),
+    ("candidates:candidate-list", {}, "adviser"),
+    ("candidates:candidate-export", {"fmt": "csv"}, "adviser"),
+    ("candidates:import-history", {}, "adviser"),
+    ("candidates:board", {"slug": at("pilot.slug")}, "adviser"),
+    ("employers:vacancy-list", {}, "adviser"),
+    ("employers:vacancy-create", {}, "adviser"),
+    ("employers:seat-offer-on-behalf", {"cohort_pk": at("cohort.pk")}, "adviser"),
+    ("pilots:attendance", {"pk": at("cohort.pk")}, "training_partner"),
+    ("pilots:learning-line", {"slug": at("pilot.slug")}, "coordinator"),
+    ("pilots:cohort-learning-line", {"pk": at("cohort.pk")}, "coordinator"),
+    ("pilots:certificates-expiring", {}, "training_partner"),
+    ("reports:dashboard", {"slug": at("pilot.slug")}, "coordinator"),
+    ("pilots:pilot-setup-partners", {"slug": at("pilot.slug")}, "coordinator"),
+    ("pilots:pilot-history", {"slug": at("pilot.slug")}, "coordinator"),
+    ("pilots:reference-list", {}, "coordinator"),
+    ("pilots:host-list", {"slug": at("pilot.slug")}, "coordinator"),
+    ("people:list", {}, "coordinator"),
+    ("people:list", {}, "administrator"),
 ]
 QUERY_KEYS = [
     "rol",
@@ -352,7 +299,7 @@ QUERY_KEYS = [
 @given(data=st.data())
 def test_query_parameters_never_cause_a_server_error(client, scene, url_name, kwargs, role, data):
     params = data.draw(st.dictionaries(st.sampled_from(QUERY_KEYS), st.lists(query_values, min_size=1, max_size=2)))
-    url = reverse(url_name, kwargs=kwargs(scene))
+    url = reverse(url_name, kwargs=_url_kwargs(scene, kwargs))
     response = _client(client, getattr(scene, role)).get(url, QUERY_STRING=_query(params))
     _assert_no_server_error(response)
 
