@@ -87,6 +87,7 @@ people_section = [
     path("", views_people.people, name="list"),
     path("<int:pk>/opnieuw-uitnodigen/", views_people.person_resend, name="resend"),
     path("<int:pk>/toegang-intrekken/", views_people.person_deactivate, name="deactivate"),
+    path("<int:pk>/toegang-herstellen/", views_people.person_reactivate, name="reactivate"),
 ]
 
 urlpatterns = [

@@ -270,6 +270,27 @@ def user_deactivate(*, person: User, by_user) -> User:
     return person
 
 
+@entry_point
+def user_reactivate(*, person: User, by_user) -> Invitation:
+    """Give a deactivated person access again: a new link by e-mail, with which they choose a new password.
+
+    The password they had stops working, so that access comes back only through their own mailbox, as it came the
+    first time; until they use the link they show as invited.
+    """
+    if not can_manage(by_user=by_user, person=person):
+        raise InvitationRefusedError(str(_("You cannot change the access of this person.")))
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        raise InvitationRefusedError(str(_("This person has access already.")))
+    person.is_active = True
+    person.set_unusable_password()
+    person.save(update_fields=["is_active", "password"])
+    role = person.role or ""
+    invitation = _open_invitation(person=person, role=role, by_user=by_user, now=timezone.now())
+    record_event(action=AuditAction.ACCESS_REACTIVATED, user=by_user, target=person, detail=f"role {role}")
+    return invitation
+
+
 def sessions_end(person: User) -> int:
     """Delete every session the person is logged in with; returns how many.
 

@@ -99,6 +99,7 @@ class AuditAction(models.TextChoices):
     INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ACCESS_DEACTIVATED = "access_deactivated", _("Access deactivated")
+    ACCESS_REACTIVATED = "access_reactivated", _("Access given again")
 
 
 class AuditEvent(models.Model):

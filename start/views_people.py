@@ -1,4 +1,5 @@
-"""The people page: who works in the organisations of a coordinator's pilots, inviting more, and ending access.
+"""The people page: who works in the organisations of a coordinator's pilots, inviting more, ending access and
+giving it back.
 
 The accounts are core's (core.invitations); whose a coordinator sees follows their pilots (start.selectors), so
 the page stands here, above both. Someone outside that scope is not found (404); someone inside it in a role
@@ -27,6 +28,7 @@ from core.invitations import (
     invitation_resend,
     person_status,
     user_deactivate,
+    user_reactivate,
 )
 from core.models import User
 from core.permissions import AuthenticatedRequest, role_required
@@ -53,6 +55,10 @@ class PersonRow:
     @property
     def can_deactivate(self) -> bool:
         return self.manageable and self.status != PersonStatus.DEACTIVATED
+
+    @property
+    def can_reactivate(self) -> bool:
+        return self.manageable and self.status == PersonStatus.DEACTIVATED
 
 
 def _row(person, *, by_user, now: datetime) -> PersonRow:
@@ -164,3 +170,21 @@ def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("people:list")
     row = _row(person, by_user=request.user, now=timezone.now())
     return render(request, "start/person_deactivate.html", {"person": person, "role_label": row.role_label})
+
+
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Give a deactivated person access again: they get a new link and choose a new password with it."""
+    person = _person(request, pk)
+    try:
+        user_reactivate(person=person, by_user=request.user)
+    except InvitationRefusedError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s has access again: a link to choose a new password has been sent to %(email)s.")
+            % {"name": person.get_full_name() or person, "email": person.email},
+        )
+    return redirect("people:list")

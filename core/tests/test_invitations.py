@@ -25,6 +25,7 @@ from core.invitations import (
     invitation_create,
     person_status,
     user_deactivate,
+    user_reactivate,
 )
 from core.models import AuditAction, AuditEvent, Invitation, User
 from core.roles import Role
@@ -386,6 +387,58 @@ def test_a_coordinator_cannot_invite_into_another_regions_organisation(coordinat
     assert response.status_code == 200
     assert response.context["form"].errors["organisation"]
     assert not User.objects.filter(email="docent@roc.example.nl").exists()
+
+
+# --- Giving access again -------------------------------------------------------------------------------------------
+
+
+def test_a_deactivated_person_gets_access_again_through_a_new_link_and_a_new_password(
+    coordinator_client, coordinator, adviser, django_capture_on_commit_callbacks
+):
+    user_deactivate(person=adviser, by_user=coordinator)
+    page = coordinator_client.get(PEOPLE_URL).text
+    assert reverse("people:reactivate", args=[adviser.pk]) in page
+    assert reverse("people:deactivate", args=[adviser.pk]) not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(reverse("people:reactivate", args=[adviser.pk]))
+
+    assert response.status_code == 302
+    adviser.refresh_from_db()
+    assert adviser.is_active and not adviser.has_usable_password()
+    # The old password does not open the account: only the link in their own mailbox does.
+    assert not logs_in(adviser.username, "demo-wachtwoord-2026")
+    assert [message.to for message in mail.outbox] == [[adviser.email]]
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_REACTIVATED, target_id=str(adviser.pk))
+    assert event.user == coordinator
+    row = next(row for row in coordinator_client.get(PEOPLE_URL).context["rows"] if row.person == adviser)
+    assert row.status == PersonStatus.INVITED and not row.can_reactivate and row.can_deactivate
+
+    _visitor, accepted = accept(link_in(mail.outbox[0]))
+    assert accepted.status_code == 302
+    assert logs_in(adviser.username, PASSWORD)
+
+
+def test_giving_access_again_to_someone_who_has_it_is_refused(coordinator, adviser):
+    with pytest.raises(InvitationRefusedError, match="has access already"):
+        user_reactivate(person=adviser, by_user=coordinator)
+    adviser.refresh_from_db()
+    assert adviser.has_usable_password()
+    assert not Invitation.objects.filter(user=adviser).exists()
+
+
+def test_only_someone_who_may_manage_a_person_gives_their_access_back(
+    coordinator_client, organisation, pilot, elsewhere, administrator
+):
+    colleague = UserFactory(username="collega", organisation=organisation, role=Role.COORDINATOR)
+    user_deactivate(person=colleague, by_user=administrator)
+    _other_wsp, other_adviser = elsewhere
+    user_deactivate(person=other_adviser, by_user=administrator)
+
+    assert coordinator_client.post(reverse("people:reactivate", args=[colleague.pk])).status_code == 403
+    assert coordinator_client.post(reverse("people:reactivate", args=[other_adviser.pk])).status_code == 404
+    assert coordinator_client.get(reverse("people:reactivate", args=[colleague.pk])).status_code == 405
+    assert not User.objects.filter(pk__in=[colleague.pk, other_adviser.pk], is_active=True).exists()
 
 
 def test_a_coordinator_does_not_see_or_touch_people_of_another_region(coordinator_client, pilot, elsewhere):
