@@ -16,6 +16,7 @@ class Region(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("labour-market region")

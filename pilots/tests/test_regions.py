@@ -86,6 +86,17 @@ def test_renaming_a_region_keeps_its_slug(client, coordinator):
     assert "Regio Twente" in client.get(reverse("pilots:reference-list")).content.decode()
 
 
+def test_a_regions_history_keeps_each_name_and_who_gave_it(coordinator, administrator, admin_client):
+    region = region_create(name="Twente", by_user=coordinator)
+    region_update(region=region, name="Regio Twente", by_user=administrator)
+
+    versions = list(region.history.order_by("history_date").values_list("name", "history_user", "history_type"))
+    assert versions == [("Twente", coordinator.pk, "+"), ("Regio Twente", administrator.pk, "~")]
+    page = admin_client.get(reverse("admin:pilots_region_history", args=[region.pk]))
+    assert page.status_code == 200
+    assert "Regio Twente" in page.content.decode()
+
+
 def test_renaming_to_another_regions_name_gets_a_form_error(client, coordinator):
     RegionFactory(name="Rijnmond", slug="rijnmond")
     region = RegionFactory(name="Twente", slug="twente")
