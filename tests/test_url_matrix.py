@@ -294,6 +294,7 @@ MATRIX: dict[str, Rule] = {
     "audit-log": rule({S}),
     "people:list": rule({C, S}, post={C, S}),
     "people:resend": rule({C, S}, post={C, S}, post_only=True, kwargs=_tenant_adviser),
+    "people:reactivate": rule({C, S}, post={C, S}, post_only=True, kwargs=_tenant_adviser),
     "people:deactivate": rule({C, S}, post={C, S}, kwargs=_tenant_adviser),
     "api-clients:list": rule({C, S}, post={C, S}),
     "api-clients:revoke": rule({C, S}, post={C, S}, post_only=True, kwargs=_api_client),

@@ -16,7 +16,7 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.invitations import (
     InvitationRefusedError,
@@ -420,7 +420,7 @@ def test_a_deactivated_person_gets_access_again_through_a_new_link_and_a_new_pas
 
 
 def test_giving_access_again_to_someone_who_has_it_is_refused(coordinator, adviser):
-    with pytest.raises(InvitationRefusedError, match="has access already"):
+    with translation.override("en"), pytest.raises(InvitationRefusedError, match="has access already"):
         user_reactivate(person=adviser, by_user=coordinator)
     adviser.refresh_from_db()
     assert adviser.has_usable_password()

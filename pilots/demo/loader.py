@@ -175,7 +175,7 @@ def load_demo(*, today: date | None = None) -> list[PilotFigures]:
     # The role groups come with migrate; a flushed database has none, and assign_role needs them.
     sync_role_groups()
     regions = {
-        spec.slug: Region.objects.update_or_create(slug=spec.slug, defaults={"name": spec.name})[0]
+        spec.slug: _update_or_create_with_history(Region, slug=spec.slug, defaults={"name": spec.name})
         for spec in data.REGIONS
     }
     organisations = {
