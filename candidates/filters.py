@@ -4,8 +4,8 @@ Everything lives in the URL (GET), so a filtered list can be bookmarked and shar
 query reads only the candidates' own columns and the adviser (a join), filters with EXISTS
 and sorts on indexed columns, so the database picks a page without looking at the rest; the
 current cohort and status are read afterwards for the rows shown (with_current_enrolments),
-in one query per page. Sorting on the cohort uses the candidate's current enrolment, a column
-the services keep (Candidate.current_enrolment).
+in one query per page. Sorting on the cohort uses the pilot and cohort names of the candidate's
+current enrolment, which the services keep on the candidate with an index (Candidate.sort_pilot_name).
 """
 
 import re
@@ -23,6 +23,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from core.roles import Role
 from pilots.forms import reference_choices_of
 from pilots.models import Cohort, Pilot, PilotPartner, ReferenceKind
@@ -153,9 +154,10 @@ class _ChoicesOnceIterator(django_filters.fields.ModelChoiceIterator):
 
 class ChoicesOnceField(django_filters.fields.ModelChoiceField):
     """A model choice read once per form: checking the chosen value and drawing the options share one query
-    (Django's field asks the database for each)."""
+    (Django's field asks the database for each); the options are written in Python (core.widgets.Select)."""
 
     iterator = _ChoicesOnceIterator
+    widget = widgets.Select
 
     def rows(self) -> list:
         if "_rows" not in self.__dict__:
@@ -198,30 +200,37 @@ class CandidateFilter(django_filters.FilterSet):
         choices=EnrolmentStatus.choices,
         method="filter_by_enrolment",
         empty_label=_("Any status"),
+        widget=widgets.Select,
     )
     skill = django_filters.ChoiceFilter(
         label=_("Language skill"),
         choices=LANGUAGE_SKILLS,
         method="filter_by_language",
         empty_label=_("All four skills"),
+        widget=widgets.Select,
     )
     level = django_filters.ChoiceFilter(
         label=_("Language level at least"),
         choices=LanguageLevel.choices,
         method="filter_by_language",
         empty_label=_("Any level"),
+        widget=widgets.Select,
     )
     barrier = django_filters.ChoiceFilter(
         label=_("Open barrier"),
         choices=reference_choices_of(ReferenceKind.BARRIER),
         method="filter_barrier",
         empty_label=_("Any"),
+        widget=widgets.Select,
     )
     adviser = ChoicesOnceFilter(
         label=_("Adviser"), queryset=get_user_model().objects.none(), empty_label=_("All advisers")
     )
     referral_source = django_filters.ChoiceFilter(
-        label=_("Referral source"), choices=ReferralSource.choices, empty_label=_("All sources")
+        label=_("Referral source"),
+        choices=ReferralSource.choices,
+        empty_label=_("All sources"),
+        widget=widgets.Select,
     )
     registered_from = django_filters.DateFilter(
         label=_("Registered from"), method="filter_registered_from", widget=forms.DateInput(attrs={"type": "date"})
@@ -238,12 +247,17 @@ class CandidateFilter(django_filters.FilterSet):
         # Always bound: the rows get their cohort and status columns from filter_queryset.
         super().__init__(data if data is not None else QueryDict(), candidate_list(user=user), **kwargs)
         self.user = user
-        cast(django_filters.ModelChoiceFilter, self.filters["pilot"]).queryset = pilot_list(user=user)
+        # The choices read only what their labels show (Pilot.__str__, Cohort.__str__): a few hundred rows for a
+        # large region, each drawn as an option on every page of the list.
+        cast(django_filters.ModelChoiceFilter, self.filters["pilot"]).queryset = (
+            pilot_list(user=user).select_related(None).only("name")
+        )
         # The cohorts the user may see, without seat counts (candidates.selectors.with_seat_counts): those add a
         # scan of every enrolment to each page.
         cast(django_filters.ModelChoiceFilter, self.filters["cohort"]).queryset = (
             Cohort.objects.filter(pilot__in=pilot_list(user=user))
             .select_related("pilot")
+            .only("name", "pilot__name")
             .order_by("start_date", "pilot__name", "name")
         )
         cast(django_filters.ModelChoiceFilter, self.filters["adviser"]).queryset = adviser_choices(user=user)
@@ -275,9 +289,8 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_queryset(self, queryset):
-        # The scope query joins enrolments and needs DISTINCT; as a subquery it leaves the outer
-        # query plain, so sorting and counting stay simple and use the indexes.
-        queryset = Candidate.objects.filter(pk__in=queryset.values("pk"))
+        # The scope (candidate_list) is a condition on the candidate itself (EXISTS, no join), so the filters add
+        # to it directly: counting is one pass over the candidates, without a self-join on the primary key.
         queryset = super().filter_queryset(queryset)
         cleaned = self.form.cleaned_data
 

@@ -37,7 +37,7 @@ from core.services import entry_point
 
 from .completeness import requirements_met_at_erasure
 from .lifecycle import IN_PLAY
-from .models import Candidate
+from .models import CANDIDATE_LIST_BOOKKEEPING, Candidate
 from .pending_uploads import pending_uploads_remove_about
 from .progress import add_months
 from .progress_selectors import readable_coaching_notes
@@ -88,8 +88,9 @@ ERASED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # Free-text fields of those models that erasure keeps on purpose, because they do not describe the person.
 KEPT_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
-    # The purpose is the portal's standard wording; the database requires it beside the consent date.
-    "candidates.candidate": ("consent_purpose",),
+    # The purpose is the portal's standard wording; the database requires it beside the consent date. The sort
+    # names are the pilot's and cohort's (CANDIDATE_LIST_BOOKKEEPING).
+    "candidates.candidate": ("consent_purpose", "sort_pilot_name", "sort_cohort_name"),
     # The certificate's kind (VCA); its number is erased.
     "candidates.certificate": ("name",),
     # One file of a referral list holds many people; the link to this person stays for the import counts.
@@ -273,11 +274,13 @@ def _sources(candidate: Candidate, user: User | None) -> Iterator[tuple[str, str
 
 
 def _exported_fields(model: type[models.Model]) -> list[models.Field]:
-    """The fields an access request shows: all but Candidate.current_enrolment, a pointer the services keep for
-    sorting, which could name a cohort of a pilot the reader does not work on (the enrolment itself is shown,
-    under the reading rules, with the enrolments)."""
+    """The fields an access request shows: all but what the services keep on Candidate for sorting the list
+    (CANDIDATE_LIST_BOOKKEEPING), which could name a cohort of a pilot the reader does not work on (the enrolment
+    itself is shown, under the reading rules, with the enrolments)."""
     return [
-        field for field in model._meta.concrete_fields if not (model is Candidate and field.name == "current_enrolment")
+        field
+        for field in model._meta.concrete_fields
+        if not (model is Candidate and field.name in CANDIDATE_LIST_BOOKKEEPING)
     ]
 
 

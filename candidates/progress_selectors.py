@@ -38,7 +38,9 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
+    FloatField,
     Func,
     OuterRef,
     Prefetch,
@@ -47,6 +49,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,6 +161,11 @@ class AttendanceRate:
     def is_below(self, threshold_percent: int) -> bool:
         """Below the threshold, compared in whole numbers so exactly 80% is not below 80."""
         return self.marked > 0 and self.present * 100 < threshold_percent * self.marked
+
+    @staticmethod
+    def below(*, present: F, marked: F, threshold_percent: int) -> Q:
+        """is_below as a condition on counts of marks in a query (`present` and `marked` name them)."""
+        return Q(GreaterThan(marked * threshold_percent, present * 100)) & Q(GreaterThan(marked, 0))
 
     @classmethod
     def of(cls, statuses: Iterable[str | None]) -> "AttendanceRate":
@@ -381,31 +389,50 @@ class AttendanceFlag:
     rate: AttendanceRate
 
 
-def attendance_flags(*, user: User, today: date | None = None) -> list[AttendanceFlag]:
-    """The adviser's started candidates whose recent attendance is below the threshold, lowest first.
+def attendance_flag_enrolments(*, user: User, today: date | None = None) -> QuerySet[Enrolment]:
+    """The adviser's started candidates whose recent attendance is below the threshold, lowest first, each with
+    the counts of its marks in the window (see attendance_flags_of).
 
-    The window is the last ATTENDANCE_WINDOW_DAYS days up to and including today; one query.
+    The window is the last ATTENDANCE_WINDOW_DAYS days up to and including today. The threshold is a condition of
+    the query (AttendanceRate.below), so that a page reads the lowest few and counts the rest in the database
+    instead of every started candidate of the caseload.
     """
     today = today or timezone.localdate()
     since = today - timedelta(days=settings.ATTENDANCE_WINDOW_DAYS - 1)
     threshold = settings.ATTENDANCE_THRESHOLD_PERCENT
     in_window = Q(attendance__session__date__range=(since, today))
-    enrolments = (
+    marks = {
+        f"marks_{status}": Count("attendance", filter=in_window & Q(attendance__status=status))
+        for status in AttendanceStatus.values
+    }
+    present = F(f"marks_{AttendanceStatus.PRESENT}")
+    return (
         enrolment_list(user=user)
         .filter(candidate__adviser=user, status=EnrolmentStatus.STARTED)
-        .annotate(
-            **{
-                f"marks_{status}": Count("attendance", filter=in_window & Q(attendance__status=status))
-                for status in AttendanceStatus.values
-            }
+        .annotate(**marks, marked=Count("attendance", filter=in_window))
+        .filter(AttendanceRate.below(present=present, marked=F("marked"), threshold_percent=threshold))
+        .order_by(
+            ExpressionWrapper(present * 1.0 / F("marked"), output_field=FloatField()), "candidate__last_name", "pk"
         )
     )
-    flags = []
-    for enrolment in enrolments:
-        rate = AttendanceRate(**{status: getattr(enrolment, f"marks_{status}") for status in AttendanceStatus.values})
-        if rate.is_below(threshold):
-            flags.append(AttendanceFlag(enrolment=enrolment, rate=rate))
-    return sorted(flags, key=lambda flag: (flag.rate.percentage or 0, flag.enrolment.candidate.last_name))
+
+
+def attendance_flags_of(enrolments: Iterable[Enrolment]) -> list[AttendanceFlag]:
+    """The enrolments of attendance_flag_enrolments with their rates."""
+    return [
+        AttendanceFlag(
+            enrolment=enrolment,
+            rate=AttendanceRate(
+                **{status: getattr(enrolment, f"marks_{status}") for status in AttendanceStatus.values}
+            ),
+        )
+        for enrolment in enrolments
+    ]
+
+
+def attendance_flags(*, user: User, today: date | None = None) -> list[AttendanceFlag]:
+    """The adviser's started candidates whose recent attendance is below the threshold, lowest first; one query."""
+    return attendance_flags_of(attendance_flag_enrolments(user=user, today=today))
 
 
 # --- Results and certificates ------------------------------------------------------------------------------
@@ -699,13 +726,12 @@ def _evaluations_due(*, user: User, today: date) -> QuerySet[Enrolment]:
             has_end=has_moment[EvaluationMoment.END],
             since=Case(When(ended_on__isnull=False, then=F("ended_on")), default=halfway, output_field=DateField()),
         )
+        # Every enrolment that owes one has started; said once, beside the cohort, so that PostgreSQL reads the
+        # enrolments of each cohort in its (cohort, status) index instead of OR-ing two scans of the status index.
+        .filter(status__in=STARTED)
         .filter(
             Q(status=EnrolmentStatus.STARTED, ended_on__isnull=True, since__lt=today, has_mid_term=False)
-            | Q(
-                status__in=STARTED,
-                ended_on__range=(today - timedelta(days=END_EVALUATION_WINDOW_DAYS), today),
-                has_end=False,
-            )
+            | Q(ended_on__range=(today - timedelta(days=END_EVALUATION_WINDOW_DAYS), today), has_end=False)
         )
     )
 

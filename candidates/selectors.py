@@ -5,10 +5,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
+from core.paginator import IdsFirstPaginator
 from core.roles import Role
 from pilots.models import Cohort, Pilot
 from pilots.selectors import cohort_list, pilot_list
@@ -106,8 +109,11 @@ def candidate_duplicates(
 # --- Selection and the pipeline board --------------------------------------------------------------
 
 # A large column (the leerlingpoule had 332 applicants) shows this many cards until "show all": about a screen's
-# height, so that a board of eleven columns stays a page a browser draws at once however large the pilot.
-BOARD_COLUMN_SIZE = 15
+# height, so that a board of eleven columns stays a page a browser draws (and the server renders) at once however
+# large the pilot.
+BOARD_COLUMN_SIZE = 10
+# "Show all" opens one column in pages of this many cards.
+BOARD_EXPANDED_SIZE = 50
 
 
 def _latest_screening(field: str) -> Subquery:
@@ -180,6 +186,19 @@ class BoardCard:
     def allowed_values(self) -> str:
         return " ".join(value for value, _label in self.allowed_targets)
 
+    @property
+    def score_label(self) -> str:
+        score = getattr(self.enrolment, "latest_score", None)
+        if score is None:
+            return ""
+        return gettext("score %(score)s/%(max)s") % {"score": score, "max": Screening.MAX_SCORE}
+
+    @property
+    def days_label(self) -> str:
+        return ngettext("%(days)s day in this stage", "%(days)s days in this stage", self.days_in_stage) % {
+            "days": self.days_in_stage
+        }
+
 
 @dataclass(frozen=True)
 class BoardColumn:
@@ -187,10 +206,11 @@ class BoardColumn:
     label: str
     count: int
     cards: list[BoardCard]
+    page: Page | None = None  # the expanded column's page of cards; the other columns show their first cards
 
     @property
     def is_truncated(self) -> bool:
-        return len(self.cards) < self.count
+        return self.page is None and len(self.cards) < self.count
 
 
 def board_enrolments(*, user, pilot: Pilot, cohort: Cohort | None = None) -> QuerySet[Enrolment]:
@@ -200,50 +220,74 @@ def board_enrolments(*, user, pilot: Pilot, cohort: Cohort | None = None) -> Que
     return enrolments
 
 
+# Within a column: the best latest screening first, then who waits longest in the stage.
+_CARD_ORDER = (F("latest_score").desc(nulls_last=True), F("status_changed_at").asc(nulls_last=True), F("pk").asc())
+
+
+def _board_card(enrolment: Enrolment, now: datetime) -> BoardCard:
+    since = enrolment.status_changed_at or enrolment.created_at
+    return BoardCard(
+        enrolment=enrolment,
+        days_in_stage=max((now - since).days, 0),
+        allowed_targets=[(status, str(EnrolmentStatus(status).label)) for status in enrolment.allowed_statuses()],
+    )
+
+
 def board_columns(
     *,
     user,
     pilot: Pilot,
     cohort: Cohort | None = None,
     expanded: str | None = None,
+    page: str | int | None = 1,
     column_size: int = BOARD_COLUMN_SIZE,
+    expanded_size: int = BOARD_EXPANDED_SIZE,
 ) -> list[BoardColumn]:
     """A column per life-cycle stage with its count and first cards, in a fixed number of queries.
 
-    A window function numbers the cards within each status, so one query returns the first
-    `column_size` of every column however many enrolments the pilot has; the expanded column
-    is read in full with one more.
+    One query numbers the narrow rows of the scope (an enrolment, its status and latest score) within each status
+    with a window function and counts each status, keeping the ids of the first `column_size` of every column
+    however many enrolments the pilot has; one more reads those cards with their candidate and cohort. The
+    expanded column is read a page of `expanded_size` cards at a time (three queries more: its count, the page's
+    ids and their rows).
     """
-    enrolments = board_enrolments(user=user, pilot=pilot, cohort=cohort)
-    counts = dict(enrolments.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    card_order = [F("latest_score").desc(nulls_last=True), F("status_changed_at").asc(nulls_last=True), F("pk").asc()]
-    scored = _with_latest_screening(enrolments)
-    first_cards = (
-        scored.annotate(column_position=Window(RowNumber(), partition_by=F("status"), order_by=card_order))
-        .filter(column_position__lte=column_size)
-        .order_by(*card_order)
+    scored = board_enrolments(user=user, pilot=pilot, cohort=cohort).annotate(
+        latest_score=_latest_screening("total_score")
     )
+    firsts = list(
+        scored.annotate(
+            column_position=Window(RowNumber(), partition_by=F("status"), order_by=list(_CARD_ORDER)),
+            column_count=Window(Count("pk"), partition_by=F("status")),
+        )
+        .filter(column_position__lte=column_size)
+        .order_by(*_CARD_ORDER)
+        .values_list("pk", "status", "column_count")
+    )
+    counts = {status: count for _pk, status, count in firsts}
+    expanded_page = None
     if expanded in EnrolmentStatus.values:
-        cards = [*first_cards.exclude(status=expanded), *scored.filter(status=expanded).order_by(*card_order)]
-    else:
-        cards = list(first_cards)
+        paginator = IdsFirstPaginator(scored.filter(status=expanded).order_by(*_CARD_ORDER), expanded_size)
+        expanded_page = paginator.get_page(page)
+        firsts = [first for first in firsts if first[1] != expanded]
+    read = (
+        Enrolment.objects.filter(pk__in=[pk for pk, _status, _count in firsts])
+        .select_related("candidate", "cohort")
+        .annotate(latest_score=_latest_screening("total_score"))
+        .in_bulk()
+    )
+    first_cards = [read[pk] for pk, _status, _count in firsts if pk in read]
 
     now = timezone.now()
     by_status: dict[str, list[BoardCard]] = {status: [] for status in EnrolmentStatus.values}
-    for enrolment in cards:
-        since = enrolment.status_changed_at or enrolment.created_at
-        by_status[enrolment.status].append(
-            BoardCard(
-                enrolment=enrolment,
-                days_in_stage=max((now - since).days, 0),
-                allowed_targets=[
-                    (status, str(EnrolmentStatus(status).label)) for status in enrolment.allowed_statuses()
-                ],
-            )
-        )
+    for enrolment in [*first_cards, *(expanded_page or ())]:
+        by_status[enrolment.status].append(_board_card(enrolment, now))
     return [
         BoardColumn(
-            status=status.value, label=str(status.label), count=counts.get(status.value, 0), cards=by_status[status]
+            status=status.value,
+            label=str(status.label),
+            count=counts.get(status.value, 0),
+            cards=by_status[status],
+            page=expanded_page if status == expanded else None,
         )
         for status in EnrolmentStatus
     ]
@@ -341,9 +385,16 @@ def with_seat_counts(cohorts: QuerySet[Cohort]) -> "QuerySet[WithAnnotations[Coh
     the candidates' life cycle (SEAT_HOLDING), and most pages that look a cohort up need no counts.
     """
     return cohorts.annotate(
-        enrolment_count=Count("enrolments", distinct=True),
-        selected_count=Count("enrolments", filter=status_in(SEAT_HOLDING, "enrolments__"), distinct=True),
+        enrolment_count=_count_per_cohort(Enrolment.objects.all()),
+        selected_count=_count_per_cohort(Enrolment.objects.filter(status_in(SEAT_HOLDING))),
     )
+
+
+def _count_per_cohort(enrolments: QuerySet[Enrolment]) -> Coalesce:
+    """How many of the enrolments the cohort of the row has, as a subquery per cohort: it counts in the index of
+    (cohort, status) for the cohorts a page shows, where a join grouped by cohort sorts every enrolment of them."""
+    counted = enrolments.filter(cohort=OuterRef("pk")).order_by().values("cohort").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def adviser_stale_reserves(*, user, today: date | None = None) -> QuerySet[Enrolment]:

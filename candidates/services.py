@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -47,13 +47,34 @@ class CohortFull(TransitionNotAllowed):
 
 
 def current_enrolment_refresh(*, candidate_ids) -> None:
-    """Point each candidate's current_enrolment at their latest enrolment (by created_at, then pk): one UPDATE.
+    """Point each candidate's current_enrolment at their latest enrolment (by created_at, then pk), with the names
+    of its pilot and cohort the list sorts on: one UPDATE.
 
-    Called by every service that creates or removes enrolments, inside its transaction; a plain update, so the
-    candidates' history gets no version for it.
+    Called by every service that creates or removes enrolments, inside its transaction, and when a cohort or pilot
+    is renamed (current_enrolment_names_refresh); a plain update, so the candidates' history gets no version for it.
+    `candidate_ids` is a list of ids or a queryset of them.
     """
-    latest = Enrolment.objects.filter(candidate=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
-    Candidate.objects.filter(pk__in=list(candidate_ids)).update(current_enrolment=Subquery(latest))
+    latest = Enrolment.objects.filter(candidate=OuterRef("pk")).order_by("-created_at", "-pk")
+    if not isinstance(candidate_ids, QuerySet):
+        candidate_ids = list(candidate_ids)
+    Candidate.objects.filter(pk__in=candidate_ids).update(
+        current_enrolment=Subquery(latest.values("pk")[:1]),
+        sort_pilot_name=Subquery(latest.values("cohort__pilot__name")[:1]),
+        sort_cohort_name=Subquery(latest.values("cohort__name")[:1]),
+    )
+
+
+def current_enrolment_names_refresh(*, cohorts) -> None:
+    """After cohorts (a queryset or list of them or their ids) or their pilot were saved: the candidates whose
+    current enrolment is in one of them and whose kept names differ from the cohort's and pilot's get them again;
+    one UPDATE, which writes nothing when no name changed."""
+    current = Q(current_enrolment__cohort__in=cohorts)
+    same_names = Q(
+        sort_pilot_name=F("current_enrolment__cohort__pilot__name"),
+        sort_cohort_name=F("current_enrolment__cohort__name"),
+    )
+    stale = Candidate.objects.filter(current).exclude(same_names).values("pk")
+    current_enrolment_refresh(candidate_ids=stale)
 
 
 @entry_point

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 admin.site.site_header = _("Opstap administration")
 admin.site.site_title = _("Opstap administration")
 admin.site.index_title = _("Administration")
+# No sidebar listing every model beside each page: drawing it cost more than a page of a long list's rows, and the
+# breadcrumbs lead back to that list on the administration's home page.
+admin.site.enable_nav_sidebar = False
 # "View site" leads to the administrator's home in the portal (start.views_admin), not back into the admin.
 admin.site.site_url = reverse_lazy("admin-home")  # type: ignore[assignment]  # a lazy URL is a str when read
 

@@ -1,9 +1,10 @@
 """A paginator for long lists whose order has an index: a far page costs what the first page costs."""
 
+from math import ceil
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django_tables2.rows import BoundRows
 
 
@@ -49,3 +50,24 @@ class TableIdsFirstPaginator(IdsFirstPaginator):
     def page_rows(self, rows: list):
         table_rows: Any = self.object_list
         return BoundRows(rows, table=table_rows.table)
+
+
+def counted_page(rows: QuerySet, number: object, per_page: int) -> Page:
+    """A page of an ordered list with the list's length, in one query however long the list: each row carries the
+    length of the whole list (COUNT(*) OVER ()), so the paginator asks no count of its own and an empty list reads
+    as often as a long one. A number that is no number gives the first page; one past the end, the last (as
+    Paginator.get_page does), with a count and a second read in that case only."""
+    try:
+        wanted = max(int(str(number)), 1)
+    except ValueError:
+        wanted = 1
+    counted = rows.annotate(list_length=Window(Count("pk")))
+    found = list(counted[(wanted - 1) * per_page : wanted * per_page])
+    length = found[0].list_length if found else 0
+    if not found and wanted > 1:
+        length = rows.count()
+        wanted = max(ceil(length / per_page), 1)
+        found = list(counted[(wanted - 1) * per_page : wanted * per_page])
+    paginator = Paginator(rows, per_page)
+    paginator.count = length  # known already  # type: ignore[misc]  # a cached_property set by hand
+    return Page(found, wanted, paginator)

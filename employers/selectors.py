@@ -1,14 +1,14 @@
 """Reads of the employer side. An employer contact only ever sees their own organisation."""
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from math import ceil
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
+from django.core.paginator import Page
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from candidates.timeline import (
     timeline_read,
 )
 from core.models import User
+from core.paginator import counted_page
 from core.roles import Role
 from pilots.models import Cohort, Organisation, Pilot, PilotPartner, ReferenceKind, TrackWeekday
 from pilots.selectors import pilot_list, with_reference_label
@@ -316,15 +317,20 @@ def _placement_title(row) -> str:
     }
 
 
-def placement_sources(*, candidate: Candidate, user=None) -> list[TimelineSource]:
+def placement_sources(
+    *, candidate: Candidate, user=None, placement_ids: Collection[int] | None = None
+) -> list[TimelineSource]:
     """The candidate's placements as timeline sources: each status change and each edit.
 
-    With a user, only the placements that user may see (placement_list): none for a training partner.
+    With a user, only the placements that user may see (placement_list): none for a training partner. A caller
+    that has read them already passes their ids (`placement_ids`), as candidate_sources takes the enrolments'.
     """
     if user is None:
         placements = Placement.objects.filter(enrolment__candidate=candidate)
     else:
         placements = placement_list(user=user).filter(enrolment__candidate=candidate)
+    if placement_ids is not None:
+        placements = Placement.objects.filter(enrolment__candidate=candidate, pk__in=list(placement_ids))
     transitions = TimelineSource(
         kind="placement",
         rows=PlacementTransition.objects.filter(placement__in=placements.values("pk")),
@@ -359,16 +365,31 @@ def placement_sources(*, candidate: Candidate, user=None) -> list[TimelineSource
     return [transitions, changes]
 
 
-def candidate_timeline(*, candidate: Candidate, user=None, limit: int | None = None) -> list[TimelineEvent]:
+def candidate_timeline(
+    *,
+    candidate: Candidate,
+    user=None,
+    limit: int | None = None,
+    enrolments: Iterable[Enrolment] | None = None,
+) -> list[TimelineEvent]:
     """Everything that happened to a candidate, newest first (at most `limit` events), in two queries: what the
     candidates app records (candidates.timeline) and the placements, read together. Read here, above candidates,
     because it tells the placements too.
 
     With a user, only what that user may see: the enrolments and placements of their pilots, and the notes only
-    for the roles that work with them.
+    for the roles that work with them. The candidate's page has read those enrolments with their placements
+    (`enrolments`, placements prefetched through placement_list): the query names them by id then.
     """
+    enrolment_ids = placement_ids = None
+    if enrolments is not None:
+        enrolments = list(enrolments)
+        enrolment_ids = [enrolment.pk for enrolment in enrolments]
+        placement_ids = [placement.pk for enrolment in enrolments for placement in enrolment.placements.all()]
     return timeline_read(
-        [*candidate_sources(candidate=candidate, user=user), *placement_sources(candidate=candidate, user=user)],
+        [
+            *candidate_sources(candidate=candidate, user=user, enrolment_ids=enrolment_ids),
+            *placement_sources(candidate=candidate, user=user, placement_ids=placement_ids),
+        ],
         limit=limit,
         known_users=known_users(candidate=candidate, user=user),
     )
@@ -748,23 +769,31 @@ class CohortPlaces:
         return places_left(offered=self.offered, taking=self.proposed + self.confirmed)
 
 
-def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortPlaces]:
-    """Per cohort the user's organisation offers places for or hosts in: offered, proposed and confirmed. Two queries.
-
-    With `open_on`, only cohorts that have not ended by that day.
-    """
-    offers = employer_seat_offers(user=user).order_by("cohort__start_date", "cohort_id", "location__name", "pk")
+def employer_place_cohorts(*, user, open_on: date | None = None) -> QuerySet[Cohort]:
+    """The cohorts the user's organisation offers places for or has open placements in, in the order of their
+    start; with `open_on`, only those that have not ended by that day."""
+    offers = employer_seat_offers(user=user)
     placements = employer_placements(user=user).filter(status__in=OPEN)
+    cohorts = Cohort.objects.filter(
+        Q(pk__in=offers.values("cohort_id")) | Q(pk__in=placements.values("enrolment__cohort_id"))
+    )
     if open_on is not None:
-        offers = offers.filter(cohort__end_date__gte=open_on)
-        placements = placements.filter(enrolment__cohort__end_date__gte=open_on)
-    cohorts: dict[int, Cohort] = {}
+        cohorts = cohorts.filter(end_date__gte=open_on)
+    return cohorts.select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
+
+
+def cohort_places_of(*, user, cohorts: Iterable[Cohort]) -> list[CohortPlaces]:
+    """Per given cohort (of employer_place_cohorts), in their order: what the user's organisation offers, and its
+    proposed and confirmed placements. Two queries, for these cohorts only."""
+    cohorts = list(cohorts)
+    offers = employer_seat_offers(user=user).filter(cohort__in=cohorts).order_by("cohort_id", "location__name", "pk")
     per_cohort: dict[int, list[SeatOffer]] = {}
     for offer in offers:
-        cohorts.setdefault(offer.cohort_id, offer.cohort)
         per_cohort.setdefault(offer.cohort_id, []).append(offer)
     counts = (
-        placements.order_by()
+        employer_placements(user=user)
+        .filter(status__in=OPEN, enrolment__cohort__in=cohorts)
+        .order_by()
         .values("enrolment__cohort_id")
         .annotate(
             proposed=Count("pk", filter=Q(status=PlacementStatus.PROPOSED)),
@@ -772,26 +801,31 @@ def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortP
         )
     )
     by_cohort = {row["enrolment__cohort_id"]: (row["proposed"], row["confirmed"]) for row in counts}
-    missing = set(by_cohort) - set(cohorts)
-    if missing:
-        # Placements in a cohort the employer offered no places for (yet): shown, so the gap is visible.
-        cohorts.update(Cohort.objects.select_related("pilot").in_bulk(missing))
-    rows = [
+    return [
         CohortPlaces(
             cohort=cohort,
-            offers=tuple(per_cohort.get(cohort_id, ())),
-            offered=sum(offer.places for offer in per_cohort.get(cohort_id, ())),
-            proposed=by_cohort.get(cohort_id, (0, 0))[0],
-            confirmed=by_cohort.get(cohort_id, (0, 0))[1],
+            offers=tuple(per_cohort.get(cohort.pk, ())),
+            offered=sum(offer.places for offer in per_cohort.get(cohort.pk, ())),
+            proposed=by_cohort.get(cohort.pk, (0, 0))[0],
+            confirmed=by_cohort.get(cohort.pk, (0, 0))[1],
         )
-        for cohort_id, cohort in cohorts.items()
+        for cohort in cohorts
     ]
-    return sorted(rows, key=lambda row: (row.cohort.start_date, row.cohort.pilot.name, row.cohort.name, row.cohort.pk))
+
+
+def employer_cohort_places(*, user, open_on: date | None = None) -> list[CohortPlaces]:
+    """Per cohort the user's organisation offers places for or hosts in: offered, proposed and confirmed, in the
+    order of the cohorts' start; a cohort with placements but no places offered (yet) is shown too, so the gap is
+    visible. Three queries. With `open_on`, only cohorts that have not ended by that day.
+    """
+    return cohort_places_of(user=user, cohorts=employer_place_cohorts(user=user, open_on=open_on))
 
 
 # The rows of each list on the employer's start page, a page at a time, so that a large host's page does not grow
 # with its interns.
 OVERVIEW_PER_PAGE = 25
+# The cohorts of the start page's table of places, the first to start first; the seat offers page lists them all.
+PLACES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -803,25 +837,17 @@ class EmployerOverview:
     employer: Employer | None
     proposals: Page
     interns: Page
-    places: list[CohortPlaces]
+    places: list[CohortPlaces]  # the first PLACES_SHOWN cohorts
+    places_not_shown: int
     contract_prospects: Page
 
 
 def _row_page(placements: QuerySet[Placement], number, *, today: date) -> Page:
-    """One page of the placements as the rows a host may see, with the list's total, in one query (a window count
-    beside the rows), also when the list is empty; a number past the last page gives the last page."""
-    try:
-        number = max(int(number), 1)
-    except (TypeError, ValueError):
-        number = 1
-    counted = placements.annotate(list_total=Window(Count("pk")))
-    rows = list(counted[(number - 1) * OVERVIEW_PER_PAGE : number * OVERVIEW_PER_PAGE])
-    if not rows and number > 1:
-        number = max(ceil(placements.count() / OVERVIEW_PER_PAGE), 1)
-        rows = list(counted[(number - 1) * OVERVIEW_PER_PAGE : number * OVERVIEW_PER_PAGE])
-    paginator = Paginator(placements, OVERVIEW_PER_PAGE)
-    paginator.count = rows[0].list_total if rows else 0  # known already: the paginator asks no count of its own
-    return Page([_row(placement, today=today) for placement in rows], number, paginator)
+    """One page of the placements as the rows a host may see, with the list's total, in one query
+    (core.paginator.counted_page)."""
+    page = counted_page(placements, number, OVERVIEW_PER_PAGE)
+    page.object_list = [_row(placement, today=today) for placement in page.object_list]
+    return page
 
 
 def employer_overview(*, user, today: date | None = None, pages: dict | None = None) -> EmployerOverview:
@@ -834,11 +860,14 @@ def employer_overview(*, user, today: date | None = None, pages: dict | None = N
     interns = placements.filter(status__in=PLACE_HOLDING).order_by(
         F("end_date").asc(nulls_last=True), "start_date", "pk"
     )
+    # The cohorts of the places table, the first few with how many there are; the seat offers page lists them all.
+    place_cohorts = counted_page(employer_place_cohorts(user=user, open_on=today), 1, PLACES_SHOWN)
     return EmployerOverview(
         employer=employer_for_user(user=user),
         proposals=_row_page(proposals, pages.get("proposals"), today=today),
         interns=_row_page(interns, pages.get("interns"), today=today),
-        places=employer_cohort_places(user=user, open_on=today),
+        places=cohort_places_of(user=user, cohorts=list(place_cohorts)),
+        places_not_shown=place_cohorts.paginator.count - len(place_cohorts),
         contract_prospects=_row_page(
             employer_contract_prospects(user=user), pages.get("contract_prospects"), today=today
         ),

@@ -65,7 +65,7 @@ def _detail_page(request: AuthenticatedRequest, candidate: Candidate, *, note_fo
     may_read_notes = user.role in NOTE_READER_ROLES
     followups = list(followups_of(enrolments))
     # One more than shown, to know whether older events are left out.
-    timeline = candidate_timeline(candidate=candidate, user=user, limit=TIMELINE_SHOWN + 1)
+    timeline = candidate_timeline(candidate=candidate, user=user, limit=TIMELINE_SHOWN + 1, enrolments=enrolments)
     return render(
         request,
         "candidates/candidate_detail.html",

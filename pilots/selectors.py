@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.db.models import CharField, F, Field, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, F, Field, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -180,9 +180,13 @@ def setup_regions(*, user) -> QuerySet[Region]:
         return regions
     if user.role != Role.COORDINATOR or user.organisation_id is None:
         return regions.none()
+    # Two semi-joins (EXISTS), not joins with DISTINCT: joined, every organisation of a region meets every pilot of
+    # it, hundreds of thousands of rows in a large region before the duplicates are dropped.
+    organisation_id = user.organisation_id
     return regions.filter(
-        Q(organisations__pk=user.organisation_id) | Q(pilots__lead_organisation_id=user.organisation_id)
-    ).distinct()
+        Q(Exists(Organisation.objects.filter(region=OuterRef("pk"), pk=organisation_id)))
+        | Q(Exists(Pilot.objects.filter(region=OuterRef("pk"), lead_organisation_id=organisation_id)))
+    )
 
 
 def pilot_setup_list(*, user) -> QuerySet[Pilot]:

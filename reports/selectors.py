@@ -1,9 +1,14 @@
-"""Reads of report jobs, scoped to what the user may see, and of the cohorts a report's period counts."""
+"""Reads of report jobs, scoped to what the user may see, of the cohorts a report's period counts, and the public
+figures of an evaluation remembered by their raw figures."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -11,7 +16,8 @@ from core.roles import Role
 from pilots.models import Cohort, Pilot
 from pilots.selectors import pilot_list
 
-from .figures import in_period
+from . import disclosure, figures
+from .figures import Evaluation, in_period, public_figures
 from .models import ReportJob
 
 REPORT_READERS = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -95,3 +101,30 @@ def default_period(pilots: Iterable[Pilot]) -> tuple[datetime.date, datetime.dat
         today = timezone.localdate()
         return datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 12, 31)
     return span["first"], span["last"]
+
+
+# The code that decides what is hidden, so that a deployment that changes it never reads what older code decided.
+_SUPPRESSION_CODE = hashlib.sha256(
+    b"".join(Path(module.__file__ or "").read_bytes() for module in (disclosure, figures))
+).hexdigest()[:16]
+# A day: the raw figures name the day they were counted on, so a key is not asked for after it anyway.
+PUBLIC_FIGURES_TIMEOUT = 24 * 60 * 60
+
+
+def public_figures_of(evaluation: Evaluation) -> Evaluation:
+    """public_figures(evaluation), remembered in the cache under the raw figures themselves.
+
+    Deciding which counts to hide (reports.disclosure) costs far more than counting them, and the same raw figures
+    always give the same public ones: the key is a digest of every raw figure (their dataclass repr, which names
+    each field and value, the day they were counted on included), the threshold and the suppression code. So a
+    remembered answer is never one for other figures: any change in the data that changes a count changes the key.
+    """
+    if evaluation.public:
+        return evaluation
+    raw = f"{_SUPPRESSION_CODE}|{settings.REPORT_SMALL_COUNT_THRESHOLD}|{evaluation!r}"
+    key = "reports:public-figures:" + hashlib.sha256(raw.encode()).hexdigest()
+    public = cache.get(key)
+    if public is None:
+        public = public_figures(evaluation)
+        cache.set(key, public, PUBLIC_FIGURES_TIMEOUT)
+    return public

@@ -1,5 +1,6 @@
 """The live evaluation dashboard of one pilot, its downloads, and pilots compared side by side."""
 
+from dataclasses import dataclass, fields, replace
 from typing import cast
 from urllib.parse import urlencode
 
@@ -16,15 +17,21 @@ from core.roles import Role
 from pilots.models import Pilot
 from pilots.selectors import pilot_list
 
-from .document import Section, evaluation_document
+from .document import Document, Section, Table, evaluation_document
 from .exports import evaluation_xlsx_response, funnel_csv_response
-from .figures import Evaluation, pilot_evaluation, public_figures
+from .figures import Evaluation, pilot_evaluation
+from .selectors import public_figures_of
 from .services import can_request_reports
 
 EVALUATION_READERS = (Role.COORDINATOR, Role.ADVISER, Role.ADMINISTRATOR)
 DATE_FORMAT = "%Y-%m-%d"
 # The sections of the evaluation document the comparison of pilots shows.
 COMPARED_SECTIONS = ("outflow", "side_by_side", "design")
+# The dashboard shows this many rows of a table, and a link to all of them: the host employers of a large pilot run
+# into the hundreds. Every row is in the XLSX download as well.
+DASHBOARD_ROWS_SHOWN = 25
+# ?rijen=alle shows every row of every table.
+ALL_ROWS_PARAM, ALL_ROWS_VALUE = "rijen", "alle"
 
 
 class PeriodForm(forms.Form):
@@ -87,20 +94,46 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dict]:
     }
 
 
-def _period_query(period: dict) -> str:
-    """The period as a query string for the links to the downloads, so that they count what the page shows."""
+def _period_query(period: dict, **extra: str) -> str:
+    """The period as a query string for the links to the downloads, so that they count what the page shows; with
+    `extra` parameters after it."""
     params = {
         name: period[key].isoformat()
         for name, key in (("van", "period_start"), ("tot", "period_end"))
         if period[key] is not None
     }
-    return urlencode(params)
+    return urlencode({**params, **extra})
 
 
 def _pilot_evaluation(request: AuthenticatedRequest, slug: str) -> tuple[Pilot, PeriodForm, dict, Evaluation]:
     pilot = get_object_or_404(pilot_list(user=request.user), slug=slug)
     form, period = _period(request)
-    return pilot, form, period, public_figures(pilot_evaluation(pilots=[pilot], **period))
+    return pilot, form, period, public_figures_of(pilot_evaluation(pilots=[pilot], **period))
+
+
+@dataclass(frozen=True)
+class ShownTable(Table):
+    """A table of the document as the dashboard shows it: its first rows, and how many more there are."""
+
+    not_shown: int = 0
+
+
+def _bounded(table: Table, limit: int) -> Table:
+    if len(table.rows) <= limit:
+        return table
+    others = {item.name: getattr(table, item.name) for item in fields(table) if item.name != "rows"}
+    return ShownTable(**others, rows=table.rows[:limit], not_shown=len(table.rows) - limit)
+
+
+def _bounded_sections(document: Document, *, limit: int | None) -> tuple[Section, ...]:
+    """The document's sections with each table cut to its first `limit` rows (its total row stays: it is the total
+    of all rows); every row with limit None."""
+    if limit is None:
+        return document.sections
+    return tuple(
+        replace(section, tables=tuple(_bounded(table, limit) for table in section.tables))
+        for section in document.sections
+    )
 
 
 def _download_name(pilot: Pilot, suffix: str) -> str:
@@ -110,6 +143,8 @@ def _download_name(pilot: Pilot, suffix: str) -> str:
 @role_required(*EVALUATION_READERS)
 def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     pilot, form, period, evaluation = _pilot_evaluation(request, slug)
+    document = evaluation_document(evaluation)
+    all_rows = request.GET.get(ALL_ROWS_PARAM) == ALL_ROWS_VALUE
     return render(
         request,
         "reports/dashboard.html",
@@ -117,7 +152,9 @@ def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "pilot": pilot,
             "form": form,
             "evaluation": evaluation,
-            "document": evaluation_document(evaluation),
+            "document": document,
+            "sections": _bounded_sections(document, limit=None if all_rows else DASHBOARD_ROWS_SHOWN),
+            "all_rows_query": _period_query(period, **{ALL_ROWS_PARAM: ALL_ROWS_VALUE}),
             "threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
             "period_query": _period_query(period),
             "can_request_report": can_request_reports(request.user),
@@ -148,7 +185,7 @@ def compare(request: AuthenticatedRequest) -> HttpResponse:
     evaluation = None
     sections: tuple[Section, ...] = ()
     if choice.is_valid() and choice.cleaned_data["pilot"]:
-        evaluation = public_figures(pilot_evaluation(pilots=choice.cleaned_data["pilot"], **period))
+        evaluation = public_figures_of(pilot_evaluation(pilots=choice.cleaned_data["pilot"], **period))
         document = evaluation_document(evaluation)
         sections = tuple(document.section(key) for key in COMPARED_SECTIONS)
     return render(

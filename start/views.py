@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -21,7 +21,8 @@ from django.utils import timezone
 from candidates.completeness import Requirement, missing_requirements
 from candidates.models import Candidate
 from candidates.progress_selectors import (
-    attendance_flags,
+    attendance_flag_enrolments,
+    attendance_flags_of,
     certificates_expiring,
     evaluation_due_items,
     evaluations_due_enrolments,
@@ -35,9 +36,9 @@ from candidates.selectors import (
     adviser_week_appointments,
     with_seat_counts,
 )
+from core.paginator import counted_page
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
-from employers.models import Placement
 from employers.selectors import adviser_declined_placements, adviser_overdue_proposals, adviser_waiting_placements
 from pilots.models import ReferenceKind
 from pilots.selectors import cohort_list, pilot_list, setup_regions, with_reference_label
@@ -72,45 +73,73 @@ def record_gaps(candidates: Iterable[Candidate]) -> list[RecordGaps]:
     return sorted(gaps, key=lambda gap: len(gap.missing), reverse=True)
 
 
-def adviser_placements(*, user) -> tuple[list[Any], list[Any], list[Any]]:
-    """The start page's three lists of placements (waiting for the host, proposals without an answer, declined),
-    read in one query: each list's selector says which placements belong in it, as a condition of that query."""
-    now = timezone.now()
-    lists = {
-        "is_waiting": adviser_waiting_placements(user=user),
-        "is_overdue": adviser_overdue_proposals(user=user, now=now),
-        "is_declined": adviser_declined_placements(user=user, now=now),
-    }
-    in_any = Q()
-    for selected in lists.values():
-        in_any |= Q(pk__in=selected.values("pk"))
-    rows: list[Any] = list(
-        Placement.objects.filter(in_any)
-        .select_related(
-            "enrolment__candidate", "enrolment__cohort__pilot", "employer__organisation", "location", "answered_by"
-        )
-        .annotate(
-            waiting_since=Coalesce("status_changed_at", "created_at"),
-            **{flag: Exists(selected.filter(pk=OuterRef("pk"))) for flag, selected in lists.items()},
-        )
-    )
-    waiting = sorted((row for row in rows if row.is_waiting), key=lambda row: (row.waiting_since, row.pk))
-    overdue = sorted((row for row in rows if row.is_overdue), key=lambda row: (row.status_changed_at, row.pk))
-    declined = sorted(
-        (row for row in rows if row.is_declined), key=lambda row: (row.status_changed_at, row.pk), reverse=True
-    )
-    return waiting, overdue, declined
-
-
 # Each list of the adviser's start page shows its first this many rows and says how many more there are, so that
 # the page stays the size of a day's work however large the caseload grows.
 START_LIST_SHOWN = 20
 
 
-def first_rows(rows: Iterable[Any], limit: int = START_LIST_SHOWN) -> tuple[list[Any], int]:
-    """The first `limit` rows and how many more there are."""
-    rows = list(rows)
-    return rows[:limit], max(len(rows) - limit, 0)
+def first_rows(rows: QuerySet, limit: int = START_LIST_SHOWN) -> tuple[list[Any], int]:
+    """The first `limit` rows of a list and how many more there are, in one query (core.paginator.counted_page):
+    the rows past the limit are never read."""
+    page = counted_page(rows, 1, limit)
+    return list(page.object_list), page.paginator.count - len(page)
+
+
+# What the rows of the lists of placements show.
+PLACEMENT_RELATED = (
+    "enrolment__candidate",
+    "enrolment__cohort__pilot",
+    "employer__organisation",
+    "location",
+    "answered_by",
+)
+
+
+@dataclass(frozen=True)
+class PlacementLists:
+    """The start page's lists of placements: of each, its first rows and how many more there are."""
+
+    waiting: tuple[list[Any], int]
+    overdue: tuple[list[Any], int]
+    declined: tuple[list[Any], int]
+
+
+def adviser_placements(*, user, limit: int = START_LIST_SHOWN) -> PlacementLists:
+    """The start page's three lists of placements (waiting for the host, proposals without an answer, declined),
+    in one query. Each list's selector says which placements belong in it and in which order; each list gives
+    its first `limit` rows, numbered and counted in the database (a row number and a count over the list), and
+    the three are read as one UNION ALL. A placement in two lists comes twice, once for each.
+    """
+    now = timezone.now()
+    lists = {
+        "waiting": adviser_waiting_placements(user=user),
+        "overdue": adviser_overdue_proposals(user=user, now=now),
+        "declined": adviser_declined_placements(user=user, now=now),
+    }
+    parts = []
+    for name, selected in lists.items():
+        ordering: list[Any] = list(selected.query.order_by)  # the selector's order, as the rows' numbering
+        parts.append(
+            selected.select_related(*PLACEMENT_RELATED)
+            .annotate(
+                waiting_since=Coalesce("status_changed_at", "created_at"),
+                list_name=Value(name, output_field=CharField()),
+                list_total=Window(Count("pk")),
+                list_rank=Window(RowNumber(), order_by=ordering),
+            )
+            # A filter on the row number rather than a LIMIT, which SQLite does not take inside a UNION.
+            .filter(list_rank__lte=limit)
+            .order_by()
+        )
+    rows: dict[str, list[Any]] = {name: [] for name in lists}
+    # Unordered: the parts are numbered already, and the model's default order would be one more sort.
+    for row in parts[0].union(*parts[1:], all=True).order_by():
+        rows[row.list_name].append(row)
+    shown = {}
+    for name, placements in rows.items():
+        placements.sort(key=lambda row: row.list_rank)
+        shown[name] = (placements, placements[0].list_total - len(placements) if placements else 0)
+    return PlacementLists(**shown)
 
 
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
@@ -124,10 +153,10 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     ]
     week, appointments_not_shown = first_rows(adviser_week_appointments(user=user, today=today))
     appointments = [(appointment, url_or_none("candidates:appointment-ics", appointment.pk)) for appointment in week]
-    waiting, overdue_proposals, declined = adviser_placements(user=user)
-    waiting, placements_not_shown = first_rows(waiting)
-    overdue_proposals, overdue_not_shown = first_rows(overdue_proposals)
-    declined, declined_not_shown = first_rows(declined)
+    placement_lists = adviser_placements(user=user)
+    waiting, placements_not_shown = placement_lists.waiting
+    overdue_proposals, overdue_not_shown = placement_lists.overdue
+    declined, declined_not_shown = placement_lists.declined
     placements = [(placement, (today - timezone.localdate(placement.waiting_since)).days) for placement in waiting]
     overdue = [
         (placement, (today - timezone.localdate(placement.status_changed_at)).days) for placement in overdue_proposals
@@ -136,7 +165,7 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     gaps = record_gaps(gap_rows)
     stale_reserves, stale_reserves_not_shown = first_rows(adviser_stale_reserves(user=user, today=today))
     followups, followups_not_shown = first_rows(followups_due(user=user, today=today))
-    flags, flags_not_shown = first_rows(attendance_flags(user=user, today=today))
+    flag_rows, flags_not_shown = first_rows(attendance_flag_enrolments(user=user, today=today))
     certificates, certificates_not_shown = first_rows(
         certificates_expiring(user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today)
     )
@@ -162,7 +191,7 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
             "gaps_not_shown": max(gap_count - RECORD_GAPS_SHOWN, 0),
             "followups_due": followups,
             "followups_not_shown": followups_not_shown,
-            "attendance_flags": flags,
+            "attendance_flags": attendance_flags_of(flag_rows),
             "attendance_flags_not_shown": flags_not_shown,
             "expiring_certificates": certificates,
             "certificates_not_shown": certificates_not_shown,
@@ -215,13 +244,14 @@ TRAINER_COHORTS_PER_PAGE = 25
 
 @role_required(Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 def training_start(request: AuthenticatedRequest) -> HttpResponse:
-    due_page = Paginator(evaluations_due_enrolments(user=request.user), EVALUATIONS_DUE_PER_PAGE).get_page(
-        request.GET.get("due_page")
+    due_page = counted_page(
+        evaluations_due_enrolments(user=request.user), request.GET.get("due_page"), EVALUATIONS_DUE_PER_PAGE
     )
-    cohort_page = Paginator(
+    cohort_page = counted_page(
         with_seat_counts(cohort_list(user=request.user)).order_by("-start_date", "pilot__name", "name", "pk"),
+        request.GET.get("page"),
         TRAINER_COHORTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "pilots/training_start.html",

@@ -6,11 +6,13 @@ import zoneinfo
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from candidates.models import CandidateImport, DropoutReason, EnrolmentStatus, OutcomeKind, Recommendation
 from candidates.progress import outflow_record
+from candidates.selectors import enrolment_list
 from candidates.services import (
     candidate_register,
     caseload_reassign,
@@ -23,7 +25,7 @@ from candidates.tests.factories import EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from employers.models import PlacementStatus
-from employers.selectors import candidate_timeline
+from employers.selectors import candidate_timeline, placement_list
 from employers.services import placement_propose, placement_transition
 from employers.tests.factories import SeatOfferFactory
 from pilots.models import PartnerRole
@@ -213,6 +215,29 @@ def test_the_timeline_leaves_out_what_the_user_may_not_see(history, adviser, tra
         "outcome",
         "adviser",
     }
+
+
+@pytest.mark.parametrize("reader", ["adviser", "coordinator", "training_partner", "administrator"])
+def test_the_timeline_of_the_enrolments_the_page_read_is_the_timeline_of_the_readers_scope(
+    history, other_adviser, request, reader
+):
+    foreign_cohort = CohortFactory(pilot=PilotFactory(lead_organisation=other_adviser.organisation))
+    foreign = EnrolmentFactory(candidate=history, cohort=foreign_cohort, status=EnrolmentStatus.STARTED)
+    enrolment_transition(
+        enrolment=foreign, to_status=EnrolmentStatus.DROPPED_OUT, by_user=other_adviser,
+        dropout_reason=DropoutReason.MOVED, reason="Verhuisd naar Groningen",
+    )  # fmt: skip
+    user = request.getfixturevalue(reader)
+    # As the candidate's page reads them: the enrolments the reader may see, with the placements they may see.
+    enrolments = (
+        enrolment_list(user=user)
+        .filter(candidate=history)
+        .prefetch_related(Prefetch("placements", queryset=placement_list(user=user)))
+    )
+
+    assert candidate_timeline(candidate=history, user=user, enrolments=enrolments) == candidate_timeline(
+        candidate=history, user=user
+    )
 
 
 @pytest.fixture

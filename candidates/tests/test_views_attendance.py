@@ -484,3 +484,33 @@ def test_the_shortcut_script_takes_its_keys_from_the_legend_on_the_page(settings
     assert "[data-attendance-key]" in script
     # No letter of one language is built in.
     assert "absent_with_notice" not in script and "present" not in script
+
+
+def test_the_grid_shows_its_people_a_page_at_a_time_and_a_page_saves_only_its_rows(
+    client, training_partner, cohort, fatma, daan, monkeypatch
+):
+    monkeypatch.setattr("candidates.views.track.ATTENDANCE_PAGE_SIZE", 1)
+    client.force_login(training_partner)
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
+    monday, _tuesday, _wednesday = sorted(week_sessions(cohort), key=lambda session: session.date)
+    Attendance.objects.create(
+        session=monday, enrolment=daan, status=AttendanceStatus.SICK, recorded_at=datetime.datetime.now(datetime.UTC)
+    )
+
+    first = client.get(grid_url(cohort), WEEK).content.decode()
+    second = client.get(grid_url(cohort), {**WEEK, "page": 2}).content.decode()
+
+    # In the order of the last name: Bakker, then Yilmaz.
+    assert "Daan Bakker" in first and "Fatma Yilmaz" not in first
+    assert "Fatma Yilmaz" in second and "Daan Bakker" not in second
+    assert 'aria-label="Pages of the attendance list"' in first
+    # Another week keeps the page.
+    assert f"?week={(MONDAY + datetime.timedelta(days=7)).isoformat()}&amp;page=2" in second
+
+    response = client.post(
+        f"{grid_url(cohort)}?week={MONDAY.isoformat()}&page=2", {field(monday, fatma): "present", "save": ""}
+    )
+
+    assert response.url == f"{grid_url(cohort)}?week={MONDAY.isoformat()}&page=2"
+    assert Attendance.objects.get(session=monday, enrolment=fatma).status == "present"
+    assert Attendance.objects.get(session=monday, enrolment=daan).status == "sick"

@@ -326,3 +326,39 @@ def test_advisers_reach_the_screening_from_a_card_before_the_selection(client, a
     assert reverse("candidates:screening-plan", kwargs={"pk": selected.pk}) not in html
     client.force_login(coordinator)
     assert plan not in client.get(board_url(cohort.pilot)).text
+
+
+def test_show_all_opens_a_column_a_page_at_a_time_and_every_card_stays_reachable(client, adviser, cohort, monkeypatch):
+    monkeypatch.setattr("candidates.views.board.BOARD_COLUMN_SIZE", 1)
+    monkeypatch.setattr("candidates.views.board.BOARD_EXPANDED_SIZE", 2)
+    registered = [enrolment_in(cohort, S.REGISTERED) for _ in range(5)]
+    enrolment_in(cohort, S.SCREENED)
+    client.force_login(adviser)
+
+    pages = [client.get(board_url(cohort.pilot, column=S.REGISTERED, page=number)) for number in (1, 2, 3)]
+
+    shown = [[card.enrolment for card in page.context["columns"][0].cards] for page in pages]
+    assert [len(cards) for cards in shown] == [2, 2, 1]
+    assert sorted(enrolment.pk for cards in shown for enrolment in cards) == sorted(e.pk for e in registered)
+    first = pages[0]
+    assert first.context["columns"][0].count == 5
+    assert 'aria-label="Pages of this column"' in first.text
+    assert "?column=registered&amp;page=2" in first.text
+    assert "Show the first" in first.text
+    # The other columns keep their first cards.
+    assert len({column.status: column for column in first.context["columns"]}[S.SCREENED].cards) == 1
+
+
+def test_a_column_is_numbered_over_the_narrow_rows_and_shows_its_first_cards_in_order(client, adviser, cohort):
+    now = timezone.now()
+    waiting = [
+        enrolment_in(cohort, S.REGISTERED, status_changed_at=now - datetime.timedelta(days=days))
+        for days in range(BOARD_COLUMN_SIZE + 3, 0, -1)
+    ]
+    client.force_login(adviser)
+
+    column = client.get(board_url(cohort.pilot)).context["columns"][0]
+
+    assert column.count == BOARD_COLUMN_SIZE + 3
+    assert [card.enrolment for card in column.cards] == waiting[:BOARD_COLUMN_SIZE]
+    assert column.is_truncated

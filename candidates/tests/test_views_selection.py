@@ -514,3 +514,46 @@ def test_selection_view_shows_how_complete_the_cohorts_records_are(client, advis
     assert records.complete == 1
     assert records.missing_by_requirement["education_level"] == 1
     assert 'data-testid="cohort-records"' in response.text
+
+
+# --- long lists --------------------------------------------------------------------------------------
+
+
+def test_the_ranking_is_shown_a_page_at_a_time_and_the_rank_goes_on_over_the_pages(
+    client, adviser, cohort, monkeypatch
+):
+    monkeypatch.setattr("candidates.views.selection.SELECTION_PAGE_SIZE", 2)
+    screened(cohort, adviser, "Anna Laag", (2, 2, 2, 2))
+    screened(cohort, adviser, "Bram Hoog", (5, 5, 5, 5))
+    screened(cohort, adviser, "Cem Midden", (4, 4, 4, 4))
+    client.force_login(adviser)
+
+    first = client.get(selection_url(cohort))
+    second = client.get(selection_url(cohort), {"page": 2})
+
+    assert [(row.rank, row.enrolment.candidate.full_name) for row in first.context["rows"]] == [
+        (1, "Bram Hoog"),
+        (2, "Cem Midden"),
+    ]
+    assert [(row.rank, row.enrolment.candidate.full_name) for row in second.context["rows"]] == [(3, "Anna Laag")]
+    assert 'aria-label="Pages of the screened candidates"' in first.text
+    assert '<a class="page-link" href="?page=2">2</a>' in first.text
+
+
+def test_the_reserve_list_is_paged_and_the_first_reserve_is_offered_from_every_page(
+    client, adviser, cohort, monkeypatch
+):
+    monkeypatch.setattr("candidates.views.selection.SELECTION_PAGE_SIZE", 2)
+    first = on_reserve(cohort, adviser, "Rik Eerste")
+    on_reserve(cohort, adviser, "Sem Tweede")
+    third = on_reserve(cohort, adviser, "Tess Derde")
+    client.force_login(adviser)
+
+    response = client.get(selection_url(cohort), {"reserve_page": 2})
+
+    assert [enrolment for enrolment, _stale in response.context["reserves"]] == [third]
+    assert response.context["first_reserve"] == first
+    assert response.context["reserve_page"].paginator.count == 3
+    table = response.text[response.text.index('class="table align-middle mb-0 reserve-table"') :]
+    assert '<td class="text-end tabular-nums">3</td>' in table
+    assert 'aria-label="Pages of the reserve list"' in response.text

@@ -10,7 +10,7 @@ from pilots.selectors import pilot_list, reference_choices
 
 from ..lifecycle import REASON_REQUIRED, SCREENABLE
 from ..models import EnrolmentStatus, Screening
-from ..selectors import BOARD_COLUMN_SIZE, board_columns
+from ..selectors import BOARD_COLUMN_SIZE, BOARD_EXPANDED_SIZE, board_columns
 from .screening import SCREENERS
 from .selection import DECIDERS
 
@@ -27,10 +27,19 @@ def pilot_board(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         cohort = next((c for c in cohorts if str(c.pk) == request.GET["cohort"]), None)
         if cohort is None:
             raise Http404
+    # "Show all" of one column: its cards a page at a time, the other columns as they are.
     expanded = request.GET.get("column")
     if expanded not in EnrolmentStatus.values:
         expanded = None
-    columns = board_columns(user=request.user, pilot=pilot, cohort=cohort, expanded=expanded)
+    columns = board_columns(
+        user=request.user,
+        pilot=pilot,
+        cohort=cohort,
+        expanded=expanded,
+        page=request.GET.get("page"),
+        column_size=BOARD_COLUMN_SIZE,
+        expanded_size=BOARD_EXPANDED_SIZE,
+    )
     return render(
         request,
         "candidates/board.html",

@@ -15,16 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.paginator import counted_page
 from core.permissions import AuthenticatedRequest, role_required
 from core.redirects import safe_next
 from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.selectors import cohort_list
 
-from ..completeness import REQUIREMENTS, completeness_percentage, group_completeness, missing_requirements
+from ..completeness import REQUIREMENTS, completeness_percentage, group_completeness_counted, missing_requirements
 from ..forms import CarryOverForm, PromoteForm, TransitionForm
 from ..lifecycle import ENROLMENT_LIFECYCLE, REASON_REQUIRED
-from ..models import Enrolment, EnrolmentStatus, Recommendation, Screening
+from ..models import Candidate, Enrolment, EnrolmentStatus, Recommendation, Screening
 from ..selectors import (
     enrolment_list,
     selection_carry_over_enrolments,
@@ -53,6 +54,8 @@ DECISIONS = {
     EnrolmentStatus.NOT_SELECTED: gettext_lazy("Not selected"),
     EnrolmentStatus.WITHDRAWN: gettext_lazy("Withdraws before the start"),
 }
+# The rows of the ranking, and of the reserve list, a page shows.
+SELECTION_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -81,48 +84,52 @@ def _form_errors(form) -> str:
 @role_required(*DECIDERS)
 def cohort_selection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
-    rows = []
-    rank = 0
-    for enrolment in selection_ranking(user=request.user, cohort=cohort):
-        if enrolment.latest_score is not None:
-            rank += 1
-        rows.append(
-            SelectionRow(
-                rank=rank if enrolment.latest_score is not None else None,
-                enrolment=enrolment,
-                completeness=completeness_percentage(enrolment.candidate),
-                missing=[str(requirement.label) for requirement in missing_requirements(enrolment.candidate)],
-                decisions=_decisions(enrolment),
-                recommendation=_recommendation_label(enrolment.latest_recommendation),
-            )
+    # The ranking and the reserve list a page at a time: a large cohort's hundreds of decision forms are more than
+    # a screen can use, and each list keeps its own page while the other turns.
+    ranking = counted_page(
+        selection_ranking(user=request.user, cohort=cohort), request.GET.get("page"), SELECTION_PAGE_SIZE
+    )
+    rows = [
+        SelectionRow(
+            # The scored rows come first, so a scored row's place in the whole ranking is its rank.
+            rank=place if enrolment.latest_score is not None else None,
+            enrolment=enrolment,
+            completeness=completeness_percentage(enrolment.candidate),
+            missing=[str(requirement.label) for requirement in missing_requirements(enrolment.candidate)],
+            decisions=_decisions(enrolment),
+            recommendation=_recommendation_label(enrolment.latest_recommendation),
         )
-    reserves = [
-        (enrolment, selection_interest_is_stale(enrolment))
-        for enrolment in selection_reserve_list(user=request.user, cohort=cohort)
+        for place, enrolment in enumerate(ranking, start=ranking.start_index())
     ]
+    reserve_list = selection_reserve_list(user=request.user, cohort=cohort)
+    reserve_page = counted_page(reserve_list, request.GET.get("reserve_page"), SELECTION_PAGE_SIZE)
+    reserves = [(enrolment, selection_interest_is_stale(enrolment)) for enrolment in reserve_page]
+    # The promotion offers the first reserve, also while a later page of the list is open.
+    first_reserve = (reserves[0][0] if reserves else None) if reserve_page.number == 1 else reserve_list.first()
     taken = seats_taken(cohort=cohort)
     # How complete the records of everyone in the cohort are: matching fails on missing data.
-    records = group_completeness(
-        enrolment.candidate for enrolment in enrolment_list(user=request.user).filter(cohort=cohort)
+    records = group_completeness_counted(
+        Candidate.objects.filter(pk__in=enrolment_list(user=request.user).filter(cohort=cohort).values("candidate"))
     )
     labels = {requirement.key: requirement.label for requirement in REQUIREMENTS}
     most_missing = sorted(
         ((labels[key], count) for key, count in records.missing_by_requirement.items() if count),
         key=lambda item: -item[1],
     )[:4]
-    first_reserve, first_is_stale = reserves[0] if reserves else (None, False)
     return render(
         request,
         "candidates/selection_cohort.html",
         {
             "cohort": cohort,
             "rows": rows,
+            "ranking": ranking,
             "reserves": reserves,
+            "reserve_page": reserve_page,
             "seats_taken": taken,
             "seats_left": max(cohort.seats - taken, 0),
             "max_score": Screening.MAX_SCORE,
             "first_reserve": first_reserve,
-            "first_reserve_is_stale": first_is_stale,
+            "first_reserve_is_stale": first_reserve is not None and selection_interest_is_stale(first_reserve),
             "promote_form": PromoteForm(initial={"enrolment": first_reserve.pk}) if first_reserve else None,
             "reconfirm_days": settings.RESERVE_RECONFIRM_DAYS,
             "reason_required": sorted(REASON_REQUIRED),

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,6 +76,8 @@ ATTENDANCE_RECORDERS = TRACK_READERS
 RESULT_RECORDERS = (Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 # The expiring-certificates list looks this far ahead.
 EXPIRING_WITHIN_DAYS = 90
+# The attendance grid's rows a page shows: a class or two.
+ATTENDANCE_PAGE_SIZE = 25
 
 
 # --- Learning line and weekly rhythm --------------------------------------------------------------------------
@@ -255,8 +259,11 @@ def _grid_week(cohort: Cohort, value: str | None) -> date:
         return week_monday(min(max(today, cohort.start_date), cohort.end_date))
 
 
-def _attendance_url(cohort: Cohort, monday: date) -> str:
-    return f"{reverse('pilots:attendance', kwargs={'pk': cohort.pk})}?week={monday.isoformat()}"
+def _attendance_url(cohort: Cohort, monday: date, page: int | str | None = None) -> str:
+    query = {"week": monday.isoformat()}
+    if page and str(page) != "1":
+        query["page"] = str(page)
+    return f"{reverse('pilots:attendance', kwargs={'pk': cohort.pk})}?{urlencode(query)}"
 
 
 def _attendance_post(request: AuthenticatedRequest, cohort: Cohort, monday: date) -> str | None:
@@ -290,18 +297,28 @@ def _attendance_post(request: AuthenticatedRequest, cohort: Cohort, monday: date
 def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list(user=request.user), pk=pk)
     monday = _grid_week(cohort, request.GET.get("week"))
+    asked_page = request.GET.get("page")
     posted: dict[str, str] = {}
     if request.method == "POST":
         refusal = _attendance_post(request, cohort, monday)
         if refusal is None:
-            return redirect(_attendance_url(cohort, monday))
+            return redirect(_attendance_url(cohort, monday, asked_page))
         messages.error(request, _("The attendance was not saved: %(reason)s") % {"reason": refusal})
         # Show the grid as it was filled in, so nothing typed is lost.
         posted = posted_cells(request.POST)
     # Writes nothing: a day of the rhythm without a session yet shows as an unsaved one, which a save creates.
     week = attendance_week(cohort=cohort, week_start=monday)
-    rates = attendance_rates(enrolments=[row.enrolment for row in week.rows])
+    # The people a page at a time: a class's worth of rows fits a screen, a whole large cohort's selects do not.
+    # Each page saves its own rows (the service leaves the cells it is not sent alone).
+    people = Paginator(week.rows, ATTENDANCE_PAGE_SIZE).get_page(asked_page)
+    rates = attendance_rates(enrolments=[row.enrolment for row in people])
     threshold = settings.ATTENDANCE_THRESHOLD_PERCENT
+    today = timezone.localdate()
+    choices = {False: _cell_choices(False), True: _cell_choices(True)}
+    # What a cell's hidden label says of its day, told once per day rather than once per cell.
+    days = [
+        {"kind": session.get_kind_display(), "day": date_format(session.date, "l j F")} for session in week.sessions
+    ]
     rows = [
         {
             "enrolment": row.enrolment,
@@ -312,12 +329,14 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     "cell": cell,
                     "name": (name := cell_field_name(cell)),
                     "value": posted.get(name, cell.status) or "",
-                    "choices": _cell_choices(cell.is_future),
+                    "choices": choices[cell.is_future],
+                    "label": _("%(name)s, %(kind)s %(day)s") % {"name": row.enrolment.candidate.full_name, **day},
                 }
-                for cell in row.cells
+                # A row's cells follow the week's sessions.
+                for cell, day in zip(row.cells, days, strict=True)
             ],
         }
-        for row in week.rows
+        for row in people
     ]
     modules = cohort_learning_line_or_pilots(cohort=cohort).modules
     module_rates = module_attendance_rates(cohort=cohort)
@@ -329,16 +348,20 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "week": week,
             "rows": rows,
+            "people": people,
             "week_number": week_number,
             "week_modules": [module for module in modules if module.start_week <= week_number <= module.end_week],
             "module_rates": [(module, module_rates[module.pk]) for module in modules if module.pk in module_rates],
             "threshold": threshold,
             "shortcut_keys": shortcut_keys(),
-            "previous_url": _attendance_url(cohort, monday - timedelta(days=7)) if monday > cohort.start_date else None,
-            "next_url": _attendance_url(cohort, monday + timedelta(days=7))
+            # Another week keeps the page of people.
+            "previous_url": _attendance_url(cohort, monday - timedelta(days=7), people.number)
+            if monday > cohort.start_date
+            else None,
+            "next_url": _attendance_url(cohort, monday + timedelta(days=7), people.number)
             if monday + timedelta(days=7) <= cohort.end_date
             else None,
-            "this_week_url": _attendance_url(cohort, week_monday(timezone.localdate())),
+            "this_week_url": _attendance_url(cohort, week_monday(today), people.number),
         },
     )
 

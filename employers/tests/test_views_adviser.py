@@ -46,6 +46,7 @@ from employers.tests.factories import (
 )
 from pilots.models import PartnerRole
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory, PilotPartnerFactory, RegionFactory
+from start.views import START_LIST_SHOWN
 
 S = EnrolmentStatus
 P = PlacementStatus
@@ -333,6 +334,38 @@ def test_the_two_blocks_read_their_placements_in_one_query_each(
 
     assert len(response.context["declined"]) == size
     assert len(response.context["overdue"]) == size
+
+
+def test_each_placement_block_shows_its_first_rows_in_order_and_counts_the_rest(
+    adviser_client, adviser, world, at_noon
+):
+    extra = 2
+    for number in range(START_LIST_SHOWN + extra):
+        declined = EnrolmentFactory(candidate=CandidateFactory(adviser=adviser), cohort=world.cohort, status=S.SELECTED)
+        PlacementFactory(
+            enrolment=declined, status=P.DECLINED, status_changed_at=NOW - datetime.timedelta(hours=1 + number)
+        )
+        waiting = EnrolmentFactory(candidate=CandidateFactory(adviser=adviser), cohort=world.cohort, status=S.SELECTED)
+        PlacementFactory(enrolment=waiting, status_changed_at=NOW - datetime.timedelta(days=10, hours=number))
+
+    response = adviser_client.get(reverse("candidates:adviser-start"))
+
+    # A proposal left unanswered too long is in both lists, each in its own order: the longest waiting first.
+    waited = [days for _placement, days in response.context["placements"]]
+    overdue = [placement.status_changed_at for placement, _days in response.context["overdue"]]
+    declined = [placement.status_changed_at for placement in response.context["declined"]]
+    assert len(waited) == len(overdue) == len(declined) == START_LIST_SHOWN
+    assert overdue == sorted(overdue)
+    assert overdue[0] == NOW - datetime.timedelta(days=10, hours=START_LIST_SHOWN + extra - 1)
+    assert [placement.pk for placement, _days in response.context["placements"]] == [
+        placement.pk for placement, _days in response.context["overdue"]
+    ]
+    # Declined: the newest first.
+    assert declined == sorted(declined, reverse=True)
+    assert declined[0] == NOW - datetime.timedelta(hours=1)
+    for block in ("placements", "overdue", "declined"):
+        assert response.context[f"{block}_not_shown"] == extra
+    assert response.text.count(f"And {extra} more, not shown here.") >= 3
 
 
 # --- The cohort page ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from employers.models import (
     SeatOffer,
     SeatOfferChange,
 )
-from employers.selectors import OVERVIEW_PER_PAGE
+from employers.selectors import OVERVIEW_PER_PAGE, PLACES_SHOWN
 from employers.services import places_confirmed
 from employers.tests.factories import (
     ContractOfferFactory,
@@ -141,6 +141,32 @@ def test_the_start_page_leaves_out_the_places_of_cohorts_that_ended(client, host
     response = client.get(reverse("employers:start"))
 
     assert response.context["overview"].places == []
+
+
+def test_the_start_page_shows_the_places_of_the_first_cohorts_and_links_to_all(client, host):
+    extra = 2
+    for number in range(PLACES_SHOWN + extra):
+        cohort = CohortFactory(
+            pilot=host.pilot,
+            name=f"Ronde {number:02}",
+            start_date=datetime.date(2027, 1, 4) + datetime.timedelta(weeks=number),
+            end_date=datetime.date(2027, 6, 4) + datetime.timedelta(weeks=number),
+        )
+        SeatOfferFactory(employer=host.employer, cohort=cohort, location=host.location, places=2)
+    # Placements in a cohort without places offered: a row too, in the order of its start.
+    placement(host, P.CONFIRMED)
+
+    response = client.get(reverse("employers:start"))
+
+    overview = response.context["overview"]
+    assert [row.cohort.name for row in overview.places] == ["Najaar 2026"] + [
+        f"Ronde {number:02}" for number in range(PLACES_SHOWN - 1)
+    ]
+    assert (overview.places[0].offered, overview.places[0].confirmed) == (0, 1)
+    assert (overview.places[1].offered, overview.places[1].confirmed) == (2, 0)
+    assert overview.places_not_shown == extra + 1
+    assert f"And {extra + 1} more, not shown here." in response.text
+    assert f'<a href="{reverse("employers:seat-offers")}">All cohorts with your places</a>' in response.text
 
 
 def test_the_start_page_asks_for_contract_offers_of_interns_without_one(client, host):
