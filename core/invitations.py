@@ -187,6 +187,13 @@ def _close_open_invitations(person: User, *, now: datetime) -> int:
     return person.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
 
 
+def _locked_to_manage(person: User, *, by_user) -> User:
+    """The person's row, locked for a change of their access; refused unless by_user may manage them."""
+    if not can_manage(by_user=by_user, person=person):
+        raise InvitationRefusedError(str(_("You cannot change the access of this person.")))
+    return User.objects.select_for_update().get(pk=person.pk)
+
+
 @entry_point
 def invitation_create(*, first_name: str, last_name: str, email: str, role: str, organisation, by_user) -> Invitation:
     """Make the account of an invited person (their e-mail address is the username) and mail them the link."""
@@ -217,9 +224,7 @@ def invitation_create(*, first_name: str, last_name: str, email: str, role: str,
 @entry_point
 def invitation_resend(*, person: User, by_user) -> Invitation:
     """A new link for someone who has not accepted yet; the previous link stops working."""
-    if not can_manage(by_user=by_user, person=person):
-        raise InvitationRefusedError(str(_("You cannot change the access of this person.")))
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = _locked_to_manage(person, by_user=by_user)
     status = person_status(person)
     if status == PersonStatus.DEACTIVATED:
         raise InvitationRefusedError(str(_("This person's access has been deactivated.")))
@@ -257,9 +262,7 @@ def invitation_accept(*, token: str, password: str) -> User:
 @entry_point
 def user_deactivate(*, person: User, by_user) -> User:
     """End a person's access at once: no login, no open link, and every session they have ends now."""
-    if not can_manage(by_user=by_user, person=person):
-        raise InvitationRefusedError(str(_("You cannot change the access of this person.")))
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = _locked_to_manage(person, by_user=by_user)
     if not person.is_active:
         return person
     person.is_active = False
@@ -277,9 +280,7 @@ def user_reactivate(*, person: User, by_user) -> Invitation:
     The password they had stops working, so that access comes back only through their own mailbox, as it came the
     first time; until they use the link they show as invited.
     """
-    if not can_manage(by_user=by_user, person=person):
-        raise InvitationRefusedError(str(_("You cannot change the access of this person.")))
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = _locked_to_manage(person, by_user=by_user)
     if person.is_active:
         raise InvitationRefusedError(str(_("This person has access already.")))
     person.is_active = True

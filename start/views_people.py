@@ -134,21 +134,28 @@ def _person(request: AuthenticatedRequest, pk: int) -> User:
     return person
 
 
-@require_POST
-@role_required(*PEOPLE_MANAGERS)
-def person_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _person_post(request: AuthenticatedRequest, pk: int, action, success: str) -> HttpResponse:
+    """Carry out a one-button action on a person (a service taking person and by_user), say how it went, and go
+    back to the list; `success` is formatted with the person's name and e-mail address."""
     person = _person(request, pk)
     try:
-        invitation_resend(person=person, by_user=request.user)
+        action(person=person, by_user=request.user)
     except InvitationRefusedError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("A new invitation has been sent to %(email)s; the previous link no longer works.")
-            % {"email": person.email},
-        )
+        messages.success(request, success % {"name": person.get_full_name() or person, "email": person.email})
     return redirect("people:list")
+
+
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _person_post(
+        request,
+        pk,
+        invitation_resend,
+        _("A new invitation has been sent to %(email)s; the previous link no longer works."),
+    )
 
 
 @role_required(*PEOPLE_MANAGERS)
@@ -176,15 +183,9 @@ def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @role_required(*PEOPLE_MANAGERS)
 def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Give a deactivated person access again: they get a new link and choose a new password with it."""
-    person = _person(request, pk)
-    try:
-        user_reactivate(person=person, by_user=request.user)
-    except InvitationRefusedError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s has access again: a link to choose a new password has been sent to %(email)s.")
-            % {"name": person.get_full_name() or person, "email": person.email},
-        )
-    return redirect("people:list")
+    return _person_post(
+        request,
+        pk,
+        user_reactivate,
+        _("%(name)s has access again: a link to choose a new password has been sent to %(email)s."),
+    )
