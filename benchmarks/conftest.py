@@ -16,6 +16,7 @@ from candidates.models import (
     LanguageLevel,
     ReferralSource,
 )
+from candidates.services import current_enrolment_refresh
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.tests.factories import CohortFactory, OrganisationFactory, PilotFactory
@@ -82,6 +83,8 @@ def intake(django_db_setup, django_db_blocker):
                 if number % 5 == 0 and (number + 1) % 4 != number % len(cohorts)
             ]
             Enrolment.objects.bulk_create(enrolments)
+            # What the services keep on the candidate for the list (its scope and its sort on the cohort).
+            current_enrolment_refresh(candidate_ids=[candidate.pk for candidate in candidates])
             CandidateBarrier.objects.bulk_create(
                 [
                     CandidateBarrier(candidate=candidate, kind=BarrierKind.CHILDCARE)

@@ -11,10 +11,12 @@ import time
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates.models import Candidate
+from candidates.models import Candidate, Enrolment
+from pilots.selectors import pilot_list
 
 from .conftest import CANDIDATES
 
@@ -61,6 +63,12 @@ def test_the_list_reads_the_same_number_of_queries_for_any_page_size(adviser_cli
         report(capsys, f"list, {per_page} rows a page", queries, seconds)
 
     assert len(set(counts.values())) == 1, counts
+    # The length it shows is that of the scope as the enrolments define it (candidates.selectors.candidate_list).
+    in_pilots = Exists(
+        Enrolment.objects.filter(candidate=OuterRef("pk"), cohort__pilot__in=pilot_list(user=intake.adviser))
+    )
+    scope = Candidate.objects.filter(Q(in_pilots) | Q(adviser=intake.adviser))
+    assert response.context["table"].paginator.count == scope.count()
 
 
 @pytest.mark.django_db

@@ -9,7 +9,9 @@ current enrolment, which the services keep on the candidate with an index (Candi
 """
 
 import re
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import TypedDict, cast
 
 import django_filters
@@ -21,17 +23,20 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
 from core.roles import Role
 from pilots.forms import reference_choices_of
 from pilots.models import Cohort, Pilot, PilotPartner, ReferenceKind
-from pilots.selectors import pilot_list
+from pilots.selectors import cohort_list, pilot_list
 
 from .completeness import CHECKED_FIELDS
-from .models import Candidate, CandidateBarrier, EnrolmentStatus, LanguageLevel, ReferralSource
-from .selectors import candidate_current_enrolments, candidate_list, enrolment_list
+from .models import Candidate, CandidateBarrier, Enrolment, EnrolmentStatus, LanguageLevel, ReferralSource
+from .selectors import candidate_current_enrolments, candidate_list, candidate_list_count
 
 LANGUAGE_SKILLS = (
     ("speaking", _("Speaking")),
@@ -142,8 +147,7 @@ class _ChoicesOnceIterator(django_filters.fields.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.field.rows():
-            yield self.choice(obj)
+        yield from self.field.rows()
 
     def __len__(self) -> int:
         return len(self.field.rows()) + (self.field.empty_label is not None)
@@ -154,29 +158,104 @@ class _ChoicesOnceIterator(django_filters.fields.ModelChoiceIterator):
 
 class ChoicesOnceField(django_filters.fields.ModelChoiceField):
     """A model choice read once per form: checking the chosen value and drawing the options share one query
-    (Django's field asks the database for each); the options are written in Python (core.widgets.Select)."""
+    (Django's field asks the database for each). The query reads each choice's key and the columns of its label
+    (`label_fields`, written by `label_of` as the model's __str__ writes them) rather than model instances, and
+    the options are written in Python (core.widgets.Select): a few hundred cohorts are a few hundred options on
+    every page of the list. The chosen value cleans to an instance of the model that holds only its key, which is
+    what filtering on it needs."""
 
     iterator = _ChoicesOnceIterator
     widget = widgets.Select
+    label_fields: tuple[str, ...] = ()
+    label_of: Callable[..., str] = staticmethod(str)
 
-    def rows(self) -> list:
+    def rows(self) -> list[tuple[object, str]]:
+        """The (key, label) of each choice, in the queryset's order."""
         if "_rows" not in self.__dict__:
-            self.__dict__["_rows"] = list(self.queryset) if self.queryset is not None else []
+            # Each label escaped here, once: the widget leaves safe text as it is.
+            self.__dict__["_rows"] = (
+                [
+                    (key, escape(self.label_of(*values)))
+                    for key, *values in self.queryset.values_list(self.to_field_name or "pk", *self.label_fields)
+                ]
+                if self.queryset is not None
+                else []
+            )
         return self.__dict__["_rows"]
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         key = self.to_field_name or "pk"
-        chosen = getattr(value, key, value)
-        for obj in self.rows():
-            if str(getattr(obj, key)) == str(chosen):
-                return obj
+        chosen = str(getattr(value, key, value))
+        for row_key, _label in self.rows():
+            if str(row_key) == chosen and self.queryset is not None:
+                return self.queryset.model(**{key: row_key})
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
 
 
 class ChoicesOnceFilter(django_filters.ModelChoiceFilter):
     field_class = ChoicesOnceField
+
+    def __init__(self, *args, label_fields: tuple[str, ...], label_of: Callable[..., str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_fields = label_fields
+        self.label_of = label_of
+
+    @property
+    def field(self) -> ChoicesOnceField:
+        field = super().field
+        assert isinstance(field, ChoicesOnceField)
+        field.label_fields = self.label_fields
+        field.label_of = self.label_of
+        return field
+
+
+def _cohort_label(pilot_name: str, name: str) -> str:
+    return f"{pilot_name} – {name}"  # as Cohort.__str__
+
+
+def _user_label(first_name: str, last_name: str, username: str) -> str:
+    return f"{first_name} {last_name}".strip() or username  # as User.__str__ (AbstractUser.get_full_name)
+
+
+def crispy_field_html(field: forms.BoundField) -> SafeString:
+    """A filter as crispy's bootstrap5 field.html draws it (`{{ field|as_crispy_field }}`): its label, its widget
+    with the same classes and attributes, and its errors, for the widgets this form has (selects and inputs, no
+    check boxes, no help texts). Written in Python: crispy renders four templates per field, which for the eleven
+    filters cost more than the rest of the list."""
+    widget = field.field.widget
+    # What crispy's {% crispy_field %} adds to the widget's classes: its own name, then Bootstrap's.
+    class_name = widget.__class__.__name__.lower()
+    css_class = widget.attrs.get("class", "")
+    if not css_class:
+        css_class = class_name
+    elif css_class.find(class_name) == -1:
+        css_class += f" {class_name}"
+    bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    for name in [bootstrap, "is-invalid"] if field.errors else [bootstrap]:
+        if name not in css_class.split():
+            css_class += f" {name}"
+    widget.attrs["class"] = css_class
+    label = (
+        format_html('<label for="{}" class="form-label">{}</label>', field.id_for_label, field.label)
+        if field.label
+        else ""
+    )
+    errors = (
+        format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            getattr(field.errors, "field_id", field.auto_id),
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((number, field.auto_id, error) for number, error in enumerate(field.errors, start=1)),
+            ),
+        )
+        if field.errors
+        else ""
+    )
+    return format_html('<div id="div_{}" class="mb-3">{}{}{}</div>', field.auto_id, label, field.as_widget(), errors)
 
 
 def _day_start(day) -> datetime:
@@ -190,10 +269,20 @@ class CandidateFilter(django_filters.FilterSet):
         widget=forms.SearchInput(attrs={"autofocus": True, "placeholder": _("Name, e-mail, phone or postcode")}),
     )
     pilot = ChoicesOnceFilter(
-        label=_("Pilot"), queryset=Pilot.objects.none(), method="filter_by_enrolment", empty_label=_("All pilots")
+        label=_("Pilot"),
+        queryset=Pilot.objects.none(),
+        method="filter_by_enrolment",
+        empty_label=_("All pilots"),
+        label_fields=("name",),
+        label_of=str,  # as Pilot.__str__
     )
     cohort = ChoicesOnceFilter(
-        label=_("Cohort"), queryset=Cohort.objects.none(), method="filter_by_enrolment", empty_label=_("All cohorts")
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        method="filter_by_enrolment",
+        empty_label=_("All cohorts"),
+        label_fields=("pilot__name", "name"),
+        label_of=_cohort_label,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -224,7 +313,11 @@ class CandidateFilter(django_filters.FilterSet):
         widget=widgets.Select,
     )
     adviser = ChoicesOnceFilter(
-        label=_("Adviser"), queryset=get_user_model().objects.none(), empty_label=_("All advisers")
+        label=_("Adviser"),
+        queryset=get_user_model().objects.none(),
+        empty_label=_("All advisers"),
+        label_fields=("first_name", "last_name", "username"),
+        label_of=_user_label,
     )
     referral_source = django_filters.ChoiceFilter(
         label=_("Referral source"),
@@ -247,20 +340,30 @@ class CandidateFilter(django_filters.FilterSet):
         # Always bound: the rows get their cohort and status columns from filter_queryset.
         super().__init__(data if data is not None else QueryDict(), candidate_list(user=user), **kwargs)
         self.user = user
-        # The choices read only what their labels show (Pilot.__str__, Cohort.__str__): a few hundred rows for a
+        # The choices read only their keys and what their labels show (ChoicesOnceField): a few hundred rows for a
         # large region, each drawn as an option on every page of the list.
-        cast(django_filters.ModelChoiceFilter, self.filters["pilot"]).queryset = (
-            pilot_list(user=user).select_related(None).only("name")
+        cast(django_filters.ModelChoiceFilter, self.filters["pilot"]).queryset = pilot_list(user=user).select_related(
+            None
         )
         # The cohorts the user may see, without seat counts (candidates.selectors.with_seat_counts): those add a
         # scan of every enrolment to each page.
-        cast(django_filters.ModelChoiceFilter, self.filters["cohort"]).queryset = (
-            Cohort.objects.filter(pilot__in=pilot_list(user=user))
-            .select_related("pilot")
-            .only("name", "pilot__name")
-            .order_by("start_date", "pilot__name", "name")
-        )
+        cast(django_filters.ModelChoiceFilter, self.filters["cohort"]).queryset = Cohort.objects.filter(
+            pilot__in=pilot_list(user=user)
+        ).order_by("start_date", "pilot__name", "name")
         cast(django_filters.ModelChoiceFilter, self.filters["adviser"]).queryset = adviser_choices(user=user)
+        # The barrier list (reference data) read at most once per form: checking the chosen barrier and drawing the
+        # options would each read it.
+        self.filters["barrier"].extra["choices"] = cache(reference_choices_of(ReferenceKind.BARRIER))
+
+    def count(self) -> int:
+        """len(self.qs): the same filters on the candidates without the scope, counted by candidate_list_count."""
+        self.errors  # noqa: B018 - validates the form, as self.qs does, before filter_queryset reads it
+        return candidate_list_count(user=self.user, candidates=self.filter_queryset(Candidate.objects.all()))
+
+    @cached_property
+    def fields_html(self) -> dict[str, SafeString]:
+        """Each filter of the form drawn as crispy draws it (crispy_field_html), by name, for _cand_filters.html."""
+        return {name: crispy_field_html(self.form[name]) for name in self.form.fields}
 
     # The pilot, cohort and status filters describe one and the same enrolment; they are combined
     # in filter_queryset, so a candidate who is "selected" in another cohort does not match.
@@ -289,8 +392,8 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_queryset(self, queryset):
-        # The scope (candidate_list) is a condition on the candidate itself (EXISTS, no join), so the filters add
-        # to it directly: counting is one pass over the candidates, without a self-join on the primary key.
+        # The scope (candidate_list) is a condition on the candidate's own row, so the filters add to it directly,
+        # without a self-join on the primary key; count() applies them to the candidates without the scope.
         queryset = super().filter_queryset(queryset)
         cleaned = self.form.cleaned_data
 
@@ -302,9 +405,16 @@ class CandidateFilter(django_filters.FilterSet):
 
         match = self.enrolment_match()
         if match:
-            enrolments = enrolment_list(user=self.user).filter(candidate=OuterRef("pk"), **match)
-            queryset = queryset.filter(Exists(enrolments))
+            queryset = queryset.filter(Exists(self._enrolments().filter(candidate=OuterRef("pk"), **match)))
         return queryset.select_related("adviser").only(*ROW_FIELDS)
+
+    def _enrolments(self) -> QuerySet[Enrolment]:
+        """The enrolments of enrolment_list(user=...) for the list's readers, with the user's cohorts as a subquery
+        rather than a join: the database then checks each enrolment it finds through the index of its candidate
+        against one list of cohorts, instead of joining the cohorts and the pilots again for every candidate."""
+        if self.user.role == Role.ADMINISTRATOR:
+            return Enrolment.objects.all()
+        return Enrolment.objects.filter(cohort__in=cohort_list(user=self.user).values("pk"))
 
     def enrolment_match(self) -> dict:
         """What the pilot, cohort and status filters ask of one enrolment; empty without them."""

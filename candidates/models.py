@@ -77,7 +77,13 @@ class EducationLevel(models.TextChoices):
 
 # Columns of Candidate the services keep for the candidate list's sorting: not about the person, left out of the
 # history and of an access request (they could name a cohort of a pilot the reader does not work on).
-CANDIDATE_LIST_BOOKKEEPING = ("current_enrolment", "sort_pilot_name", "sort_cohort_name")
+CANDIDATE_LIST_BOOKKEEPING = (
+    "current_enrolment",
+    "sort_pilot_name",
+    "sort_cohort_name",
+    "current_pilot",
+    "in_several_pilots",
+)
 
 
 class Candidate(TimeStampedModel):
@@ -165,6 +171,21 @@ class Candidate(TimeStampedModel):
     sort_cohort_name = models.CharField(  # noqa: DJ001
         _("cohort, for sorting"), max_length=100, null=True, blank=True, editable=False
     )
+    # Which pilots the candidate is enrolled in, kept for the scope of the candidate list (candidates.selectors.
+    # candidate_list): the pilot of the current enrolment, and whether another enrolment lies in another pilot. Most
+    # candidates have one pilot, so "may this user see them" is a condition on the candidate's own row, which the
+    # database counts from an index, rather than a search through the enrolments per candidate. Kept with
+    # current_enrolment (current_enrolment_refresh).
+    current_pilot = models.ForeignKey(
+        "pilots.Pilot",
+        verbose_name=_("pilot of the current enrolment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    in_several_pilots = models.BooleanField(_("enrolled in several pilots"), default=False, editable=False)
 
     history = HistoricalRecords(get_user=history_user, excluded_fields=list(CANDIDATE_LIST_BOOKKEEPING))
 
@@ -177,6 +198,8 @@ class Candidate(TimeStampedModel):
             models.Index(fields=["last_name", "first_name", "id"], name="candidate_name_pk_idx"),
             models.Index(fields=["date_of_birth"], name="candidate_birth_idx"),
             models.Index(fields=["created_at"], name="candidate_created_idx"),
+            # An adviser's caseload as ids (candidates.selectors.advised_by), read from the index alone.
+            models.Index(fields=["adviser", "id"], name="candidate_adviser_pk_idx"),
             # The list sorted on the cohort (CandidateTable), to its last column.
             models.Index(
                 fields=["sort_pilot_name", "sort_cohort_name", "last_name", "id"], name="candidate_cohort_sort_idx"
@@ -184,6 +207,9 @@ class Candidate(TimeStampedModel):
             # The filters and the exact postcode search of the candidate list.
             models.Index(fields=["postcode"], name="candidate_postcode_idx"),
             models.Index(fields=["referral_source"], name="candidate_referral_idx"),
+            # The few candidates whose enrolments lie in more than one pilot: the list's scope looks at their
+            # enrolments (candidates.selectors.candidate_list).
+            models.Index(fields=["id"], condition=Q(in_several_pilots=True), name="candidate_several_pilots_idx"),
             *[
                 models.Index(fields=[f"{skill}_level"], name=f"candidate_{skill}_idx")
                 for skill in ("speaking", "listening", "reading", "writing")
@@ -341,6 +367,18 @@ class Enrolment(TimeStampedModel):
             # The status filter without a cohort, and each candidate's latest enrolment in the list.
             models.Index(fields=["status"], name="enrolment_status_idx"),
             models.Index(fields=["candidate", "-created_at"], name="enrolment_candidate_latest_idx"),
+            # The evaluation figures (reports.figures) read a pilot's enrolments several times over: with these
+            # columns in the index, each read is an index-only scan rather than a visit to every row's page.
+            models.Index(
+                fields=["cohort", "status", "id", "candidate", "started_on", "dropout_reason"],
+                name="enrolment_cohort_figures_idx",
+            ),
+            # The evaluations due (progress_selectors.evaluations_due_enrolments): the started enrolments and those
+            # that ended lately, without reading every finished enrolment of the cohorts.
+            models.Index(fields=["cohort", "status", "ended_on"], name="enrolment_cohort_ended_idx"),
+            # An adviser's enrolments found from the caseload (candidates.selectors.advised_by): the stage, the
+            # cohort and the id of each from the index alone, without a visit to the row.
+            models.Index(fields=["candidate", "status", "cohort", "id"], name="enrolment_candidate_status_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["candidate", "cohort"], name="enrolment_unique_candidate_cohort"),
@@ -403,7 +441,11 @@ class EnrolmentTransition(models.Model):
         # By the enrolment's own column: ordering by "enrolment" would follow Enrolment's ordering through
         # cohort, pilot and candidate and sort every change in the table to return a handful.
         ordering = ["enrolment_id", "at", "pk"]
-        indexes = [models.Index(fields=["enrolment", "at"], name="enrolmenttransition_enr_at_idx")]
+        indexes = [
+            models.Index(fields=["enrolment", "at"], name="enrolmenttransition_enr_at_idx"),
+            # Whether an enrolment ever went to a status (the screened figure of reports.figures), from the index.
+            models.Index(fields=["enrolment", "to_status"], name="enrolmenttransition_enr_to_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_status__in=EnrolmentStatus.values), name="enrolmenttransition_to_valid"
@@ -585,6 +627,14 @@ class Screening(TimeStampedModel):
             ],
             models.CheckConstraint(
                 condition=Q(recommendation__in=Recommendation.values), name="screening_recommendation_valid"
+            ),
+        ]
+        indexes = [
+            # An enrolment's latest screening and its score (the pipeline board ranks every card of a pilot by it,
+            # candidates.selectors.board_columns), read from the index alone without sorting the screenings. The
+            # score is a last key column rather than an INCLUDE, which SQLite (the tests) does not know.
+            models.Index(
+                fields=["enrolment", "-screened_on", "-id", "total_score"], name="screening_enrolment_latest_idx"
             ),
         ]
 

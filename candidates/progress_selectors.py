@@ -75,7 +75,7 @@ from .models import (
     ModuleResult,
     NoteVisibility,
 )
-from .selectors import enrolment_list
+from .selectors import advised_by, enrolment_list
 
 # An unanswered follow-up shows this many days before it is due, so a week's calls can be planned.
 FOLLOWUP_HORIZON_DAYS = 7
@@ -339,6 +339,17 @@ def _session_order(session: AttendanceSession) -> tuple:
     )
 
 
+ATTENDANCE_ROW_FIELDS = (
+    "cohort_id",
+    "status",
+    "started_on",
+    "ended_on",
+    "candidate__first_name",
+    "candidate__last_name_prefix",
+    "candidate__last_name",
+)
+
+
 def attendance_week(*, cohort: Cohort, week_start: date, today: date | None = None) -> AttendanceWeek:
     """The attendance grid of one week: the week's sessions as columns, the candidates on the track as rows.
 
@@ -355,14 +366,19 @@ def attendance_week(*, cohort: Cohort, week_start: date, today: date | None = No
         Enrolment.objects.filter(cohort=cohort, status__in=STARTED, started_on__lte=sunday)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=monday))
         .select_related("candidate")
+        # What a row shows and on_track reads: the candidate's name, the days on the track.
+        .only(*ATTENDANCE_ROW_FIELDS)
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )
     # On the cohort and the week rather than the session ids, so an empty week takes the same three queries.
+    # Unordered: a mark's default order joins its session, enrolment and candidate for nothing here.
     marks = {
         (session_id, enrolment_id): status
         for session_id, enrolment_id, status in Attendance.objects.filter(
             session__cohort=cohort, session__date__range=(monday, sunday)
-        ).values_list("session_id", "enrolment_id", "status")
+        )
+        .order_by()
+        .values_list("session_id", "enrolment_id", "status")
     }
     rows = [
         AttendanceRow(
@@ -408,7 +424,7 @@ def attendance_flag_enrolments(*, user: User, today: date | None = None) -> Quer
     present = F(f"marks_{AttendanceStatus.PRESENT}")
     return (
         enrolment_list(user=user)
-        .filter(candidate__adviser=user, status=EnrolmentStatus.STARTED)
+        .filter(advised_by(user), status=EnrolmentStatus.STARTED)
         .annotate(**marks, marked=Count("attendance", filter=in_window))
         .filter(AttendanceRate.below(present=present, marked=F("marked"), threshold_percent=threshold))
         .order_by(
@@ -471,7 +487,7 @@ def _followed_enrolments(user: User) -> QuerySet[Enrolment]:
     """The enrolments the user follows: an adviser their own candidates, other roles those of their pilots."""
     enrolments = enrolment_list(user=user)
     if user.role == Role.ADVISER:
-        enrolments = enrolments.filter(candidate__adviser=user)
+        enrolments = enrolments.filter(advised_by(user))
     return enrolments
 
 
@@ -592,7 +608,7 @@ def followups_due(
     """
     today = today or timezone.localdate()
     return _open_followups(until=today + timedelta(days=horizon_days), today=today).filter(
-        outcome__enrolment__candidate__adviser=user
+        advised_by(user, candidate="outcome__enrolment__candidate_id")
     )
 
 

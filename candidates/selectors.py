@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from core.expressions import InSubqueryArray
 from core.paginator import IdsFirstPaginator
 from core.roles import Role
 from pilots.models import Cohort, Pilot
@@ -41,12 +42,48 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
             # The account of an API client (core.api): the candidates its organisation referred, nobody else's.
             return Candidate.objects.filter(referring_organisation_id=user.organisation_id)
         return Candidate.objects.none()
-    # A semi-join (EXISTS) rather than a join with DISTINCT: each candidate once, without sorting the whole
-    # scope to drop the duplicates, so a page of the list reads only the rows it shows.
-    in_pilots = Q(Exists(Enrolment.objects.filter(candidate=OuterRef("pk"), cohort__pilot__in=pilot_list(user=user))))
+    current, others = _in_pilots_of(user)
+    return Candidate.objects.filter(current | others)
+
+
+def _in_pilots_of(user) -> tuple[Q, Q]:
+    """Two conditions that together say: the candidate has an enrolment in a pilot the user works on (an adviser:
+    or is theirs). The first holds for the candidates whose current enrolment is in one of those pilots, the
+    second for the few others: enrolled in several pilots, one of them the user's, or advised by the user.
+
+    Read from the candidate's own row (Candidate.current_pilot, kept by the services) rather than searched for in
+    the enrolments of each candidate. Both lists come first, before the query (core.expressions.InSubqueryArray),
+    so the database finds the candidates in the indexes of these columns, and a page of the list reads only the
+    rows it shows.
+    """
+    pilots = pilot_list(user=user).values("pk")
+    several = (
+        Enrolment.objects.filter(candidate__in_several_pilots=True, cohort__pilot__in=pilots)
+        .order_by()
+        .values("candidate_id")
+    )
+    others = Q(InSubqueryArray("pk", several))
     if user.role == Role.ADVISER:
-        in_pilots |= Q(adviser=user)
-    return Candidate.objects.filter(in_pilots)
+        others |= Q(adviser=user)
+    return Q(InSubqueryArray("current_pilot", pilots)), others
+
+
+def candidate_list_count(*, user, candidates: QuerySet[Candidate]) -> int:
+    """How many of `candidates` (Candidate.objects narrowed by filters, without the scope) candidate_list(user=user)
+    holds: the count of a list of candidate_list filtered the same way, in one query.
+
+    Counted in two parts that do not overlap, added in one UNION ALL: the candidates whose current pilot is the
+    user's, which the database counts in the index of that column without reading a row, and the few others
+    (_in_pilots_of).
+    """
+    if user.role not in (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER):
+        return (candidates & candidate_list(user=user)).count()
+    current, others = _in_pilots_of(user)
+    # Not the first: no current pilot at all, or one that is not the user's.
+    not_current = Q(current_pilot__isnull=True) | ~current
+    first = candidates.filter(current).order_by().values("pk")
+    second = candidates.filter(not_current & others).order_by().values("pk")
+    return first.union(second, all=True).count()
 
 
 def enrolment_list(*, user) -> QuerySet[Enrolment]:
@@ -224,6 +261,18 @@ def board_enrolments(*, user, pilot: Pilot, cohort: Cohort | None = None) -> Que
 _CARD_ORDER = (F("latest_score").desc(nulls_last=True), F("status_changed_at").asc(nulls_last=True), F("pk").asc())
 
 
+# What a card shows (candidates.views.board.CardDrawer) and what _board_card reads.
+_CARD_FIELDS = (
+    "status",
+    "status_changed_at",
+    "created_at",
+    "candidate__first_name",
+    "candidate__last_name_prefix",
+    "candidate__last_name",
+    "cohort__name",
+)
+
+
 def _board_card(enrolment: Enrolment, now: datetime) -> BoardCard:
     since = enrolment.status_changed_at or enrolment.created_at
     return BoardCard(
@@ -261,21 +310,28 @@ def board_columns(
         )
         .filter(column_position__lte=column_size)
         .order_by(*_CARD_ORDER)
-        .values_list("pk", "status", "column_count")
+        .values_list("pk", "status", "column_count", "latest_score")
     )
-    counts = {status: count for _pk, status, count in firsts}
+    counts = {status: count for _pk, status, count, _score in firsts}
     expanded_page = None
     if expanded in EnrolmentStatus.values:
         paginator = IdsFirstPaginator(scored.filter(status=expanded).order_by(*_CARD_ORDER), expanded_size)
         expanded_page = paginator.get_page(page)
         firsts = [first for first in firsts if first[1] != expanded]
+    # The cards' few fields only (the scores came with the numbering): a hundred full rows of three tables cost
+    # more to build than to read.
     read = (
-        Enrolment.objects.filter(pk__in=[pk for pk, _status, _count in firsts])
+        Enrolment.objects.filter(pk__in=[pk for pk, _status, _count, _score in firsts])
         .select_related("candidate", "cohort")
-        .annotate(latest_score=_latest_screening("total_score"))
+        .only(*_CARD_FIELDS)
+        .order_by()
         .in_bulk()
     )
-    first_cards = [read[pk] for pk, _status, _count in firsts if pk in read]
+    first_cards = []
+    for pk, _status, _count, score in firsts:
+        if pk in read:
+            read[pk].latest_score = score  # type: ignore[attr-defined]  # as board_columns' numbering read it
+            first_cards.append(read[pk])
 
     now = timezone.now()
     by_status: dict[str, list[BoardCard]] = {status: [] for status in EnrolmentStatus.values}
@@ -333,7 +389,7 @@ def adviser_stage_counts(*, user) -> list[StageCount]:
     """How many enrolments of the adviser's own candidates are in each stage, in the order of the life cycle."""
     rows = (
         enrolment_list(user=user)
-        .filter(candidate__adviser=user)
+        .filter(advised_by(user))
         .order_by()
         .values("status")
         .annotate(n=Count("pk"))
@@ -406,10 +462,18 @@ def adviser_stale_reserves(*, user, today: date | None = None) -> QuerySet[Enrol
     threshold = today - timedelta(days=settings.RESERVE_RECONFIRM_DAYS)
     return (
         enrolment_list(user=user)
-        .filter(candidate__adviser=user, status=EnrolmentStatus.RESERVE)
+        .filter(advised_by(user), status=EnrolmentStatus.RESERVE)
         .filter(Q(interest_confirmed_on__isnull=True) | Q(interest_confirmed_on__lt=threshold))
         .order_by(F("interest_confirmed_on").asc(nulls_first=True), "cohort__start_date", "reserve_position", "pk")
     )
+
+
+def advised_by(user, *, candidate: str = "candidate_id") -> InSubqueryArray:
+    """A condition: the row belongs to a candidate the user advises (Candidate.adviser); `candidate` names the
+    row's candidate id. The lists of the adviser's start page filter on it: the caseload is read first, in the
+    index of the adviser, and the rows through the index of their candidate, not by hashing every enrolment.
+    """
+    return InSubqueryArray(candidate, Candidate.objects.filter(adviser=user).order_by().values("pk"))
 
 
 def adviser_caseload(*, user) -> QuerySet[Candidate]:

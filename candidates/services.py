@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -55,26 +57,44 @@ def current_enrolment_refresh(*, candidate_ids) -> None:
     `candidate_ids` is a list of ids or a queryset of them.
     """
     latest = Enrolment.objects.filter(candidate=OuterRef("pk")).order_by("-created_at", "-pk")
+    # How many pilots the candidate's enrolments lie in (Candidate.in_several_pilots: more than one).
+    pilots = (
+        Enrolment.objects.filter(candidate=OuterRef("pk"))
+        .order_by()
+        .values("candidate")
+        .annotate(pilots=Count("cohort__pilot", distinct=True))
+        .values("pilots")
+    )
     if not isinstance(candidate_ids, QuerySet):
         candidate_ids = list(candidate_ids)
     Candidate.objects.filter(pk__in=candidate_ids).update(
         current_enrolment=Subquery(latest.values("pk")[:1]),
         sort_pilot_name=Subquery(latest.values("cohort__pilot__name")[:1]),
         sort_cohort_name=Subquery(latest.values("cohort__name")[:1]),
+        current_pilot=Subquery(latest.values("cohort__pilot")[:1]),
+        in_several_pilots=GreaterThan(Coalesce(Subquery(pilots), 0), 1),
     )
 
 
 def current_enrolment_names_refresh(*, cohorts) -> None:
     """After cohorts (a queryset or list of them or their ids) or their pilot were saved: the candidates whose
-    current enrolment is in one of them and whose kept names differ from the cohort's and pilot's get them again;
-    one UPDATE, which writes nothing when no name changed."""
+    current enrolment is in one of them and whose kept names differ from the cohort's and pilot's get them again,
+    and so do those enrolled in one of them whose kept pilots (current_pilot, in_several_pilots) a cohort moved to
+    another pilot may have changed; one UPDATE, which writes nothing when no name or pilot changed."""
     current = Q(current_enrolment__cohort__in=cohorts)
     same_names = Q(
         sort_pilot_name=F("current_enrolment__cohort__pilot__name"),
         sort_cohort_name=F("current_enrolment__cohort__name"),
     )
-    stale = Candidate.objects.filter(current).exclude(same_names).values("pk")
-    current_enrolment_refresh(candidate_ids=stale)
+    stale_names = Candidate.objects.filter(current).exclude(same_names).values("pk")
+    in_cohorts = Enrolment.objects.filter(candidate=OuterRef("pk"), cohort__in=cohorts).order_by()
+    stale_pilots = Candidate.objects.filter(
+        Exists(in_cohorts.exclude(cohort__pilot=OuterRef("current_pilot")))
+        | ((Q(in_several_pilots=True) | Q(current_pilot__isnull=True)) & Exists(in_cohorts))
+    ).values("pk")
+    current_enrolment_refresh(
+        candidate_ids=Candidate.objects.filter(Q(pk__in=stale_names) | Q(pk__in=stale_pilots)).values("pk")
+    )
 
 
 @entry_point
@@ -122,6 +142,9 @@ def _enrol(*, candidates: list[Candidate], cohort: Cohort, by_user, reason: str)
     for candidate, enrolment in zip(candidates, enrolments, strict=True):
         # What the refresh wrote, also on the caller's copy, so that a later save() of it keeps it.
         candidate.current_enrolment_id = enrolment.pk
+        if candidate.current_pilot_id not in (None, cohort.pilot_id):
+            candidate.in_several_pilots = True
+        candidate.current_pilot_id = cohort.pilot_id
     return enrolments
 
 

@@ -13,12 +13,12 @@ untold fields never takes a place in the cut.
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import Expression, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -123,6 +123,20 @@ class TimelineSource:
     tell: Callable[[Row, Users], TimelineEvent]
 
 
+class _TypedNull(Expression):
+    """A NULL of a column's type: what Cast(Value(None), output_field=...) says, for a fraction of what the ORM
+    spends to copy, resolve and compile one. A timeline query holds well over a hundred of them."""
+
+    def resolve_expression(self, *args, **kwargs):
+        return self  # nothing to resolve, and nothing in it changes
+
+    def as_sql(self, compiler, connection):
+        return f"CAST(NULL AS {self.output_field.cast_db_type(connection)})", []
+
+
+_NULLS = {name: _TypedNull(output_field=field) for name, field in COLUMNS.items()}
+
+
 def _columns(source: TimelineSource, position: int) -> dict[str, Any]:
     given = {
         **source.columns,
@@ -134,9 +148,7 @@ def _columns(source: TimelineSource, position: int) -> dict[str, Any]:
         raise ValueError(f"Not a timeline column: {sorted(unknown)}")
     # Typed NULLs: PostgreSQL matches a UNION's column types pairwise, and an untyped NULL would be text. The
     # columns are named apart from the models' fields (an annotation may not take a field's name).
-    return {
-        f"{_PREFIX}{name}": given.get(name, Cast(Value(None), output_field=field)) for name, field in COLUMNS.items()
-    }
+    return {f"{_PREFIX}{name}": given.get(name, _NULLS[name]) for name in COLUMNS}
 
 
 def timeline_read(
@@ -233,6 +245,30 @@ def _changed_fields(fields: list[models.Field]) -> Any:
     return _Sum(*parts)
 
 
+@cache
+def _changes_of(
+    model: type[models.Model], history_model: type[models.Model], untold: frozenset[str]
+) -> "tuple[list[models.Field], Subquery[Any]]":
+    """The told fields of a model and, for a version (the outer row), which of them differ from the version of the
+    same row before it (`_changed_fields`).
+
+    Built once per model: the comparison of dozens of fields is the same expression on every page, and building and
+    resolving it anew was most of what telling the changes cost. A query copies an expression before it resolves
+    it, so the one built here stays as it is. The version before is looked up by the row's id alone: a version
+    belongs to one row, so the row's earlier versions are those of the same scope.
+    """
+    before = history_model._default_manager.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    )
+    fields = _told_fields(model, history_model, untold)
+    changed = Subquery(
+        before.order_by("-history_date", "-history_id").values(changed=_changed_fields(fields))[:1],
+        output_field=models.BigIntegerField(),
+    )
+    return fields, changed
+
+
 def change_source(
     model: type[models.Model],
     versions: QuerySet,
@@ -243,19 +279,12 @@ def change_source(
     """An event for each saved change of an audited row, naming the fields that changed, never their values.
 
     `versions` are the row's history versions (those the user may see); each change is compared with the version
-    of the same row before it among them. Creating a row is told by its own event, so only changes count; a save
-    that changed only untold fields adds nothing. `title(row, fields)` says what changed, from the row's
-    `columns` (expressions over the versions).
+    of the same row before it. Creating a row is told by its own event, so only changes count; a save that changed
+    only untold fields adds nothing. `title(row, fields)` says what changed, from the row's `columns` (expressions
+    over the versions).
     """
-    before = versions.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    )
-    fields = _told_fields(model, versions.model, untold)
-    changed = Subquery(
-        before.order_by("-history_date", "-history_id").values(changed=_changed_fields(fields))[:1],
-        output_field=models.BigIntegerField(),
-    )
+    history_model: type[models.Model] = versions.model
+    fields, changed = _changes_of(model, history_model, untold)
     # No earlier version: NULL, and NULL > 0 holds for no row.
     rows = versions.filter(history_type="~").alias(changed=changed).filter(changed__gt=0)
 
@@ -314,7 +343,11 @@ def _status_title(row: Row) -> str:
     }
 
 
-def _statuses(enrolments: QuerySet[Enrolment]) -> TimelineSource:
+# The enrolments whose events a timeline lists: a query of them, or their ids when the caller has read them.
+Enrolments = QuerySet[Enrolment] | list[int]
+
+
+def _statuses(enrolments: Enrolments) -> TimelineSource:
     return TimelineSource(
         kind="status",
         rows=EnrolmentTransition.objects.filter(enrolment__in=enrolments),
@@ -335,7 +368,7 @@ def _statuses(enrolments: QuerySet[Enrolment]) -> TimelineSource:
     )
 
 
-def _appointments(enrolments: QuerySet[Enrolment]) -> TimelineSource:
+def _appointments(enrolments: Enrolments) -> TimelineSource:
     def tell(row: Row, users: Users) -> TimelineEvent:
         title = _("Screening appointment for %(cohort)s on %(when)s") % {
             "cohort": row["cohort"],
@@ -365,7 +398,7 @@ def _appointments(enrolments: QuerySet[Enrolment]) -> TimelineSource:
     )
 
 
-def _screenings(enrolments: QuerySet[Enrolment]) -> TimelineSource:
+def _screenings(enrolments: Enrolments) -> TimelineSource:
     def tell(row: Row, users: Users) -> TimelineEvent:
         title = _("Screened for %(cohort)s: %(total)s of %(max)s points") % {
             "cohort": row["cohort"],
@@ -394,7 +427,7 @@ def _screenings(enrolments: QuerySet[Enrolment]) -> TimelineSource:
     )
 
 
-def _outcomes(enrolments: QuerySet[Enrolment]) -> TimelineSource:
+def _outcomes(enrolments: Enrolments) -> TimelineSource:
     def tell(row: Row, users: Users) -> TimelineEvent:
         title = _("Outcome for %(cohort)s: %(outcome)s") % {
             "cohort": row["cohort"],
@@ -480,7 +513,7 @@ def _notes(candidate: Candidate) -> TimelineSource:
     )
 
 
-def _changes(*, candidate: Candidate, enrolments: QuerySet[Enrolment]) -> list[TimelineSource]:
+def _changes(*, candidate: Candidate, enrolments: Enrolments) -> list[TimelineSource]:
     """What the history tables hold beyond the other events: edits of the person's details, of an enrolment or
     an outcome."""
     return [
@@ -492,14 +525,14 @@ def _changes(*, candidate: Candidate, enrolments: QuerySet[Enrolment]) -> list[T
         ),
         change_source(
             Enrolment,
-            Enrolment.history.filter(id__in=enrolments.values("pk")),
+            Enrolment.history.filter(id__in=enrolments),
             _UNTOLD_ENROLMENT_FIELDS,
             lambda row, fields: _("%(cohort)s: changed %(fields)s") % {"cohort": row["cohort"], "fields": fields},
             cohort=F("cohort__name"),
         ),
         change_source(
             Outcome,
-            Outcome.history.filter(enrolment_id__in=enrolments.values("pk")),
+            Outcome.history.filter(enrolment_id__in=enrolments),
             _UNTOLD_OUTCOME_FIELDS,
             lambda row, fields: (
                 _("Outcome for %(cohort)s changed: %(fields)s") % {"cohort": row["cohort"], "fields": fields}
@@ -520,18 +553,20 @@ def candidate_sources(
     ids (`enrolment_ids`): the sources then name them instead of each repeating the user's scope, which is most of
     what planning the query costs.
     """
-    enrolments: QuerySet[Enrolment]
+    enrolments: Enrolments
     imports = CandidateImport.objects.filter(candidates=candidate)
     if user is None:
         enrolments = Enrolment.objects.filter(candidate=candidate)
         show_notes = True
     else:
-        enrolments = enrolment_list(user=user).filter(candidate=candidate)
+        enrolments = enrolment_list(user=user).filter(candidate=candidate) if enrolment_ids is None else []
         if user.role != Role.ADMINISTRATOR:
             imports = imports.filter(cohort__pilot__in=pilot_list(user=user))
         show_notes = user.role in NOTE_READER_ROLES
     if enrolment_ids is not None:
-        enrolments = Enrolment.objects.filter(candidate=candidate, pk__in=list(enrolment_ids))
+        # The ids themselves rather than a query of the candidate's enrolments among them: the caller read them as
+        # the candidate's, and each source names them in a plain IN list that costs little to build and to plan.
+        enrolments = list(enrolment_ids)
     return [
         _registered(candidate),
         _statuses(enrolments),

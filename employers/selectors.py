@@ -3,12 +3,13 @@
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from math import ceil
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from candidates.lifecycle import IN_PLAY, SCREENABLE, status_in
 from candidates.models import Attendance, AttendanceKind, AttendanceStatus, Candidate, Enrolment, Outcome, Weekday
 from candidates.progress_selectors import cohort_rhythm
+from candidates.selectors import advised_by
 from candidates.timeline import (
     UNTOLD_FIELDS,
     TimelineEvent,
@@ -236,7 +238,7 @@ def adviser_overdue_proposals(*, user, now: datetime | None = None) -> QuerySet[
     """Overdue proposals of the adviser's own candidates, oldest first, for the start page."""
     return (
         overdue_proposal_list(now=now)
-        .filter(enrolment__candidate__adviser=user)
+        .filter(advised_by(user, candidate="enrolment__candidate_id"))
         .select_related("enrolment__candidate", "enrolment__cohort", "employer__organisation")
         .order_by("status_changed_at", "pk")
     )
@@ -257,9 +259,9 @@ def adviser_declined_placements(*, user, now: datetime | None = None) -> QuerySe
     )
     return (
         Placement.objects.filter(
+            advised_by(user, candidate="enrolment__candidate_id"),
             status=PlacementStatus.DECLINED,
             status_changed_at__gte=now - timedelta(days=DECLINED_VISIBLE_DAYS),
-            enrolment__candidate__adviser=user,
         )
         .exclude(Exists(newer_open))
         .select_related("enrolment__candidate", "enrolment__cohort", "employer__organisation", "answered_by")
@@ -279,7 +281,7 @@ def adviser_waiting_placements(*, user) -> "QuerySet[WithAnnotations[Placement, 
     return (
         placement_list(user=user)
         .filter(status=PlacementStatus.PROPOSED)
-        .filter(Q(proposed_by=user) | Q(enrolment__candidate__adviser=user))
+        .filter(Q(proposed_by=user) | Q(advised_by(user, candidate="enrolment__candidate_id")))
         .annotate(waiting_since=Coalesce("status_changed_at", "created_at"))
         .order_by("waiting_since", "pk")
     )
@@ -325,15 +327,17 @@ def placement_sources(
     With a user, only the placements that user may see (placement_list): none for a training partner. A caller
     that has read them already passes their ids (`placement_ids`), as candidate_sources takes the enrolments'.
     """
-    if user is None:
+    placements: QuerySet[Placement] | list[int]
+    if placement_ids is not None:
+        # The ids themselves, a plain IN list (see candidate_sources).
+        placements = list(placement_ids)
+    elif user is None:
         placements = Placement.objects.filter(enrolment__candidate=candidate)
     else:
         placements = placement_list(user=user).filter(enrolment__candidate=candidate)
-    if placement_ids is not None:
-        placements = Placement.objects.filter(enrolment__candidate=candidate, pk__in=list(placement_ids))
     transitions = TimelineSource(
         kind="placement",
-        rows=PlacementTransition.objects.filter(placement__in=placements.values("pk")),
+        rows=PlacementTransition.objects.filter(placement__in=placements),
         columns={
             "at": F("at"),
             # The transitions' own order (Meta.ordering): the newest placement first, then as they were recorded.
@@ -355,7 +359,7 @@ def placement_sources(
     )
     changes = change_source(
         Placement,
-        Placement.history.filter(id__in=placements.values("pk")),
+        Placement.history.filter(id__in=placements),
         _UNTOLD_PLACEMENT_FIELDS,
         lambda row, fields: (
             _("Placement at %(employer)s changed: %(fields)s") % {"employer": row["employer"], "fields": fields}
@@ -477,9 +481,12 @@ def _days_waiting(placement: Placement, today: date) -> int | None:
     return max((today - timezone.localdate(_proposed_at(placement))).days, 0)
 
 
+# Lazy labels: each is translated where it is shown.
+_WEEKDAY_LABELS = dict(TrackWeekday.choices)
+
+
 def _internship_weekdays(cohort: Cohort) -> tuple[str, ...]:
-    labels = dict(TrackWeekday.choices)
-    return tuple(str(labels[code]) for code in cohort_rhythm(cohort).internship if code in labels)
+    return tuple(str(_WEEKDAY_LABELS[code]) for code in cohort_rhythm(cohort).internship if code in _WEEKDAY_LABELS)
 
 
 @dataclass(frozen=True)
@@ -517,7 +524,8 @@ def _row(placement: Placement, *, today: date) -> HostPlacementRow:
         cohort_name=cohort.name,
         location=placement.location.name if placement.location else "",
         status=placement.status,
-        status_label=placement.get_status_display(),
+        # The label of the enum rather than get_status_display(), which hashes the lazy choices for every row.
+        status_label=_label(PlacementStatus, placement.status),
         days_per_week=placement.days_per_week,
         weekdays=_internship_weekdays(cohort),
         start_date=placement.start_date,
@@ -782,14 +790,22 @@ def employer_place_cohorts(*, user, open_on: date | None = None) -> QuerySet[Coh
     return cohorts.select_related("pilot").order_by("start_date", "pilot__name", "name", "pk")
 
 
-def cohort_places_of(*, user, cohorts: Iterable[Cohort]) -> list[CohortPlaces]:
+def cohort_places_of(*, user, cohorts: Iterable[Cohort], with_offers: bool = True) -> list[CohortPlaces]:
     """Per given cohort (of employer_place_cohorts), in their order: what the user's organisation offers, and its
-    proposed and confirmed placements. Two queries, for these cohorts only."""
+    proposed and confirmed placements. Two queries, for these cohorts only. Without `with_offers`, only the number
+    of places offered is read, not the offers themselves (`offers` stays empty)."""
     cohorts = list(cohorts)
-    offers = employer_seat_offers(user=user).filter(cohort__in=cohorts).order_by("cohort_id", "location__name", "pk")
+    offers = employer_seat_offers(user=user).filter(cohort__in=cohorts)
     per_cohort: dict[int, list[SeatOffer]] = {}
-    for offer in offers:
-        per_cohort.setdefault(offer.cohort_id, []).append(offer)
+    offered: dict[int, int] = {}
+    if with_offers:
+        for offer in offers.order_by("cohort_id", "location__name", "pk"):
+            per_cohort.setdefault(offer.cohort_id, []).append(offer)
+            offered[offer.cohort_id] = offered.get(offer.cohort_id, 0) + offer.places
+    else:
+        offered = dict(
+            offers.order_by().values("cohort_id").annotate(places=Sum("places")).values_list("cohort_id", "places")
+        )
     counts = (
         employer_placements(user=user)
         .filter(status__in=OPEN, enrolment__cohort__in=cohorts)
@@ -805,7 +821,7 @@ def cohort_places_of(*, user, cohorts: Iterable[Cohort]) -> list[CohortPlaces]:
         CohortPlaces(
             cohort=cohort,
             offers=tuple(per_cohort.get(cohort.pk, ())),
-            offered=sum(offer.places for offer in per_cohort.get(cohort.pk, ())),
+            offered=offered.get(cohort.pk, 0),
             proposed=by_cohort.get(cohort.pk, (0, 0))[0],
             confirmed=by_cohort.get(cohort.pk, (0, 0))[1],
         )
@@ -842,12 +858,62 @@ class EmployerOverview:
     contract_prospects: Page
 
 
+# What a host's row (_row) reads of a placement and its candidate, cohort, pilot and location.
+_ROW_FIELDS = (
+    "enrolment_id",
+    "status",
+    "status_changed_at",
+    "created_at",
+    "days_per_week",
+    "start_date",
+    "end_date",
+    "ended_on",
+    "enrolment__candidate__first_name",
+    "enrolment__candidate__last_name_prefix",
+    "enrolment__candidate__last_name",
+    "enrolment__cohort__name",
+    "enrolment__cohort__internship_weekdays",
+    "enrolment__cohort__school_weekdays",
+    "enrolment__cohort__pilot__name",
+    "enrolment__cohort__pilot__internship_days_per_week",
+    "enrolment__cohort__pilot__school_days_per_week",
+    "location__name",
+)
+
+
 def _row_page(placements: QuerySet[Placement], number, *, today: date) -> Page:
-    """One page of the placements as the rows a host may see, with the list's total, in one query
-    (core.paginator.counted_page)."""
-    page = counted_page(placements, number, OVERVIEW_PER_PAGE)
-    page.object_list = [_row(placement, today=today) for placement in page.object_list]
-    return page
+    """One page of the placements as the rows a host may see, with the list's total, in one query however long the
+    list. The lists filter and sort on the placement's own columns, so the page's ids and the list's length are
+    chosen from those alone (two subqueries), and only the page's rows are joined to their candidate, cohort, pilot
+    and location. A number that is no number gives the first page; one past the end, the last (as
+    core.paginator.counted_page does)."""
+    try:
+        wanted = max(int(str(number)), 1)
+    except ValueError:
+        wanted = 1
+    narrow = placements.select_related(None)
+    # COUNT as a plain function: as an aggregate, values() would group the count by the row.
+    length = Subquery(narrow.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
+
+    def read(page_number: int) -> list[Placement]:
+        ids = narrow.values("pk")[(page_number - 1) * OVERVIEW_PER_PAGE : page_number * OVERVIEW_PER_PAGE]
+        return list(
+            Placement.objects.filter(pk__in=ids)
+            .select_related("enrolment__candidate", "enrolment__cohort__pilot", "location")
+            .only(*_ROW_FIELDS)
+            .annotate(list_length=length)
+            .order_by(*placements.query.order_by)
+        )
+
+    found = read(wanted)
+    count = getattr(found[0], "list_length") if found else 0  # noqa: B009 - an annotation
+    if not found and wanted > 1:
+        count = narrow.count()
+        wanted = max(ceil(count / OVERVIEW_PER_PAGE), 1)
+        found = read(wanted)
+    paginator = Paginator(placements, OVERVIEW_PER_PAGE)
+    paginator.count = count  # known already  # type: ignore[misc]  # a cached_property set by hand
+    return Page([_row(placement, today=today) for placement in found], wanted, paginator)
 
 
 def employer_overview(*, user, today: date | None = None, pages: dict | None = None) -> EmployerOverview:
@@ -866,7 +932,7 @@ def employer_overview(*, user, today: date | None = None, pages: dict | None = N
         employer=employer_for_user(user=user),
         proposals=_row_page(proposals, pages.get("proposals"), today=today),
         interns=_row_page(interns, pages.get("interns"), today=today),
-        places=cohort_places_of(user=user, cohorts=list(place_cohorts)),
+        places=cohort_places_of(user=user, cohorts=list(place_cohorts), with_offers=False),
         places_not_shown=place_cohorts.paginator.count - len(place_cohorts),
         contract_prospects=_row_page(
             employer_contract_prospects(user=user), pages.get("contract_prospects"), today=today

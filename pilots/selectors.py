@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.db.models import CharField, Exists, F, Field, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, Field, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +80,25 @@ def cohort_list(*, user) -> CohortQuerySet:
         Cohort.objects.filter(pilot__in=pilot_list(user=user))
         .select_related("pilot", "pilot__region")
         .order_by("start_date", "pilot__name", "name")
+    )
+
+
+# What the table of cohorts (templates/pilots/_cohort_table.html) shows of a cohort and its pilot, for .only():
+# the seats taken come from candidates.selectors.with_seat_counts.
+COHORT_TABLE_FIELDS = ("name", "start_date", "end_date", "seats", "closed_at", "pilot__name")
+
+
+def pilot_cards(*, user) -> QuerySet[Pilot]:
+    """The pilots of pilot_list with what the coordinator's start page shows of each: the sector's label
+    (`sector_label`) and the number of its cohorts (`cohort_count`).
+
+    Each pilot is one row without DISTINCT (the scope is a subquery) and the cohorts are counted per pilot rather
+    than joined, so that a page of them and the length of the list are read in one query (core.paginator).
+    """
+    cohorts = Cohort.objects.filter(pilot=OuterRef("pk")).order_by().values("pilot").annotate(n=Count("pk"))
+    pilots = Pilot.objects.filter(pk__in=pilot_list(user=user).values("pk")).select_related("region")
+    return with_reference_label(pilots, field="sector", kind=ReferenceKind.SECTOR, name="sector_label").annotate(
+        cohort_count=Coalesce(Subquery(cohorts.values("n")), 0)
     )
 
 

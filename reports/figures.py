@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +58,6 @@ from candidates.models import (
 from candidates.progress_selectors import AttendanceRate, counting_certificates, followup_results
 from employers.lifecycle import EVER_CONFIRMED, OPEN, EndReason
 from employers.models import Employer, Placement, PlacementStatus, SeatOffer
-from employers.selectors import count_per_employer
 from pilots.models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot, ReferenceKind
 from pilots.selectors import labelled_codes, reference_labels
 
@@ -619,11 +618,11 @@ def _count_of(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _part(rows: QuerySet, *, key: str, a: Any = 0, b: Any = 0, c: Any = 0) -> QuerySet:
-    """A read of _union_parts: per row a key and three numbers (expressions, aggregates over the rows' grouping, or
-    0), under names every part shares."""
+def _part(rows: QuerySet, *, key: str | Cast, a: Any = 0, b: Any = 0, c: Any = 0) -> QuerySet:
+    """A read of _union_parts: per row a key (a field's name, or text computed from the row) and three numbers
+    (expressions, aggregates over the rows' grouping, or 0), under names every part shares."""
     a, b, c = (Value(number) if isinstance(number, int) else number for number in (a, b, c))
-    return rows.order_by().annotate(row_key=F(key), row_a=a, row_b=b, row_c=c)
+    return rows.order_by().annotate(row_key=F(key) if isinstance(key, str) else key, row_a=a, row_b=b, row_c=c)
 
 
 def _union_parts(**parts: QuerySet) -> dict[str, list[tuple]]:
@@ -660,9 +659,10 @@ def _funnel_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
         .values("cohort_id")
         .annotate(
             applied=Count("pk"),
-            # The history shows a screening that was followed by "not selected"; the status covers the rest, also
-            # enrolments written straight into a later status without a history.
-            screened=Count("pk", filter=had_screening | status_in(SCREENED_OR_LATER)),
+            # The status covers most, also enrolments written straight into a later status without a history; the
+            # history shows a screening that was followed by "not selected". The status first: the database stops
+            # at the first true term, so the history is read only for the enrolments the status does not count.
+            screened=Count("pk", filter=status_in(SCREENED_OR_LATER) | Q(had_screening)),
             not_selected=Count("pk", filter=Q(status=S.NOT_SELECTED)),
             selected=Count("pk", filter=status_in(SELECTED_EVER)),
             withdrawn=Count("pk", filter=Q(status=S.WITHDRAWN)),
@@ -748,50 +748,79 @@ def _dropout_by_reason(counted: list[tuple], labels: dict[str, str]) -> tuple[tu
     return reasons, total
 
 
-def _employers(cohort_ids: list[int]) -> tuple[tuple[EmployerFigures, ...], EmployerFigures]:
+def _employer_parts(cohort_ids: list[int]) -> dict[str, QuerySet]:
+    """The reads of _employers, parts of _union_parts, per host employer (its id as the key): the places it offered
+    the cohorts, its placements and its contracts.
+
+    Placements count those that are open or were ever confirmed, which makes a host involved: open proposals,
+    the candidates ever confirmed there (ended placements included) and, of them, those whose placement ended
+    before its planned end. Contracts come from the outcomes (DOMAIN.md).
+    """
+    host = Cast("employer_id", output_field=models.CharField())
+    ended_early = Q(status=PlacementStatus.ENDED) & ~Q(end_reason=EndReason.COMPLETED)
+    return {
+        "host_offers": _part(
+            SeatOffer.objects.filter(cohort_id__in=cohort_ids).values("employer_id"), key=host, a=Sum("places")
+        ),
+        "host_placements": _part(
+            Placement.objects.filter(status__in=OPEN | EVER_CONFIRMED, enrolment__cohort_id__in=cohort_ids).values(
+                "employer_id"
+            ),
+            key=host,
+            a=Count("pk", filter=Q(status=PlacementStatus.PROPOSED)),
+            b=Count("enrolment_id", filter=Q(status__in=EVER_CONFIRMED), distinct=True),
+            c=Count("enrolment_id", filter=ended_early, distinct=True),
+        ),
+        "host_contracts": _part(
+            Outcome.objects.filter(
+                enrolment__cohort_id__in=cohort_ids, kind=OutcomeKind.CONTRACT_AT_HOST, employer__isnull=False
+            ).values("employer_id"),
+            key=host,
+            a=Count("pk"),
+        ),
+    }
+
+
+def _employers(parts: dict[str, list[tuple]]) -> tuple[tuple[EmployerFigures, ...], EmployerFigures]:
     """The host employers involved in the cohorts, with their places summed over the cohorts, and the totals.
 
     Involved: places offered, a proposal or placement that is open or was ever confirmed, or a contract as the
     outcome. Placed counts the candidates ever confirmed at the host, ended placements included; contracts come
-    from the outcomes (DOMAIN.md). Counted over all cohorts at once rather than cohort by cohort, so the number of
-    queries does not grow with the number of cohorts either: one query.
+    from the outcomes (DOMAIN.md). From the rows of _employer_parts, counted over all cohorts at once, and one
+    query for the hosts' names in their order, so the number of queries grows neither with the cohorts nor with
+    the hosts.
     """
-    offers = SeatOffer.objects.filter(cohort_id__in=cohort_ids)
-    placements = Placement.objects.filter(enrolment__cohort_id__in=cohort_ids)
-    placed = placements.filter(status__in=EVER_CONFIRMED)
-    contracts = Outcome.objects.filter(enrolment__cohort_id__in=cohort_ids, kind=OutcomeKind.CONTRACT_AT_HOST)
-    involved = (
-        Q(pk__in=offers.values("employer_id"))
-        | Q(pk__in=placements.filter(status__in=OPEN | EVER_CONFIRMED).values("employer_id"))
-        | Q(pk__in=contracts.values("employer_id"))
-    )
-    rows = (
-        Employer.objects.filter(involved)
-        .annotate(
-            places_offered=count_per_employer(offers, total=Sum("places")),
-            places_proposed=count_per_employer(placements.filter(status=PlacementStatus.PROPOSED)),
-            candidates_placed=count_per_employer(placed, total=Count("enrolment_id", distinct=True)),
-            ended_early=count_per_employer(
-                placed.filter(status=PlacementStatus.ENDED).exclude(end_reason=EndReason.COMPLETED),
-                total=Count("enrolment_id", distinct=True),
-            ),
-            contracts_at_host=count_per_employer(contracts),
+    counted: dict[int, dict[str, int]] = {}
+
+    def host(key: str) -> dict[str, int]:
+        return counted.setdefault(
+            int(key), dict.fromkeys(("offered", "proposed", "confirmed", "ended", "contracts"), 0)
         )
+
+    for key, places, _b, _c in parts["host_offers"]:
+        host(key)["offered"] = places or 0
+    for key, proposed, placed, ended in parts["host_placements"]:
+        host(key).update(proposed=proposed, confirmed=placed, ended=ended)
+    for key, contracts, _b, _c in parts["host_contracts"]:
+        host(key)["contracts"] = contracts
+    names = (
+        Employer.objects.filter(pk__in=list(counted))
         .order_by("organisation__name", "pk")
-        .values_list(
-            "organisation__name",
-            "places_offered",
-            "places_proposed",
-            "candidates_placed",
-            "ended_early",
-            "contracts_at_host",
-        )
+        .values_list("pk", "organisation__name")
+        if counted
+        else []
     )
     employers = tuple(
         EmployerFigures(
-            name=name, offered=offered, proposed=proposed, confirmed=placed, ended_early=ended, contracts=contracts
+            name=name,
+            offered=counts["offered"],
+            proposed=counts["proposed"],
+            confirmed=counts["confirmed"],
+            ended_early=counts["ended"],
+            contracts=counts["contracts"],
         )
-        for name, offered, proposed, placed, ended, contracts in rows
+        for pk, name in names
+        for counts in [counted[pk]]
     )
     total = EmployerFigures(
         name=str(_("Total")),
@@ -807,10 +836,10 @@ def _employers(cohort_ids: list[int]) -> tuple[tuple[EmployerFigures, ...], Empl
 def _barrier_part(cohort_ids: list[int]) -> QuerySet:
     """Per barrier, the distinct candidates who started in one of the cohorts with that barrier, and of them those
     whose barrier is resolved: a part of _union_parts."""
+    # The candidates as a set (a semi-join on the enrolments) rather than joined through each of their enrolments.
+    started = Enrolment.objects.filter(status_in(STARTED), cohort_id__in=cohort_ids).values("candidate_id")
     return _part(
-        CandidateBarrier.objects.filter(
-            status_in(STARTED, prefix="candidate__enrolments__"), candidate__enrolments__cohort_id__in=cohort_ids
-        ).values("kind"),
+        CandidateBarrier.objects.filter(candidate_id__in=started).values("kind"),
         key="kind",
         a=Count("candidate_id", distinct=True),
         b=Count("candidate_id", filter=Q(resolved=True), distinct=True),
@@ -1070,6 +1099,7 @@ def pilot_evaluation(
         dropout=_dropout_part(cohort_ids),
         barriers=_barrier_part(cohort_ids),
         partners=_partner_part([pilot.pk for pilot in chosen]),
+        **_employer_parts(cohort_ids),
     )
     modules, without_module, certificates_issued = _modules(parts)
     days_to_placement, days_to_outflow = _days_to(cohort_ids)
@@ -1077,7 +1107,7 @@ def pilot_evaluation(
     outflow_by_kind = _outflow_by_kind(totals)
     labels = reference_labels()
     dropout_by_reason, dropout_total = _dropout_by_reason(parts["dropout"], labels[ReferenceKind.DROPOUT_REASON])
-    employers, employers_total = _employers(cohort_ids)
+    employers, employers_total = _employers(parts)
     return Evaluation(
         pilot_names=tuple(dict.fromkeys(cohort.pilot.name for cohort in selected)),
         period_start=period_start,

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import CharField, Count, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponse
@@ -39,9 +38,9 @@ from candidates.selectors import (
 from core.paginator import counted_page
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
+from employers.models import Placement
 from employers.selectors import adviser_declined_placements, adviser_overdue_proposals, adviser_waiting_placements
-from pilots.models import ReferenceKind
-from pilots.selectors import cohort_list, pilot_list, setup_regions, with_reference_label
+from pilots.selectors import COHORT_TABLE_FIELDS, cohort_list, pilot_cards, setup_regions
 from reports.selectors import recent_report_jobs
 
 RECORD_GAPS_SHOWN = 10
@@ -85,13 +84,30 @@ def first_rows(rows: QuerySet, limit: int = START_LIST_SHOWN) -> tuple[list[Any]
     return list(page.object_list), page.paginator.count - len(page)
 
 
-# What the rows of the lists of placements show.
-PLACEMENT_RELATED = (
-    "enrolment__candidate",
-    "enrolment__cohort__pilot",
-    "employer__organisation",
-    "location",
-    "answered_by",
+def showing(rows: QuerySet, related: tuple[str, ...], fields: tuple[str, ...]) -> QuerySet:
+    """The rows of a list with what the template shows of them and nothing more: the related rows named (in place
+    of what the selector joins) and only the fields named. A start page shows many lists; every column left out
+    is one the database does not carry through the list's sort and Python neither compiles nor reads."""
+    return rows.select_related(None).select_related(*related).only(*fields)
+
+
+def candidate_name(candidate: str) -> tuple[str, ...]:
+    """The fields Candidate.full_name reads, on the path `candidate`."""
+    return tuple(f"{candidate}__{field}" for field in ("first_name", "last_name_prefix", "last_name"))
+
+
+# What the rows of the lists of placements show: the fields the template reads, so that the query that fetches them
+# stays narrow.
+PLACEMENT_FIELDS = (
+    *candidate_name("enrolment__candidate"),
+    "enrolment__cohort__name",
+    "employer__organisation__name",
+    "location__name",
+    "status_changed_at",
+    "created_at",
+    "reminder_sent_at",
+    "decline_reason",
+    "answer_note",
 )
 
 
@@ -106,9 +122,11 @@ class PlacementLists:
 
 def adviser_placements(*, user, limit: int = START_LIST_SHOWN) -> PlacementLists:
     """The start page's three lists of placements (waiting for the host, proposals without an answer, declined),
-    in one query. Each list's selector says which placements belong in it and in which order; each list gives
+    in two queries. Each list's selector says which placements belong in it and in which order; each list gives
     its first `limit` rows, numbered and counted in the database (a row number and a count over the list), and
-    the three are read as one UNION ALL. A placement in two lists comes twice, once for each.
+    the three are read as one UNION ALL of their ids only; then the rows shown, at most `limit` of each list, are
+    fetched with what they show. Joining every placement of the lists to its candidate, cohort and employer
+    before the cut to `limit` would cost more than the second query. A placement in two lists shows in both.
     """
     now = timezone.now()
     lists = {
@@ -120,9 +138,7 @@ def adviser_placements(*, user, limit: int = START_LIST_SHOWN) -> PlacementLists
     for name, selected in lists.items():
         ordering: list[Any] = list(selected.query.order_by)  # the selector's order, as the rows' numbering
         parts.append(
-            selected.select_related(*PLACEMENT_RELATED)
-            .annotate(
-                waiting_since=Coalesce("status_changed_at", "created_at"),
+            selected.annotate(
                 list_name=Value(name, output_field=CharField()),
                 list_total=Window(Count("pk")),
                 list_rank=Window(RowNumber(), order_by=ordering),
@@ -130,16 +146,27 @@ def adviser_placements(*, user, limit: int = START_LIST_SHOWN) -> PlacementLists
             # A filter on the row number rather than a LIMIT, which SQLite does not take inside a UNION.
             .filter(list_rank__lte=limit)
             .order_by()
+            .values_list("pk", "list_name", "list_total", "list_rank")
         )
-    rows: dict[str, list[Any]] = {name: [] for name in lists}
     # Unordered: the parts are numbered already, and the model's default order would be one more sort.
-    for row in parts[0].union(*parts[1:], all=True).order_by():
-        rows[row.list_name].append(row)
-    shown = {}
-    for name, placements in rows.items():
-        placements.sort(key=lambda row: row.list_rank)
-        shown[name] = (placements, placements[0].list_total - len(placements) if placements else 0)
-    return PlacementLists(**shown)
+    picked = sorted(parts[0].union(*parts[1:], all=True).order_by(), key=lambda row: row[3])
+    placements = (
+        Placement.objects.filter(pk__in={pk for pk, *_ in picked})
+        .select_related("enrolment__candidate", "enrolment__cohort", "employer__organisation", "location")
+        .only(*PLACEMENT_FIELDS)
+        .annotate(waiting_since=Coalesce("status_changed_at", "created_at"))
+        .order_by()
+        if picked
+        else Placement.objects.none()
+    )
+    by_pk = {placement.pk: placement for placement in placements}
+    rows: dict[str, list[Any]] = {name: [] for name in lists}
+    totals = dict.fromkeys(lists, 0)
+    for pk, name, total, _rank in picked:
+        totals[name] = total
+        if pk in by_pk:  # not deleted between the two queries
+            rows[name].append(by_pk[pk])
+    return PlacementLists(**{name: (shown, totals[name] - len(shown)) for name, shown in rows.items()})
 
 
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
@@ -151,7 +178,13 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
         (stage, url_or_none("candidates:candidate-list", query={"adviser": user.pk, "status": stage.status}))
         for stage in adviser_stage_counts(user=user)
     ]
-    week, appointments_not_shown = first_rows(adviser_week_appointments(user=user, today=today))
+    week, appointments_not_shown = first_rows(
+        showing(
+            adviser_week_appointments(user=user, today=today),
+            ("enrolment__candidate", "enrolment__cohort"),
+            ("starts_at", "location", *candidate_name("enrolment__candidate"), "enrolment__cohort__name"),
+        )
+    )
     appointments = [(appointment, url_or_none("candidates:appointment-ics", appointment.pk)) for appointment in week]
     placement_lists = adviser_placements(user=user)
     waiting, placements_not_shown = placement_lists.waiting
@@ -163,11 +196,36 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     ]
     gap_rows, gap_count = adviser_record_gaps(user=user, limit=RECORD_GAPS_SHOWN)
     gaps = record_gaps(gap_rows)
-    stale_reserves, stale_reserves_not_shown = first_rows(adviser_stale_reserves(user=user, today=today))
-    followups, followups_not_shown = first_rows(followups_due(user=user, today=today))
-    flag_rows, flags_not_shown = first_rows(attendance_flag_enrolments(user=user, today=today))
+    stale_reserves, stale_reserves_not_shown = first_rows(
+        showing(
+            adviser_stale_reserves(user=user, today=today),
+            ("candidate", "cohort"),
+            ("reserve_position", "interest_confirmed_on", *candidate_name("candidate"), "cohort__name"),
+        )
+    )
+    followups, followups_not_shown = first_rows(
+        showing(
+            followups_due(user=user, today=today),
+            ("outcome__enrolment__candidate", "outcome__enrolment__cohort"),
+            ("months", "due_on", *candidate_name("outcome__enrolment__candidate"), "outcome__enrolment__cohort__name"),
+        )
+    )
+    flag_rows, flags_not_shown = first_rows(
+        showing(
+            attendance_flag_enrolments(user=user, today=today),
+            ("candidate", "cohort"),
+            (*candidate_name("candidate"), "cohort__name"),
+        )
+    )
     certificates, certificates_not_shown = first_rows(
-        certificates_expiring(user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today)
+        showing(
+            certificates_expiring(user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today),
+            ("enrolment__candidate", "enrolment__cohort"),
+            ("name", "number", "expires_on", *candidate_name("enrolment__candidate"), "enrolment__cohort__name"),
+        )
+    )
+    starting_cohorts = showing(
+        adviser_starting_cohorts(user=user, today=today), ("pilot",), ("name", "start_date", "seats", "pilot__name")
     )
     return render(
         request,
@@ -183,7 +241,7 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
             "declined_not_shown": declined_not_shown,
             "overdue": overdue,
             "overdue_not_shown": overdue_not_shown,
-            "starting_cohorts": adviser_starting_cohorts(user=user, today=today),
+            "starting_cohorts": starting_cohorts,
             "stale_reserves": stale_reserves,
             "stale_reserves_not_shown": stale_reserves_not_shown,
             "gaps": [(gap, url_or_none("candidates:candidate-edit", gap.candidate.pk)) for gap in gaps],
@@ -209,18 +267,21 @@ COHORTS_SHOWN = 25
 
 @role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
 def coordinator_start(request: AuthenticatedRequest) -> HttpResponse:
-    pilots = with_reference_label(
-        pilot_list(user=request.user), field="sector", kind=ReferenceKind.SECTOR, name="sector_label"
-    ).annotate(cohort_count=Count("cohorts", distinct=True))
     # A page of pilots at a time, so that the page does not grow with a region's pilots; in name order, so that the
     # pages do not shift between requests.
-    pilot_page = Paginator(pilots.order_by("name", "pk"), PILOTS_PER_PAGE).get_page(request.GET.get("page"))
+    pilot_page = counted_page(
+        pilot_cards(user=request.user).order_by("name", "pk"), request.GET.get("page"), PILOTS_PER_PAGE
+    )
     # The latest cohorts and one more, to know whether there are more; shown the other way round, in the order of
     # cohort_list.
     latest = list(
         with_seat_counts(
             cohort_list(user=request.user).filter(pilot__in=[pilot.pk for pilot in pilot_page.object_list])
-        ).order_by("-start_date", "-pilot__name", "-name", "-pk")[: COHORTS_SHOWN + 1]
+        )
+        .select_related(None)
+        .select_related("pilot")
+        .only(*COHORT_TABLE_FIELDS)
+        .order_by("-start_date", "-pilot__name", "-name", "-pk")[: COHORTS_SHOWN + 1]
     )
     return render(
         request,
@@ -245,7 +306,13 @@ TRAINER_COHORTS_PER_PAGE = 25
 @role_required(Role.TRAINING_PARTNER, Role.ADMINISTRATOR)
 def training_start(request: AuthenticatedRequest) -> HttpResponse:
     due_page = counted_page(
-        evaluations_due_enrolments(user=request.user), request.GET.get("due_page"), EVALUATIONS_DUE_PER_PAGE
+        showing(
+            evaluations_due_enrolments(user=request.user),
+            ("candidate", "cohort"),
+            ("ended_on", *candidate_name("candidate"), "cohort__name"),
+        ),
+        request.GET.get("due_page"),
+        EVALUATIONS_DUE_PER_PAGE,
     )
     cohort_page = counted_page(
         with_seat_counts(cohort_list(user=request.user)).order_by("-start_date", "pilot__name", "name", "pk"),

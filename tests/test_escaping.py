@@ -76,6 +76,7 @@ PAGES = [
     ("employers:start", lambda s: {}, "employer_contact", [CANDIDATE]),
     ("employers:placement-detail", lambda s: {"pk": s["placement"].pk}, "employer_contact", [CANDIDATE]),
     ("employers:seat-offers", lambda s: {}, "employer_contact", [LOCATION]),
+    ("pilots:coordinator-start", lambda s: {}, "coordinator", [PILOT, COHORT]),
     ("pilots:pilot-detail", lambda s: {"slug": s["pilot"].slug}, "coordinator", [PILOT, COHORT]),
     ("pilots:cohort-detail", lambda s: {"pk": s["cohort"].pk}, "coordinator", [COHORT]),
     ("pilots:learning-line", lambda s: {"slug": s["pilot"].slug}, "coordinator", [MODULE]),
@@ -110,6 +111,11 @@ MARK_SAFE_ALLOWED = {
     "core/guide.py": (2, "the guide's Markdown, every piece of text through escape(); an empty page"),
     "core/widgets.py": (2, "a select's attributes through format_html, its values and labels through escape()"),
     "reports/templatetags/report_cells.py": (1, "a row of report cells, every value escaped by cell_html"),
+    "candidates/templatetags/selection_rows.py": (2, "the selection's rows, every value through core.rows.text"),
+    "candidates/views/board.py": (1, "the pipeline board's cards, every value through core.rows.text"),
+    "candidates/templatetags/attendance_rows.py": (1, "the attendance grid's rows, every value through core.rows.text"),
+    "pilots/templatetags/cohort_table.py": (1, "the rows of a table of cohorts, every value through core.rows.text"),
+    "pilots/templatetags/pilot_cards.py": (1, "the coordinator's pilot cards, every value through core.rows.text"),
 }
 _UNSAFE_FILTER = re.compile(r"\|\s*(safe|safeseq)\b")
 _AUTOESCAPE_OFF = re.compile(r"{%\s*autoescape\s+off\s*%}")

@@ -30,13 +30,14 @@ QUERY_BUDGET = 15
 FEW, MANY = 3, 30
 
 # The statuses the candidates are walked to, in turn: every column of the board and every block of the start
-# pages gets rows.
+# pages gets rows. A selected candidate among the first FEW, so that the small world has a proposal waiting too:
+# a page that reads the rows of a list only when it has some is compared with rows at both sizes.
 STATUSES = (
     S.STARTED,
+    S.SELECTED,
     S.REGISTERED,
     S.SCREENING_PLANNED,
     S.SCREENED,
-    S.SELECTED,
     S.RESERVE,
     S.COMPLETED,
     S.NOT_SELECTED,

@@ -29,7 +29,7 @@ from candidates.models import (
 )
 from candidates.pending_uploads import pending_uploads_delete_expired, pending_uploads_remove_about
 from candidates.tasks import run_import_job
-from candidates.tests.factories import CandidateFactory
+from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 
@@ -181,7 +181,7 @@ def test_a_confirmation_after_someone_registered_meanwhile_shows_the_new_check_i
     adviser_client, cohort, checked_job, django_capture_on_commit_callbacks
 ):
     registered = CandidateFactory(email="persoon1@example.org")
-    registered.enrolments.create(cohort=cohort, status=EnrolmentStatus.REGISTERED)
+    EnrolmentFactory(candidate=registered, cohort=cohort, status=EnrolmentStatus.REGISTERED)
 
     with django_capture_on_commit_callbacks(execute=True):
         adviser_client.post(job_url(checked_job), {"fingerprint": checked_job.fingerprint, "confirm": ""})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from candidates import import_jobs
 from candidates.import_jobs import import_job_run
 from candidates.models import Candidate, CandidateImport, EnrolmentStatus, ImportJob, ImportJobStatus
-from candidates.tests.factories import CandidateFactory
+from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
 
 # Every list the tests upload lands in a folder of the test's own.
@@ -30,7 +30,7 @@ def cohort(adviser):
     # Registered already: the first rows of every list are theirs, by e-mail or by name and birth date.
     for i in range(5):
         candidate = CandidateFactory(first_name=f"Persoon{i}", last_name=f"Achter{i}", email=f"persoon{i}@example.org")
-        candidate.enrolments.create(cohort=cohort, status=EnrolmentStatus.REGISTERED)
+        EnrolmentFactory(candidate=candidate, cohort=cohort, status=EnrolmentStatus.REGISTERED)
     return cohort
 
 

@@ -98,6 +98,18 @@ def test_the_grid_shows_the_weeks_days_and_the_marks(client, training_partner, c
     assert body.index("Daan Bakker") < body.index("Fatma Yilmaz")
 
 
+def test_the_grid_escapes_what_its_rows_show(client, training_partner, cohort):
+    hostile = started(cohort, '<script>alert("x")</script>', "O'Brien & Zn")
+    attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=training_partner)
+    client.force_login(training_partner)
+
+    body = client.get(grid_url(cohort), WEEK).content.decode()
+
+    assert "<script>alert(" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; Zn</a>" in body
+    assert f'<tr data-enrolment="{hostile.pk}">' in body
+
+
 def test_saving_the_grid_records_every_changed_cell(client, adviser, cohort, fatma, daan):
     client.force_login(adviser)
     attendance_week_sessions(cohort=cohort, week_start=MONDAY, by_user=adviser)

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from candidates.forms import ImportUploadForm
 from candidates.importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADER
 from candidates.models import Candidate, CandidateImport, Enrolment, EnrolmentStatus, PendingUpload
-from candidates.tests.factories import CandidateFactory
+from candidates.tests.factories import CandidateFactory, EnrolmentFactory
 from core.roles import Role
 from core.tests.factories import UserFactory
 from pilots.models import Cohort, OrganisationKind
@@ -221,7 +221,7 @@ def test_the_preview_links_rows_that_may_be_someone_already_registered(adviser_c
     existing = CandidateFactory(
         first_name="Jan", last_name="Jansen", date_of_birth=datetime.date(1990, 1, 1), email="ander@example.org"
     )
-    existing.enrolments.create(cohort=cohort, status=EnrolmentStatus.REGISTERED)
+    EnrolmentFactory(candidate=existing, cohort=cohort, status=EnrolmentStatus.REGISTERED)
     elsewhere = CandidateFactory(first_name="Piet", last_name="Vries", date_of_birth=datetime.date(1991, 2, 2))
     content = csv_bytes(HEADER, FATIMA, JAN, PIET, ["Fatima", "", "Amrani", "14-03-1988", "F.ElAmrani@example.org", ""])
 

@@ -48,6 +48,14 @@ EXPORT_FORMATS = ("csv", "xlsx")
 # --- The list and its exports ------------------------------------------------------------------------
 
 
+class CountedTablePaginator(TableIdsFirstPaginator):
+    """TableIdsFirstPaginator with the length of the list given rather than asked of the table's queryset."""
+
+    def __init__(self, *args, count: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count = count  # a cached_property, known already
+
+
 def _sorted_table(request: HttpRequest, filterset: CandidateFilter) -> CandidateTable:
     table = CandidateTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
@@ -59,8 +67,11 @@ def candidate_index(request: AuthenticatedRequest) -> HttpResponse:
     filterset = CandidateFilter(request.GET, user=request.user)
     table = _sorted_table(request, filterset)
     per_page = page_size(request.GET.get("per_page"))
-    # A far page reads its ids first and then only its own rows (core.paginator).
-    paginate = partial(table.paginate, paginator_class=TableIdsFirstPaginator, per_page=per_page)
+    # A far page reads its ids first and then only its own rows (core.paginator); the length of the list comes
+    # from the filters (CandidateFilter.count), which count it from the indexes of the scope.
+    paginate = partial(
+        table.paginate, paginator_class=CountedTablePaginator, per_page=per_page, count=filterset.count()
+    )
     try:
         paginate(page=request.GET.get("page") or 1)
     except PageNotAnInteger:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
 from pilots.models import PilotStatus, ReferenceKind
-from pilots.selectors import cohort_list, pilot_list, pilot_setup_list, with_reference_label
+from pilots.selectors import COHORT_TABLE_FIELDS, cohort_list, pilot_list, pilot_setup_list, with_reference_label
 
 from ..selectors import with_seat_counts
 
@@ -27,7 +27,12 @@ def pilot_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     can_change = pilot_setup_list(user=request.user).filter(pk=pilot.pk).exists()
     partnerships = pilot.partnerships.select_related("organisation").order_by("role", "organisation__name")
     modules = pilot.modules.select_related("provider")
-    cohorts = with_seat_counts(cohort_list(user=request.user).filter(pilot=pilot))
+    cohorts = (
+        with_seat_counts(cohort_list(user=request.user).filter(pilot=pilot))
+        .select_related(None)
+        .select_related("pilot")
+        .only(*COHORT_TABLE_FIELDS)
+    )
     return render(
         request,
         "pilots/pilot_detail.html",

@@ -6,6 +6,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,13 @@ from core.roles import Role
 from core.statemachine import TransitionNotAllowed
 from pilots.selectors import cohort_list
 
-from ..completeness import REQUIREMENTS, completeness_percentage, group_completeness_counted, missing_requirements
+from ..completeness import (
+    CHECKED_FIELDS,
+    REQUIREMENTS,
+    completeness_percentage,
+    group_completeness_counted,
+    missing_requirements,
+)
 from ..forms import CarryOverForm, PromoteForm, TransitionForm
 from ..lifecycle import ENROLMENT_LIFECYCLE, REASON_REQUIRED
 from ..models import Candidate, Enrolment, EnrolmentStatus, Recommendation, Screening
@@ -56,6 +63,17 @@ DECISIONS = {
 }
 # The rows of the ranking, and of the reserve list, a page shows.
 SELECTION_PAGE_SIZE = 25
+# What the rows of the ranking and the reserve list show of an enrolment and its candidate: the cohort and pilot
+# they share are the page's, and a candidate's other fields are not shown.
+ROW_FIELDS = (
+    "status",
+    "reserve_position",
+    "interest_confirmed_on",
+    "candidate__first_name",
+    "candidate__last_name_prefix",
+    "candidate__last_name",
+    *(f"candidate__{name}" for name in CHECKED_FIELDS),
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,11 @@ def _recommendation_label(value: str | None) -> str | Promise:
     return Recommendation(value).label if value in Recommendation.values else ""
 
 
+def _rows_of(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """A selection list with the columns its rows show only: a narrower query to compile and read."""
+    return enrolments.select_related(None).select_related("candidate").only(*ROW_FIELDS)
+
+
 def _form_errors(form) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
@@ -87,7 +110,7 @@ def cohort_selection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # The ranking and the reserve list a page at a time: a large cohort's hundreds of decision forms are more than
     # a screen can use, and each list keeps its own page while the other turns.
     ranking = counted_page(
-        selection_ranking(user=request.user, cohort=cohort), request.GET.get("page"), SELECTION_PAGE_SIZE
+        _rows_of(selection_ranking(user=request.user, cohort=cohort)), request.GET.get("page"), SELECTION_PAGE_SIZE
     )
     rows = [
         SelectionRow(
@@ -101,16 +124,15 @@ def cohort_selection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         for place, enrolment in enumerate(ranking, start=ranking.start_index())
     ]
-    reserve_list = selection_reserve_list(user=request.user, cohort=cohort)
+    reserve_list = _rows_of(selection_reserve_list(user=request.user, cohort=cohort))
     reserve_page = counted_page(reserve_list, request.GET.get("reserve_page"), SELECTION_PAGE_SIZE)
     reserves = [(enrolment, selection_interest_is_stale(enrolment)) for enrolment in reserve_page]
     # The promotion offers the first reserve, also while a later page of the list is open.
     first_reserve = (reserves[0][0] if reserves else None) if reserve_page.number == 1 else reserve_list.first()
     taken = seats_taken(cohort=cohort)
     # How complete the records of everyone in the cohort are: matching fails on missing data.
-    records = group_completeness_counted(
-        Candidate.objects.filter(pk__in=enrolment_list(user=request.user).filter(cohort=cohort).values("candidate"))
-    )
+    # The cohort is one the user may see (cohort_list), so all its enrolments are: no scope to repeat.
+    records = group_completeness_counted(Candidate.objects.filter(pk__in=cohort.enrolments.values("candidate")))
     labels = {requirement.key: requirement.label for requirement in REQUIREMENTS}
     most_missing = sorted(
         ((labels[key], count) for key, count in records.missing_by_requirement.items() if count),

@@ -23,7 +23,7 @@ from employers.models import (
     SeatOffer,
     SeatOfferChange,
 )
-from employers.selectors import OVERVIEW_PER_PAGE, PLACES_SHOWN
+from employers.selectors import OVERVIEW_PER_PAGE, PLACES_SHOWN, employer_cohort_places
 from employers.services import places_confirmed
 from employers.tests.factories import (
     ContractOfferFactory,
@@ -670,3 +670,22 @@ def test_the_start_page_reads_as_often_with_many_placements_as_with_none(client,
     assert len(response.context["overview"].interns) == OVERVIEW_PER_PAGE
     assert response.context["overview"].interns.paginator.count == OVERVIEW_PER_PAGE + 5
     assert len(many) == len(none)
+
+
+def test_the_start_page_counts_the_places_as_the_seat_offers_page_does(client, host):
+    # The start page sums the places in the database rather than reading the offers themselves.
+    SeatOfferFactory(employer=host.employer, cohort=host.cohort, location=host.location, places=3)
+    other = EmployerLocationFactory(employer=host.employer, name="Locatie Klaproos")
+    SeatOfferFactory(employer=host.employer, cohort=host.cohort, location=other, places=2)
+    placement(host, P.PROPOSED)
+    placement(host, P.CONFIRMED, first_name="Noor")
+    placement(host, P.ACTIVE, first_name="Bram")
+
+    start = client.get(reverse("employers:start")).context["overview"].places
+    offers_page = employer_cohort_places(user=host.user)
+
+    [row] = start
+    assert (row.cohort, row.offered, row.proposed, row.confirmed, row.free) == (host.cohort, 5, 1, 2, 2)
+    assert [(r.cohort, r.offered, r.proposed, r.confirmed) for r in offers_page] == [
+        (row.cohort, row.offered, row.proposed, row.confirmed)
+    ]

@@ -15,7 +15,7 @@ from candidates.models import EnrolmentStatus
 from candidates.tests.factories import EnrolmentFactory, OutcomeFactory
 from pilots.tests.factories import CohortFactory, PilotFactory
 from reports import figures, selectors, views
-from reports.document import COUNT, DATE, DAYS, PLACES, RATE, STATUS, TARGET, TEXT, Cell
+from reports.document import COUNT, DATE, DAYS, PLACES, RATE, STATUS, TARGET, TEXT, Cell, Row
 from reports.figures import TargetStatus, pilot_evaluation, public_figures
 from reports.selectors import public_figures_of
 from reports.templatetags.report_cells import cell_html
@@ -186,6 +186,27 @@ def test_a_row_of_cells_is_a_td_each_numbers_aligned_right():
 
     assert re.findall(r'<td class="([^"]*)">', html) == ["text-end tabular-nums", "", "text-end tabular-nums"]
     assert _text(html) == "5 Noord x hidden"
+
+
+def test_the_rows_of_a_table_are_a_tr_each_with_their_label_as_the_heading():
+    template = Template("{% load report_cells %}{{ rows|figure_rows }}")
+    rows = (
+        Row("Ronde <1>", (Cell(5), Cell(None, RATE)), note="Pilot & co"),
+        Row("Deel", (Cell(1500, PLACES),), level=1),
+        Row("Deel van deel", (Cell(None),), level=2),
+    )
+
+    with translation.override("en"):
+        html = template.render(Context({"rows": rows}))
+
+    assert html.count("<tr>") == html.count("</tr>") == 3
+    assert re.findall(r'<th scope="row" class="([^"]*)">', html) == ["fw-normal", "fw-normal ps-4", "fw-normal ps-5"]
+    assert 'Ronde &lt;1&gt;<span class="d-block small text-body-secondary">Pilot &amp; co</span></th>' in html
+    assert [_text(row) for row in re.findall(r"<tr>(.*?)</tr>", html)] == [
+        "Ronde <1> Pilot & co 5 –",
+        "Deel 1,500",
+        "Deel van deel x hidden",
+    ]
 
 
 # --- Long tables --------------------------------------------------------------------------------------------

@@ -948,6 +948,36 @@ def test_contracts_per_host_come_from_the_outcomes(adviser):
     assert row.contracts == 2
 
 
+def test_every_involved_host_is_listed_once_by_name_whatever_involves_it(adviser):
+    """A host is involved by an offer of places, an open or ever confirmed placement, or a contract as the outcome
+    (without an offer or a placement in these cohorts); hosts are listed by name, not in the order they were
+    made or counted in."""
+    cohort = CohortFactory()
+    placing = SeatOfferFactory(cohort=cohort, places=4, employer__organisation__name="Zorggroep Noord").employer
+    offering = SeatOfferFactory(cohort=cohort, places=2, employer__organisation__name="Atelier Oost").employer
+    hiring = EmployerFactory(organisation__name="Midden Kinderopvang")
+    SeatOfferFactory(employer=hiring, places=9)  # another pilot's cohort: not offered to these cohorts
+    EmployerFactory(organisation__name="Bakkerij West")  # not involved at all
+    _placement(walk(cohort=cohort, to=S.STARTED, by_user=adviser), placing, adviser, to=P.ENDED)
+    _placement(walk(cohort=cohort, to=S.SELECTED, by_user=adviser), placing, adviser, to=P.PROPOSED)
+    _placement(walk(cohort=cohort, to=S.SELECTED, by_user=adviser), offering, adviser, to=P.DECLINED)
+    hired = walk(cohort=cohort, to=S.COMPLETED, by_user=adviser)
+    outflow_record(enrolment=hired, by_user=adviser, kind=OutcomeKind.CONTRACT_AT_HOST, employer=hiring)
+
+    evaluation = pilot_evaluation(pilots=[cohort.pilot])
+
+    assert [
+        (row.name, row.offered, row.proposed, row.confirmed, row.ended_early, row.contracts)
+        for row in evaluation.employers
+    ] == [
+        ("Atelier Oost", 2, 0, 0, 0, 0),
+        ("Midden Kinderopvang", 0, 0, 0, 0, 1),
+        ("Zorggroep Noord", 4, 1, 1, 1, 0),
+    ]
+    total = evaluation.employers_total
+    assert (total.offered, total.proposed, total.confirmed, total.ended_early, total.contracts) == (6, 1, 1, 1, 1)
+
+
 def test_nobody_still_in_a_track_that_has_ended_is_a_zero_that_protects_no_one(adviser, settings):
     """Two dropouts among eleven who started: while the track runs, "still in the track: 0" beside them hides them;
     once it has ended, every reader knows that zero, so the completed count is hidden in its place."""

@@ -220,6 +220,34 @@ def test_proposals_waiting_for_the_employer_are_mine_by_proposal_or_by_candidate
     assert "1 day<" in response.text
 
 
+def test_an_overdue_proposal_shows_as_waiting_and_as_overdue_and_a_decline_with_its_reason(
+    adviser_client, adviser, cohort, at_noon
+):
+    overdue = PlacementFactory(
+        enrolment=enrolment_of(adviser, cohort, EnrolmentStatus.SELECTED),
+        proposed_by=adviser,
+        status_changed_at=timezone.now() - datetime.timedelta(days=20),
+        employer__organisation__name="Bouwbedrijf De Hoek",
+    )
+    declined = PlacementFactory(
+        enrolment=enrolment_of(adviser, cohort, EnrolmentStatus.SELECTED),
+        proposed_by=adviser,
+        status=PlacementStatus.DECLINED,
+        status_changed_at=timezone.now() - datetime.timedelta(days=2),
+        answer_note="Geen begeleider in december",
+    )
+
+    response = adviser_client.get(START_URL)
+
+    assert response.context["placements"] == [(overdue, 20)]
+    assert response.context["overdue"] == [(overdue, 20)]
+    assert response.context["declined"] == [declined]
+    assert (response.context["placements_not_shown"], response.context["overdue_not_shown"]) == (0, 0)
+    assert response.context["declined_not_shown"] == 0
+    assert response.text.count("Bouwbedrijf De Hoek") == 2
+    assert "Geen begeleider in december" in response.text
+
+
 # --- Cohorts starting soon ---------------------------------------------------------------------------------
 
 
