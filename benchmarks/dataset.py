@@ -548,6 +548,11 @@ def generate(scale: Scale, *, today: dt.date | None = None, seed: int = SEED) ->
                     )
                 )
         _bulk(Screening, screenings, history=True)
+        # The enrolment's latest score, where the model keeps it (candidates.services).
+        score_refresh = getattr(candidate_services, "enrolment_latest_score_refresh", None)
+        if score_refresh is not None:
+            for batch in _batches([enrolment.pk for enrolment in enrolments]):
+                score_refresh(enrolments=Enrolment.objects.filter(pk__in=batch))
         _bulk(ScreeningAppointment, appointments, history=True)
 
         # Placements, by their own life cycle; the bench host takes one in ten.

@@ -17,6 +17,7 @@ from core.admin import (
     HistoryAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
+    RowLinksChangeList,
     TransitionActionForm,
     adopt,
     model_field_names,
@@ -189,6 +190,9 @@ class CandidateAdmin(HistoryAdmin):
     autocomplete_fields = ("referring_organisation", "adviser")
     readonly_fields = ("consent_recorded_by", "created_at", "updated_at")
     inlines = (CandidateBarrierInline, CandidateEnrolmentInline)
+
+    def get_changelist(self, request, **kwargs):
+        return RowLinksChangeList
 
     def action_checkbox(self, obj):
         # The same box ModelAdmin draws, written out rather than rendered through a form widget's template: a page

@@ -32,7 +32,7 @@ from core import widgets
 from core.roles import Role
 from pilots.forms import reference_choices_of
 from pilots.models import Cohort, Pilot, PilotPartner, ReferenceKind
-from pilots.selectors import cohort_list, pilot_list
+from pilots.selectors import pilot_list
 
 from .completeness import CHECKED_FIELDS
 from .models import Candidate, CandidateBarrier, Enrolment, EnrolmentStatus, LanguageLevel, ReferralSource
@@ -125,15 +125,16 @@ def search_condition(text: str) -> tuple[Q, bool]:
     return condition, uses_phone
 
 
-def adviser_choices(*, user) -> QuerySet:
+def adviser_choices(*, user, pilot_ids: list[int] | None = None) -> QuerySet:
     """Advisers whose candidates the user may meet: those of organisations in the user's pilots.
 
     The organisations come from the pilots and their partners (small tables) as subqueries, so the choices
-    neither join nor scan candidates and need no DISTINCT: a user is in the advisers' group once.
+    neither join nor scan candidates and need no DISTINCT: a user is in the advisers' group once. `pilot_ids`: the
+    keys of pilot_list(user=user), when read already.
     """
     advisers = get_user_model().objects.filter(groups__name=Role.ADVISER)
     if user.role != Role.ADMINISTRATOR:
-        pilots = pilot_list(user=user)
+        pilots: QuerySet[Pilot] = pilot_list(user=user) if pilot_ids is None else Pilot.objects.filter(pk__in=pilot_ids)
         advisers = advisers.filter(
             Q(organisation_id__in=pilots.values("lead_organisation_id"))
             | Q(organisation_id__in=PilotPartner.objects.filter(pilot__in=pilots).values("organisation_id"))
@@ -337,20 +338,28 @@ class CandidateFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, *, user, **kwargs) -> None:
-        # Always bound: the rows get their cohort and status columns from filter_queryset.
-        super().__init__(data if data is not None else QueryDict(), candidate_list(user=user), **kwargs)
+        # Always bound: the rows get their cohort and status columns from filter_queryset. The scope follows below.
+        super().__init__(data if data is not None else QueryDict(), Candidate.objects.all(), **kwargs)
         self.user = user
         # The choices read only their keys and what their labels show (ChoicesOnceField): a few hundred rows for a
         # large region, each drawn as an option on every page of the list.
-        cast(django_filters.ModelChoiceFilter, self.filters["pilot"]).queryset = pilot_list(user=user).select_related(
-            None
+        pilot_filter = cast(ChoicesOnceFilter, self.filters["pilot"])
+        pilot_filter.queryset = pilot_list(user=user).select_related(None)
+        # The pilots of the choices are pilot_list(user=user): read once (the form's field is a copy of this one and
+        # keeps the rows), the scope, the count, the cohorts and the advisers hold their keys as values.
+        self.pilot_ids: list[int] | None = (
+            None if user.role == Role.ADMINISTRATOR else [cast(int, key) for key, _label in pilot_filter.field.rows()]
         )
+        self.queryset = candidate_list(user=user, pilot_ids=self.pilot_ids)
         # The cohorts the user may see, without seat counts (candidates.selectors.with_seat_counts): those add a
         # scan of every enrolment to each page.
-        cast(django_filters.ModelChoiceFilter, self.filters["cohort"]).queryset = Cohort.objects.filter(
-            pilot__in=pilot_list(user=user)
-        ).order_by("start_date", "pilot__name", "name")
-        cast(django_filters.ModelChoiceFilter, self.filters["adviser"]).queryset = adviser_choices(user=user)
+        cohorts = Cohort.objects.all() if self.pilot_ids is None else Cohort.objects.filter(pilot_id__in=self.pilot_ids)
+        cast(django_filters.ModelChoiceFilter, self.filters["cohort"]).queryset = cohorts.order_by(
+            "start_date", "pilot__name", "name"
+        )
+        cast(django_filters.ModelChoiceFilter, self.filters["adviser"]).queryset = adviser_choices(
+            user=user, pilot_ids=self.pilot_ids
+        )
         # The barrier list (reference data) read at most once per form: checking the chosen barrier and drawing the
         # options would each read it.
         self.filters["barrier"].extra["choices"] = cache(reference_choices_of(ReferenceKind.BARRIER))
@@ -358,7 +367,9 @@ class CandidateFilter(django_filters.FilterSet):
     def count(self) -> int:
         """len(self.qs): the same filters on the candidates without the scope, counted by candidate_list_count."""
         self.errors  # noqa: B018 - validates the form, as self.qs does, before filter_queryset reads it
-        return candidate_list_count(user=self.user, candidates=self.filter_queryset(Candidate.objects.all()))
+        return candidate_list_count(
+            user=self.user, candidates=self.filter_queryset(Candidate.objects.all()), pilot_ids=self.pilot_ids
+        )
 
     @cached_property
     def fields_html(self) -> dict[str, SafeString]:
@@ -412,9 +423,10 @@ class CandidateFilter(django_filters.FilterSet):
         """The enrolments of enrolment_list(user=...) for the list's readers, with the user's cohorts as a subquery
         rather than a join: the database then checks each enrolment it finds through the index of its candidate
         against one list of cohorts, instead of joining the cohorts and the pilots again for every candidate."""
-        if self.user.role == Role.ADMINISTRATOR:
+        if self.pilot_ids is None:  # an administrator
             return Enrolment.objects.all()
-        return Enrolment.objects.filter(cohort__in=cohort_list(user=self.user).values("pk"))
+        # The cohorts of cohort_list(user=...), from the pilots read already.
+        return Enrolment.objects.filter(cohort__in=Cohort.objects.filter(pilot_id__in=self.pilot_ids).values("pk"))
 
     def enrolment_match(self) -> dict:
         """What the pilot, cohort and status filters ask of one enrolment; empty without them."""

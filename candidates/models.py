@@ -354,9 +354,15 @@ class Enrolment(TimeStampedModel):
     interest_confirmed_on = models.DateField(
         _("interest last confirmed on"), null=True, blank=True, help_text=_("Reserves reconfirm their interest.")
     )
+    # The total score of the latest screening (Screening's order), kept by the screening service
+    # (services.enrolment_latest_score_refresh) for the pipeline board, which sorts a pilot's thousands of
+    # enrolments by it. Bookkeeping: left out of the history, which has each screening.
+    latest_screening_score = models.PositiveSmallIntegerField(
+        _("latest screening score"), null=True, blank=True, editable=False
+    )
 
     objects = EnrolmentQuerySet.as_manager()
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["latest_screening_score"])
 
     class Meta:
         verbose_name = _("enrolment")
@@ -630,9 +636,10 @@ class Screening(TimeStampedModel):
             ),
         ]
         indexes = [
-            # An enrolment's latest screening and its score (the pipeline board ranks every card of a pilot by it,
-            # candidates.selectors.board_columns), read from the index alone without sorting the screenings. The
-            # score is a last key column rather than an INCLUDE, which SQLite (the tests) does not know.
+            # An enrolment's latest screening and its score (the selection ranks a cohort by it, and the screening
+            # service reads it to keep Enrolment.latest_screening_score), read from the index alone without sorting
+            # the screenings. The score is a last key column rather than an INCLUDE, which SQLite (the tests) does
+            # not know.
             models.Index(
                 fields=["enrolment", "-screened_on", "-id", "total_score"], name="screening_enrolment_latest_idx"
             ),

@@ -1,12 +1,15 @@
 """Reads of candidates and enrolments, scoped to what the user may see."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db import connections
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -33,8 +36,12 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-def candidate_list(*, user) -> QuerySet[Candidate]:
-    """Candidates enrolled in a pilot the user works on, plus those an adviser registered without one yet."""
+def candidate_list(*, user, pilot_ids: list[int] | None = None) -> QuerySet[Candidate]:
+    """Candidates enrolled in a pilot the user works on, plus those an adviser registered without one yet.
+
+    `pilot_ids`: the keys of pilot_list(user=user), when the caller has read them already (the list's pilot filter
+    does): the query then holds them as values, which the database counts the candidates of better than a subquery.
+    """
     if user.role == Role.ADMINISTRATOR:
         return Candidate.objects.all()
     if user.role not in (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER):
@@ -42,11 +49,11 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
             # The account of an API client (core.api): the candidates its organisation referred, nobody else's.
             return Candidate.objects.filter(referring_organisation_id=user.organisation_id)
         return Candidate.objects.none()
-    current, others = _in_pilots_of(user)
+    current, others = _in_pilots_of(user, pilot_ids=pilot_ids)
     return Candidate.objects.filter(current | others)
 
 
-def _in_pilots_of(user) -> tuple[Q, Q]:
+def _in_pilots_of(user, *, pilot_ids: list[int] | None = None) -> tuple[Q, Q]:
     """Two conditions that together say: the candidate has an enrolment in a pilot the user works on (an adviser:
     or is theirs). The first holds for the candidates whose current enrolment is in one of those pilots, the
     second for the few others: enrolled in several pilots, one of them the user's, or advised by the user.
@@ -54,31 +61,37 @@ def _in_pilots_of(user) -> tuple[Q, Q]:
     Read from the candidate's own row (Candidate.current_pilot, kept by the services) rather than searched for in
     the enrolments of each candidate. Both lists come first, before the query (core.expressions.InSubqueryArray),
     so the database finds the candidates in the indexes of these columns, and a page of the list reads only the
-    rows it shows.
+    rows it shows. With `pilot_ids` (candidate_list), the pilots are values in the query: PostgreSQL then estimates
+    how many candidates the first condition holds from the statistics of the column rather than guessing a tenth.
     """
-    pilots = pilot_list(user=user).values("pk")
+    if pilot_ids is not None:
+        pilots: Any = list(pilot_ids)
+        current = Q(current_pilot_id__in=pilots)
+        several_pilots = Q(cohort__pilot_id__in=pilots)
+    else:
+        pilots = pilot_list(user=user).values("pk")
+        current = Q(InSubqueryArray("current_pilot", pilots))
+        several_pilots = Q(cohort__pilot__in=pilots)
     several = (
-        Enrolment.objects.filter(candidate__in_several_pilots=True, cohort__pilot__in=pilots)
-        .order_by()
-        .values("candidate_id")
+        Enrolment.objects.filter(several_pilots, candidate__in_several_pilots=True).order_by().values("candidate_id")
     )
     others = Q(InSubqueryArray("pk", several))
     if user.role == Role.ADVISER:
         others |= Q(adviser=user)
-    return Q(InSubqueryArray("current_pilot", pilots)), others
+    return current, others
 
 
-def candidate_list_count(*, user, candidates: QuerySet[Candidate]) -> int:
+def candidate_list_count(*, user, candidates: QuerySet[Candidate], pilot_ids: list[int] | None = None) -> int:
     """How many of `candidates` (Candidate.objects narrowed by filters, without the scope) candidate_list(user=user)
     holds: the count of a list of candidate_list filtered the same way, in one query.
 
     Counted in two parts that do not overlap, added in one UNION ALL: the candidates whose current pilot is the
     user's, which the database counts in the index of that column without reading a row, and the few others
-    (_in_pilots_of).
+    (_in_pilots_of). `pilot_ids` as for candidate_list.
     """
     if user.role not in (Role.ADVISER, Role.COORDINATOR, Role.TRAINING_PARTNER):
         return (candidates & candidate_list(user=user)).count()
-    current, others = _in_pilots_of(user)
+    current, others = _in_pilots_of(user, pilot_ids=pilot_ids)
     # Not the first: no current pilot at all, or one that is not the user's.
     not_current = Q(current_pilot__isnull=True) | ~current
     first = candidates.filter(current).order_by().values("pk")
@@ -273,12 +286,17 @@ _CARD_FIELDS = (
 )
 
 
-def _board_card(enrolment: Enrolment, now: datetime) -> BoardCard:
+def _board_card(enrolment: Enrolment, now: datetime, targets: dict[str, list[tuple[str, str]]]) -> BoardCard:
+    """A card; `targets` keeps the steps allowed from each status (the life cycle's, labelled) for a board's cards."""
     since = enrolment.status_changed_at or enrolment.created_at
+    if enrolment.status not in targets:
+        targets[enrolment.status] = [
+            (status, str(EnrolmentStatus(status).label)) for status in enrolment.allowed_statuses()
+        ]
     return BoardCard(
         enrolment=enrolment,
         days_in_stage=max((now - since).days, 0),
-        allowed_targets=[(status, str(EnrolmentStatus(status).label)) for status in enrolment.allowed_statuses()],
+        allowed_targets=targets[enrolment.status],
     )
 
 
@@ -294,15 +312,15 @@ def board_columns(
 ) -> list[BoardColumn]:
     """A column per life-cycle stage with its count and first cards, in a fixed number of queries.
 
-    One query numbers the narrow rows of the scope (an enrolment, its status and latest score) within each status
+    One query numbers the narrow rows of the scope (an enrolment, its status and latest screening score, which the
+    enrolment keeps) within each status
     with a window function and counts each status, keeping the ids of the first `column_size` of every column
     however many enrolments the pilot has; one more reads those cards with their candidate and cohort. The
     expanded column is read a page of `expanded_size` cards at a time (three queries more: its count, the page's
     ids and their rows).
     """
-    scored = board_enrolments(user=user, pilot=pilot, cohort=cohort).annotate(
-        latest_score=_latest_screening("total_score")
-    )
+    # The latest score as the screening service keeps it on the enrolment: no screening is read for the numbering.
+    scored = board_enrolments(user=user, pilot=pilot, cohort=cohort).annotate(latest_score=F("latest_screening_score"))
     firsts = list(
         scored.annotate(
             column_position=Window(RowNumber(), partition_by=F("status"), order_by=list(_CARD_ORDER)),
@@ -335,8 +353,9 @@ def board_columns(
 
     now = timezone.now()
     by_status: dict[str, list[BoardCard]] = {status: [] for status in EnrolmentStatus.values}
+    targets: dict[str, list[tuple[str, str]]] = {}
     for enrolment in [*first_cards, *(expanded_page or ())]:
-        by_status[enrolment.status].append(_board_card(enrolment, now))
+        by_status[enrolment.status].append(_board_card(enrolment, now, targets))
     return [
         BoardColumn(
             status=status.value,
@@ -481,16 +500,36 @@ def adviser_caseload(*, user) -> QuerySet[Candidate]:
     return candidate_list(user=user).filter(adviser=user)
 
 
+def _gap_count_sql(alias: str) -> RawSQL:
+    """completeness.gap_count() for a query of candidates, compiled once per database: the expression is the same
+    for every user, and building its CASE per requirement cost more time than the query it stands in."""
+    sql, params = _compiled_gap_count(alias, connections[alias].vendor)
+    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - SQL compiled by the ORM, no input
+
+
+@functools.cache
+def _compiled_gap_count(alias: str, vendor: str) -> tuple[str, tuple]:
+    query = Candidate.objects.all().query
+    sql, params = query.get_compiler(using=alias).compile(gap_count().resolve_expression(query))
+    return sql, tuple(params)
+
+
 def adviser_record_gaps(*, user, limit: int) -> tuple[list[Candidate], int]:
     """The first `limit` candidates of the caseload whose records lack what a selection needs, most gaps first
     (then by name), and how many there are in all: one query, however large the caseload.
 
     Records whose data was erased are left out: nothing can be filled in on them any more.
     """
+    # An adviser's own candidates are all within what they may see (candidate_list), and an administrator sees
+    # every candidate: for them the caseload is the candidates they advise, without the scope's conditions.
+    caseload = (
+        Candidate.objects.filter(adviser=user)
+        if user.role in (Role.ADVISER, Role.ADMINISTRATOR)
+        else adviser_caseload(user=user)
+    )
     rows: list[Any] = list(
-        adviser_caseload(user=user)
-        .filter(requirements_met_when_erased__isnull=True)
-        .alias(gaps=gap_count())
+        caseload.filter(requirements_met_when_erased__isnull=True)
+        .alias(gaps=_gap_count_sql(caseload.db))
         .filter(gaps__gt=0)
         .annotate(gap_total=Window(Count("pk")))
         .only("first_name", "last_name_prefix", "last_name", *CHECKED_FIELDS)

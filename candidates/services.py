@@ -471,6 +471,13 @@ def screening_plan(*, enrolment: Enrolment, starts_at, location: str, adviser, b
     return appointment
 
 
+def enrolment_latest_score_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
+    """Keep Enrolment.latest_screening_score: the total score of each enrolment's latest screening (Screening's
+    order: the latest day, then the last recorded), None without one. For whatever writes screenings."""
+    latest = Screening.objects.filter(enrolment=OuterRef("pk")).order_by("-screened_on", "-pk")
+    enrolments.update(latest_screening_score=Subquery(latest.values("total_score")[:1]))
+
+
 @entry_point
 def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores) -> Screening:
     """Record a screening; the enrolment becomes 'screened' and planned appointments 'held'."""
@@ -488,6 +495,8 @@ def screening_record(*, enrolment: Enrolment, by_user, barriers_met=(), **scores
         appointment.save(update_fields=["status"])
     if enrolment.status != EnrolmentStatus.SCREENED:
         enrolment_transition.within(enrolment=enrolment, to_status=EnrolmentStatus.SCREENED, by_user=by_user)
+    # After the transition, which saves the enrolment.
+    enrolment_latest_score_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
     screening.refresh_from_db()  # the combined score is computed by the database
     return screening
 

@@ -1,6 +1,8 @@
-"""The candidate list as a sortable, paginated table. Every cell renders from the row itself: no query per row."""
+"""The candidate list as a sortable, paginated table. Every cell renders from the row itself: no query per row.
 
-import inspect
+The page's rows are written by {% candidate_rows %} (candidates/templatetags/candidate_rows.py), the same cells as the
+render_ methods here draw, without a template node or a format_html per cell.
+"""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -77,32 +79,6 @@ class CandidateTable(tables.Table):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
-
-    def page_cells(self) -> list[list]:
-        """The cells of the page's rows, each column's as django-tables2 would draw it (its render_ method, or the
-        value; the table's default for an empty value), for _cand_table.html.
-
-        django-tables2 finds out for every cell which arguments its render method takes (inspect.signature): the
-        larger part of the page's time. Here that is done once per column.
-        """
-        columns = []
-        for bound_column in self.columns:
-            render = getattr(self, f"render_{bound_column.name}", None)
-            takes_record = render is not None and "record" in inspect.signature(render).parameters
-            columns.append((bound_column.accessor, bound_column.column.empty_values, render, takes_record))
-        rows = []
-        for record in self.page.object_list.data:
-            cells = []
-            for accessor, empty_values, render, takes_record in columns:
-                value = accessor.resolve(record, quiet=True) if empty_values or not takes_record else None
-                if value in empty_values:
-                    cells.append(self.default)
-                elif render is None:
-                    cells.append(value)
-                else:
-                    cells.append(render(record) if takes_record else render(value))
-            rows.append(cells)
-        return rows
 
     def render_name(self, record):
         return format_html('<a href="{}">{}</a>', reverse("candidates:candidate-detail", args=[record.pk]), record)

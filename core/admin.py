@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Model, TextChoices
 from django.http import HttpRequest
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -39,6 +43,47 @@ admin.site.index_title = _("Administration")
 admin.site.enable_nav_sidebar = False
 # "View site" leads to the administrator's home in the portal (start.views_admin), not back into the admin.
 admin.site.site_url = reverse_lazy("admin-home")  # type: ignore[assignment]  # a lazy URL is a str when read
+
+
+def _app_list_when_read(request: HttpRequest, app_label: str | None = None) -> list:
+    """AdminSite.get_app_list, worked out only when a template reads it. Every page of the administration puts the
+    list of apps in its context (AdminSite.each_context, for the sidebar), which asks each model admin for the
+    user's permissions: without the sidebar only the home page reads it, and every other page spent as long on it
+    as on a page of a long list's rows. The same list for the same user, when it is read."""
+    return SimpleLazyObject(lambda: admin.AdminSite.get_app_list(admin.site, request, app_label))  # type: ignore[return-value]
+
+
+admin.site.get_app_list = _app_list_when_read  # type: ignore[method-assign]
+
+
+class RowLinksChangeList(ChangeList):
+    """A ChangeList whose rows' links are written once per page rather than worked out per row.
+
+    The admin adds the list's filters to each row's link (add_preserved_filters), and to know whether a link leads
+    back to the list it resolves the link against every address of the site: once per row of a page that was
+    filtered, sorted or paged, more than the rest of the row cost. The link of one row, with the filters, is worked
+    out by the admin's own code; every row's link is that one with the row's pk in its place, and the filters, now
+    in each link, are not added again (the admin reads the list's preserved_filters for the rows' links only).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        marker = "9876543210123"  # a pk no row holds, to find where the pk stands in the link
+        link = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(marker,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        # The pk stands in the path, before any filter in the query that might hold the same digits.
+        before, _marker, after = add_preserved_filters(
+            {"preserved_filters": self.preserved_filters, "opts": self.opts}, link
+        ).partition(marker)
+        self._row_link = (before, after)
+        self.preserved_filters = ""
+
+    def url_for_result(self, result) -> str:
+        before, after = self._row_link
+        return f"{before}{quote(getattr(result, self.pk_attname))}{after}"
 
 
 class ReadOnlyAdminMixin:

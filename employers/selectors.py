@@ -468,17 +468,25 @@ def _label(choices, value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def _proposed_at(placement: Placement) -> datetime:
+def _proposed_at_of(status: str, status_changed_at: datetime | None, created_at: datetime) -> datetime:
     # While proposed, the last status change is the proposal (the reminders count from it too).
-    if placement.status == PlacementStatus.PROPOSED and placement.status_changed_at is not None:
-        return placement.status_changed_at
-    return placement.created_at
+    if status == PlacementStatus.PROPOSED and status_changed_at is not None:
+        return status_changed_at
+    return created_at
+
+
+def _proposed_at(placement: Placement) -> datetime:
+    return _proposed_at_of(placement.status, placement.status_changed_at, placement.created_at)
+
+
+def _days_waiting_of(status: str, status_changed_at: datetime | None, created_at: datetime, today: date) -> int | None:
+    if status != PlacementStatus.PROPOSED:
+        return None
+    return max((today - timezone.localdate(_proposed_at_of(status, status_changed_at, created_at))).days, 0)
 
 
 def _days_waiting(placement: Placement, today: date) -> int | None:
-    if placement.status != PlacementStatus.PROPOSED:
-        return None
-    return max((today - timezone.localdate(_proposed_at(placement))).days, 0)
+    return _days_waiting_of(placement.status, placement.status_changed_at, placement.created_at, today)
 
 
 # Lazy labels: each is translated where it is shown.
@@ -858,8 +866,9 @@ class EmployerOverview:
     contract_prospects: Page
 
 
-# What a host's row (_row) reads of a placement and its candidate, cohort, pilot and location.
+# What a host's row (_row_of) reads of a placement and its candidate, cohort, pilot and location.
 _ROW_FIELDS = (
+    "pk",
     "enrolment_id",
     "status",
     "status_changed_at",
@@ -871,6 +880,7 @@ _ROW_FIELDS = (
     "enrolment__candidate__first_name",
     "enrolment__candidate__last_name_prefix",
     "enrolment__candidate__last_name",
+    "enrolment__cohort_id",
     "enrolment__cohort__name",
     "enrolment__cohort__internship_weekdays",
     "enrolment__cohort__school_weekdays",
@@ -881,11 +891,53 @@ _ROW_FIELDS = (
 )
 
 
+def _row_of(values: dict, *, today: date, weekdays: dict[int, tuple[str, ...]]) -> HostPlacementRow:
+    """_row for a placement read as values (_ROW_FIELDS): the rows only show values, so no model is built but one
+    unsaved cohort per cohort for its rhythm (`weekdays` keeps them by the cohort's id)."""
+    cohort_id = values["enrolment__cohort_id"]
+    if cohort_id not in weekdays:
+        pilot = Pilot(
+            name=values["enrolment__cohort__pilot__name"],
+            internship_days_per_week=values["enrolment__cohort__pilot__internship_days_per_week"],
+            school_days_per_week=values["enrolment__cohort__pilot__school_days_per_week"],
+        )
+        cohort = Cohort(
+            pk=cohort_id,
+            pilot=pilot,
+            internship_weekdays=values["enrolment__cohort__internship_weekdays"],
+            school_weekdays=values["enrolment__cohort__school_weekdays"],
+        )
+        weekdays[cohort_id] = _internship_weekdays(cohort)
+    status = values["status"]
+    name_parts = (
+        values["enrolment__candidate__first_name"],
+        values["enrolment__candidate__last_name_prefix"],
+        values["enrolment__candidate__last_name"],
+    )
+    return HostPlacementRow(
+        pk=values["pk"],
+        enrolment_id=values["enrolment_id"],
+        # As Candidate.full_name.
+        candidate_name=" ".join(part for part in name_parts if part),
+        pilot_name=values["enrolment__cohort__pilot__name"],
+        cohort_name=values["enrolment__cohort__name"],
+        location=values["location__name"] or "",
+        status=status,
+        status_label=_label(PlacementStatus, status),
+        days_per_week=values["days_per_week"],
+        weekdays=weekdays[cohort_id],
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        ended_on=values["ended_on"],
+        days_waiting=_days_waiting_of(status, values["status_changed_at"], values["created_at"], today),
+    )
+
+
 def _row_page(placements: QuerySet[Placement], number, *, today: date) -> Page:
     """One page of the placements as the rows a host may see, with the list's total, in one query however long the
     list. The lists filter and sort on the placement's own columns, so the page's ids and the list's length are
     chosen from those alone (two subqueries), and only the page's rows are joined to their candidate, cohort, pilot
-    and location. A number that is no number gives the first page; one past the end, the last (as
+    and location, read as values. A number that is no number gives the first page; one past the end, the last (as
     core.paginator.counted_page does)."""
     try:
         wanted = max(int(str(number)), 1)
@@ -895,25 +947,25 @@ def _row_page(placements: QuerySet[Placement], number, *, today: date) -> Page:
     # COUNT as a plain function: as an aggregate, values() would group the count by the row.
     length = Subquery(narrow.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
 
-    def read(page_number: int) -> list[Placement]:
+    def read(page_number: int) -> list[dict]:
         ids = narrow.values("pk")[(page_number - 1) * OVERVIEW_PER_PAGE : page_number * OVERVIEW_PER_PAGE]
         return list(
             Placement.objects.filter(pk__in=ids)
-            .select_related("enrolment__candidate", "enrolment__cohort__pilot", "location")
-            .only(*_ROW_FIELDS)
             .annotate(list_length=length)
             .order_by(*placements.query.order_by)
+            .values(*_ROW_FIELDS, "list_length")
         )
 
     found = read(wanted)
-    count = getattr(found[0], "list_length") if found else 0  # noqa: B009 - an annotation
+    count = found[0]["list_length"] if found else 0
     if not found and wanted > 1:
         count = narrow.count()
         wanted = max(ceil(count / OVERVIEW_PER_PAGE), 1)
         found = read(wanted)
     paginator = Paginator(placements, OVERVIEW_PER_PAGE)
     paginator.count = count  # known already  # type: ignore[misc]  # a cached_property set by hand
-    return Page([_row(placement, today=today) for placement in found], wanted, paginator)
+    weekdays: dict[int, tuple[str, ...]] = {}
+    return Page([_row_of(values, today=today, weekdays=weekdays) for values in found], wanted, paginator)
 
 
 def employer_overview(*, user, today: date | None = None, pages: dict | None = None) -> EmployerOverview:

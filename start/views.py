@@ -4,13 +4,13 @@ A start page shows a part of every app, so these stand on top of the layers (pyp
 [tool.importlinter]); their addresses stay in the sections of the site (config/urls.py).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import CharField, Count, QuerySet, Value, Window
+from django.db.models import CharField, Count, Func, IntegerField, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -38,6 +38,7 @@ from candidates.selectors import (
 from core.paginator import counted_page
 from core.permissions import AuthenticatedRequest, role_required
 from core.roles import Role
+from core.rows import pk_url
 from employers.models import Placement
 from employers.selectors import adviser_declined_placements, adviser_overdue_proposals, adviser_waiting_placements
 from pilots.selectors import COHORT_TABLE_FIELDS, cohort_list, pilot_cards, setup_regions
@@ -77,11 +78,25 @@ def record_gaps(candidates: Iterable[Candidate]) -> list[RecordGaps]:
 START_LIST_SHOWN = 20
 
 
-def first_rows(rows: QuerySet, limit: int = START_LIST_SHOWN) -> tuple[list[Any], int]:
+def first_rows(rows: QuerySet, limit: int = START_LIST_SHOWN, *, narrow: bool = False) -> tuple[list[Any], int]:
     """The first `limit` rows of a list and how many more there are, in one query (core.paginator.counted_page):
-    the rows past the limit are never read."""
-    page = counted_page(rows, 1, limit)
-    return list(page.object_list), page.paginator.count - len(page)
+    the rows past the limit are never read.
+
+    Narrow: the list's first ids and its length are found in its own table (a subquery for the ids, a count beside
+    the rows shown), and only the rows shown are joined to what they show, where counted_page joins every row of
+    the list before it counts. For a list whose conditions are all on its own table and that has many rows (this
+    week's screenings of every adviser are read to find one adviser's); where the conditions join other tables,
+    reading them twice costs more than it saves.
+    """
+    if not narrow:
+        page = counted_page(rows, 1, limit)
+        return list(page.object_list), page.paginator.count - len(page)
+    plain = rows.select_related(None)
+    length = plain.order_by().annotate(list_length=Func("pk", function="COUNT", output_field=IntegerField()))
+    shown = list(
+        rows.filter(pk__in=plain.values("pk")[:limit]).annotate(list_length=Subquery(length.values("list_length")))
+    )
+    return shown, (shown[0].list_length - len(shown) if shown else 0)
 
 
 def showing(rows: QuerySet, related: tuple[str, ...], fields: tuple[str, ...]) -> QuerySet:
@@ -169,13 +184,23 @@ def adviser_placements(*, user, limit: int = START_LIST_SHOWN) -> PlacementLists
     return PlacementLists(**{name: (shown, totals[name] - len(shown)) for name, shown in rows.items()})
 
 
+def pk_url_or_none(name: str) -> Callable[[int], str | None]:
+    """url_or_none(name, pk) for the rows of a list: the address reversed once (core.rows.pk_url)."""
+    try:
+        return pk_url(name)
+    except NoReverseMatch:
+        return lambda pk: None
+
+
 @role_required(Role.ADVISER, Role.ADMINISTRATOR)
 def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
 
+    # Each kind of link reversed once, not once per row.
+    list_url = url_or_none("candidates:candidate-list")
     stages = [
-        (stage, url_or_none("candidates:candidate-list", query={"adviser": user.pk, "status": stage.status}))
+        (stage, f"{list_url}?{urlencode({'adviser': user.pk, 'status': stage.status})}" if list_url else None)
         for stage in adviser_stage_counts(user=user)
     ]
     week, appointments_not_shown = first_rows(
@@ -183,9 +208,11 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
             adviser_week_appointments(user=user, today=today),
             ("enrolment__candidate", "enrolment__cohort"),
             ("starts_at", "location", *candidate_name("enrolment__candidate"), "enrolment__cohort__name"),
-        )
+        ),
+        narrow=True,
     )
-    appointments = [(appointment, url_or_none("candidates:appointment-ics", appointment.pk)) for appointment in week]
+    ics_url = pk_url_or_none("candidates:appointment-ics")
+    appointments = [(appointment, ics_url(appointment.pk)) for appointment in week]
     placement_lists = adviser_placements(user=user)
     waiting, placements_not_shown = placement_lists.waiting
     overdue_proposals, overdue_not_shown = placement_lists.overdue
@@ -196,6 +223,7 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
     ]
     gap_rows, gap_count = adviser_record_gaps(user=user, limit=RECORD_GAPS_SHOWN)
     gaps = record_gaps(gap_rows)
+    edit_url = pk_url_or_none("candidates:candidate-edit")
     stale_reserves, stale_reserves_not_shown = first_rows(
         showing(
             adviser_stale_reserves(user=user, today=today),
@@ -244,7 +272,7 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
             "starting_cohorts": starting_cohorts,
             "stale_reserves": stale_reserves,
             "stale_reserves_not_shown": stale_reserves_not_shown,
-            "gaps": [(gap, url_or_none("candidates:candidate-edit", gap.candidate.pk)) for gap in gaps],
+            "gaps": [(gap, edit_url(gap.candidate.pk)) for gap in gaps],
             "gap_count": gap_count,
             "gaps_not_shown": max(gap_count - RECORD_GAPS_SHOWN, 0),
             "followups_due": followups,
@@ -315,7 +343,9 @@ def training_start(request: AuthenticatedRequest) -> HttpResponse:
         EVALUATIONS_DUE_PER_PAGE,
     )
     cohort_page = counted_page(
-        with_seat_counts(cohort_list(user=request.user)).order_by("-start_date", "pilot__name", "name", "pk"),
+        showing(with_seat_counts(cohort_list(user=request.user)), ("pilot",), COHORT_TABLE_FIELDS).order_by(
+            "-start_date", "pilot__name", "name", "pk"
+        ),
         request.GET.get("page"),
         TRAINER_COHORTS_PER_PAGE,
     )

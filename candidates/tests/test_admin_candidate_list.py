@@ -127,3 +127,34 @@ def test_the_number_of_queries_does_not_grow_with_the_candidates_or_their_organi
         CandidateFactory.create_batch(4, referring_organisation=OrganisationFactory())
 
     assert queries() == few
+
+
+def test_a_rows_link_keeps_the_lists_search_and_page(admin_client):
+    candidate = CandidateFactory(first_name="Anna", last_name="de Vries")
+    change = reverse("admin:candidates_candidate_change", args=[candidate.pk])
+
+    content = admin_client.get(URL, {"q": "de Vries", "o": "-3"}).content.decode()
+    plain = admin_client.get(URL).content.decode()
+
+    assert f'<a href="{change}?_changelist_filters=q%3Dde%2BVries%26o%3D-3">Anna de Vries</a>' in content
+    assert f'<a href="{change}">Anna de Vries</a>' in plain
+
+
+def test_a_rows_link_in_a_popup_opens_the_row(admin_client):
+    candidate = CandidateFactory(first_name="Anna", last_name="de Vries")
+    change = reverse("admin:candidates_candidate_change", args=[candidate.pk])
+
+    content = admin_client.get(URL, {"_popup": "1", "_to_field": "id"}).content.decode()
+
+    assert (
+        f'<a href="{change}?_changelist_filters=_popup%3D1%26_to_field%3Did" data-popup-opener="{candidate.pk}">'
+        "Anna de Vries</a>"
+    ) in content
+
+
+def test_the_list_of_apps_is_read_where_it_is_shown(admin_client, administrator):
+    content = admin_client.get(reverse("admin:index")).content.decode()
+    listed = admin_client.get(URL).context["available_apps"]
+
+    assert reverse("admin:candidates_candidate_changelist") in content
+    assert "candidates" in [app["app_label"] for app in listed]

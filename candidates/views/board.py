@@ -94,6 +94,7 @@ class CardDrawer:
         self.record_label = text(gettext("Record screening"))
         self.hidden_fields = ""
         self.dropout_options = ""
+        self.options: dict[tuple[tuple[str, str], ...], str] = {}
         if can_move:
             self.hidden_fields = (
                 f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(get_token(request))}">\n'
@@ -130,11 +131,14 @@ class CardDrawer:
                 f"  </p>\n"
             )
         if self.can_move and card.allowed_targets:
-            options = "".join(
-                f'<option value="{text(value)}">{text(label)}</option>' for value, label in card.allowed_targets
-            )
+            targets = tuple(card.allowed_targets)
+            if targets not in self.options:  # the same few sets of steps for every card of a stage
+                self.options[targets] = "".join(
+                    f'<option value="{text(value)}">{text(label)}</option>' for value, label in targets
+                )
+            options = self.options[targets]
             dropout = ""
-            if any(value == EnrolmentStatus.DROPPED_OUT for value, _label in card.allowed_targets):
+            if any(value == EnrolmentStatus.DROPPED_OUT for value, _label in targets):
                 dropout = (
                     f'        <label class="form-label small mb-0" for="dropout-reason-{pk}">'
                     f"{self.dropout_label}</label>\n"

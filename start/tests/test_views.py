@@ -391,3 +391,20 @@ def test_an_administrator_sees_their_own_work(client, administrator):
     client.force_login(administrator)
 
     assert client.get(START_URL).status_code == 200
+
+
+def test_the_rows_written_in_python_escape_what_people_typed(adviser_client, adviser, pilot, at_noon):
+    starting = cohort_starting(pilot, TODAY + datetime.timedelta(days=7), name="Ronde <2>")
+    candidate = CandidateFactory(adviser=adviser, first_name="<b>Ann</b>", last_name="O'Brien & Co")
+    enrolment = EnrolmentFactory(candidate=candidate, cohort=starting, status=EnrolmentStatus.SCREENING_PLANNED)
+    appointment(enrolment, adviser, NOW + datetime.timedelta(hours=2))
+    PlacementFactory(enrolment=enrolment, proposed_by=adviser)
+
+    response = adviser_client.get(START_URL)
+
+    assert "<b>Ann</b>" not in response.text
+    assert "Ronde <2>" not in response.text
+    # The screening and the proposal show the name and the cohort, escaped.
+    assert response.text.count("&lt;b&gt;Ann&lt;/b&gt; O&#x27;Brien &amp; Co") >= 2
+    assert response.text.count("Ronde &lt;2&gt;") >= 2
+    assert "0 days" in response.text
