@@ -56,6 +56,7 @@ from candidates.models import (
     OutcomeKind,
 )
 from candidates.progress_selectors import AttendanceRate, counting_certificates, followup_results
+from core.expressions import InSubqueryArray
 from employers.lifecycle import EVER_CONFIRMED, OPEN, EndReason
 from employers.models import Employer, Placement, PlacementStatus, SeatOffer
 from pilots.models import Cohort, CohortClass, CohortModule, Module, Organisation, Pilot, ReferenceKind
@@ -977,8 +978,10 @@ def _completeness(
     database (group_completeness_counted); it counts an erased record as it was when erased, so that erasure
     changes no figure. Neither its rows nor its queries grow with the candidates.
     """
+    # The pilot's candidates by their primary key (core.expressions.InSubqueryArray): a few thousand index probes,
+    # where `IN (subquery)` had PostgreSQL read every candidate of the region to keep them.
     candidates = Candidate.objects.filter(
-        pk__in=Enrolment.objects.filter(cohort_id__in=cohort_ids).values("candidate_id")
+        InSubqueryArray("pk", Enrolment.objects.filter(cohort_id__in=cohort_ids).order_by().values("candidate_id"))
     )
     records = group_completeness_counted(candidates)
     counts = {
