@@ -86,6 +86,21 @@ CANDIDATE_LIST_BOOKKEEPING = (
 )
 
 
+# The parts of a candidate's name, in the order Candidate.full_name writes them.
+NAME_FIELDS = ("first_name", "last_name_prefix", "last_name")
+
+
+def name_fields(path: str) -> tuple[str, ...]:
+    """NAME_FIELDS on the path of a relation to a candidate ("candidate" gives "candidate__first_name", ...): what a
+    query that shows the name reads, with only() or values()."""
+    return tuple(f"{path}__{field}" for field in NAME_FIELDS)
+
+
+def joined_name(parts) -> str:
+    """The name as Candidate.full_name writes it, from the parts in NAME_FIELDS' order (a row read as values)."""
+    return " ".join(part for part in parts if part)
+
+
 class Candidate(TimeStampedModel):
     """A job seeker. Only what the track needs: never a citizen service number (BSN)."""
 
@@ -245,7 +260,7 @@ class Candidate(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name_prefix, self.last_name) if part)
+        return joined_name(getattr(self, field) for field in NAME_FIELDS)
 
     @property
     def short_name(self) -> str:

@@ -74,6 +74,7 @@ from .models import (
     FollowUpMonths,
     ModuleResult,
     NoteVisibility,
+    name_fields,
 )
 from .selectors import advised_by, enrolment_list
 
@@ -344,9 +345,7 @@ ATTENDANCE_ROW_FIELDS = (
     "status",
     "started_on",
     "ended_on",
-    "candidate__first_name",
-    "candidate__last_name_prefix",
-    "candidate__last_name",
+    *name_fields("candidate"),
 )
 
 

@@ -23,6 +23,7 @@ from pilots.selectors import cohort_list, pilot_list
 from .completeness import CHECKED_FIELDS, gap_count
 from .lifecycle import CARRY_OVER, SEAT_HOLDING, SELECTION, status_in
 from .models import (
+    NAME_FIELDS,
     AppointmentStatus,
     Candidate,
     CandidateImport,
@@ -30,6 +31,7 @@ from .models import (
     EnrolmentStatus,
     Screening,
     ScreeningAppointment,
+    name_fields,
 )
 
 if TYPE_CHECKING:
@@ -279,9 +281,7 @@ _CARD_FIELDS = (
     "status",
     "status_changed_at",
     "created_at",
-    "candidate__first_name",
-    "candidate__last_name_prefix",
-    "candidate__last_name",
+    *name_fields("candidate"),
     "cohort__name",
 )
 
@@ -532,7 +532,7 @@ def adviser_record_gaps(*, user, limit: int) -> tuple[list[Candidate], int]:
         .alias(gaps=_gap_count_sql(caseload.db))
         .filter(gaps__gt=0)
         .annotate(gap_total=Window(Count("pk")))
-        .only("first_name", "last_name_prefix", "last_name", *CHECKED_FIELDS)
+        .only(*NAME_FIELDS, *CHECKED_FIELDS)
         .order_by("-gaps", "last_name", "first_name", "pk")[:limit]
     )
     return rows, (rows[0].gap_total if rows else 0)

@@ -15,7 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.lifecycle import IN_PLAY, SCREENABLE, status_in
-from candidates.models import Attendance, AttendanceKind, AttendanceStatus, Candidate, Enrolment, Outcome, Weekday
+from candidates.models import (
+    Attendance,
+    AttendanceKind,
+    AttendanceStatus,
+    Candidate,
+    Enrolment,
+    Outcome,
+    Weekday,
+    joined_name,
+    name_fields,
+)
 from candidates.progress_selectors import cohort_rhythm
 from candidates.selectors import advised_by
 from candidates.timeline import (
@@ -877,9 +887,7 @@ _ROW_FIELDS = (
     "start_date",
     "end_date",
     "ended_on",
-    "enrolment__candidate__first_name",
-    "enrolment__candidate__last_name_prefix",
-    "enrolment__candidate__last_name",
+    *name_fields("enrolment__candidate"),
     "enrolment__cohort_id",
     "enrolment__cohort__name",
     "enrolment__cohort__internship_weekdays",
@@ -909,16 +917,10 @@ def _row_of(values: dict, *, today: date, weekdays: dict[int, tuple[str, ...]]) 
         )
         weekdays[cohort_id] = _internship_weekdays(cohort)
     status = values["status"]
-    name_parts = (
-        values["enrolment__candidate__first_name"],
-        values["enrolment__candidate__last_name_prefix"],
-        values["enrolment__candidate__last_name"],
-    )
     return HostPlacementRow(
         pk=values["pk"],
         enrolment_id=values["enrolment_id"],
-        # As Candidate.full_name.
-        candidate_name=" ".join(part for part in name_parts if part),
+        candidate_name=joined_name(values[field] for field in name_fields("enrolment__candidate")),
         pilot_name=values["enrolment__cohort__pilot__name"],
         cohort_name=values["enrolment__cohort__name"],
         location=values["location__name"] or "",

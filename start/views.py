@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from candidates.completeness import Requirement, missing_requirements
-from candidates.models import Candidate
+from candidates.models import Candidate, name_fields
 from candidates.progress_selectors import (
     attendance_flag_enrolments,
     attendance_flags_of,
@@ -106,15 +106,10 @@ def showing(rows: QuerySet, related: tuple[str, ...], fields: tuple[str, ...]) -
     return rows.select_related(None).select_related(*related).only(*fields)
 
 
-def candidate_name(candidate: str) -> tuple[str, ...]:
-    """The fields Candidate.full_name reads, on the path `candidate`."""
-    return tuple(f"{candidate}__{field}" for field in ("first_name", "last_name_prefix", "last_name"))
-
-
 # What the rows of the lists of placements show: the fields the template reads, so that the query that fetches them
 # stays narrow.
 PLACEMENT_FIELDS = (
-    *candidate_name("enrolment__candidate"),
+    *name_fields("enrolment__candidate"),
     "enrolment__cohort__name",
     "employer__organisation__name",
     "location__name",
@@ -207,7 +202,7 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
         showing(
             adviser_week_appointments(user=user, today=today),
             ("enrolment__candidate", "enrolment__cohort"),
-            ("starts_at", "location", *candidate_name("enrolment__candidate"), "enrolment__cohort__name"),
+            ("starts_at", "location", *name_fields("enrolment__candidate"), "enrolment__cohort__name"),
         ),
         narrow=True,
     )
@@ -228,28 +223,28 @@ def adviser_start(request: AuthenticatedRequest) -> HttpResponse:
         showing(
             adviser_stale_reserves(user=user, today=today),
             ("candidate", "cohort"),
-            ("reserve_position", "interest_confirmed_on", *candidate_name("candidate"), "cohort__name"),
+            ("reserve_position", "interest_confirmed_on", *name_fields("candidate"), "cohort__name"),
         )
     )
     followups, followups_not_shown = first_rows(
         showing(
             followups_due(user=user, today=today),
             ("outcome__enrolment__candidate", "outcome__enrolment__cohort"),
-            ("months", "due_on", *candidate_name("outcome__enrolment__candidate"), "outcome__enrolment__cohort__name"),
+            ("months", "due_on", *name_fields("outcome__enrolment__candidate"), "outcome__enrolment__cohort__name"),
         )
     )
     flag_rows, flags_not_shown = first_rows(
         showing(
             attendance_flag_enrolments(user=user, today=today),
             ("candidate", "cohort"),
-            (*candidate_name("candidate"), "cohort__name"),
+            (*name_fields("candidate"), "cohort__name"),
         )
     )
     certificates, certificates_not_shown = first_rows(
         showing(
             certificates_expiring(user=user, within_days=CERTIFICATES_EXPIRING_DAYS, today=today),
             ("enrolment__candidate", "enrolment__cohort"),
-            ("name", "number", "expires_on", *candidate_name("enrolment__candidate"), "enrolment__cohort__name"),
+            ("name", "number", "expires_on", *name_fields("enrolment__candidate"), "enrolment__cohort__name"),
         )
     )
     starting_cohorts = showing(
@@ -337,7 +332,7 @@ def training_start(request: AuthenticatedRequest) -> HttpResponse:
         showing(
             evaluations_due_enrolments(user=request.user),
             ("candidate", "cohort"),
-            ("ended_on", *candidate_name("candidate"), "cohort__name"),
+            ("ended_on", *name_fields("candidate"), "cohort__name"),
         ),
         request.GET.get("due_page"),
         EVALUATIONS_DUE_PER_PAGE,

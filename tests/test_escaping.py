@@ -111,21 +111,8 @@ MARK_SAFE_ALLOWED = {
     "core/guide.py": (2, "the guide's Markdown, every piece of text through escape(); an empty page"),
     "core/widgets.py": (2, "a select's attributes through format_html, its values and labels through escape()"),
     "reports/templatetags/report_cells.py": (1, "a row of report cells, every value escaped by cell_html"),
-    "candidates/templatetags/selection_rows.py": (2, "the selection's rows, every value through core.rows.text"),
     "candidates/views/board.py": (1, "the pipeline board's cards, every value through core.rows.text"),
-    "candidates/templatetags/attendance_rows.py": (1, "the attendance grid's rows, every value through core.rows.text"),
-    "candidates/templatetags/evaluation_due_rows.py": (
-        1,
-        "the trainer's evaluations due, every value through core.rows.text",
-    ),
-    "candidates/templatetags/adviser_start_rows.py": (
-        1,
-        "the rows of the adviser's start page, every value through core.rows.text",
-    ),
-    "candidates/templatetags/candidate_rows.py": (2, "the candidate list's rows, every value through core.rows.text"),
-    "pilots/templatetags/cohort_table.py": (1, "the rows of a table of cohorts, every value through core.rows.text"),
-    "pilots/templatetags/pilot_cards.py": (1, "the coordinator's pilot cards, every value through core.rows.text"),
-    "employers/templatetags/host_rows.py": (3, "the employer's start page lists, every value through core.rows.text"),
+    "core/rows.py": (1, "safe_join: the rows the row-writing tags wrote, every value through core.rows.text"),
 }
 _UNSAFE_FILTER = re.compile(r"\|\s*(safe|safeseq)\b")
 _AUTOESCAPE_OFF = re.compile(r"{%\s*autoescape\s+off\s*%}")

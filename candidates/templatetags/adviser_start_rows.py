@@ -15,12 +15,11 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from core.rows import pk_url, text
+from core.rows import number, pk_url, safe_join, text
 
 register = template.Library()
 
@@ -35,15 +34,10 @@ def _date(value: Any, format_name: str = "DATE_FORMAT") -> str:
     return text(date_filter(_local(value), format_name))
 
 
-def _number(value: Any) -> str:
-    """As {{ value }} for a number: localized, escaped."""
-    return text(localize(value))
-
-
 @functools.lru_cache(maxsize=512)
 def _days_in(language: str | None, days: int) -> str:
     # As {% blocktranslate trimmed count days=days %}{{ days }} day{% plural %}{{ days }} days{% endblocktranslate %}.
-    return ngettext("%(days)s day", "%(days)s days", days) % {"days": _number(days)}
+    return ngettext("%(days)s day", "%(days)s days", days) % {"days": number(days)}
 
 
 def _days(days: int) -> str:
@@ -57,10 +51,6 @@ def _candidate_cell(candidate_url: Callable[[int], str], candidate: Any, cohort_
         f'<td><a href="{candidate_url(candidate.pk)}{anchor}">{text(candidate.full_name)}</a><br>'
         f'<span class="small text-body-secondary">{text(cohort_name)}</span></td>'
     )
-
-
-def _rows(html: list[str]) -> SafeString:
-    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped (core.rows.text)
 
 
 @register.simple_tag
@@ -86,7 +76,7 @@ def start_appointment_rows(appointments: Iterable[tuple[Any, str | None]]) -> Sa
             f"<td>{text(appointment.location)}</td>"
             f'<td class="text-end">{calendar}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -105,7 +95,7 @@ def start_waiting_rows(placements: Iterable[tuple[Any, int]]) -> SafeString:
             f"<td>{text(placement.employer.organisation.name)}{location}</td>"
             f'<td class="text-end text-nowrap tabular-nums">{_days(days)}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -131,7 +121,7 @@ def start_declined_rows(placements: Iterable[Any]) -> SafeString:
             f'href="{propose_url(placement.enrolment_id)}"><i class="bi bi-send" aria-hidden="true"></i> '
             f'{propose_elsewhere}<span class="visually-hidden"> – {text(candidate.full_name)}</span></a></td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -154,7 +144,7 @@ def start_overdue_rows(placements: Iterable[tuple[Any, int]]) -> SafeString:
             f'{overdue}</span><br><span class="tabular-nums">{_days(days)}</span></td>'
             f'<td class="text-nowrap">{reminder}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -166,7 +156,7 @@ def start_reserve_rows(enrolments: Iterable[Any]) -> SafeString:
     for enrolment in enrolments:
         position = (
             '<br><span class="small text-body-secondary">'
-            + _("Number %(position)s on the reserve list") % {"position": _number(enrolment.reserve_position)}
+            + _("Number %(position)s on the reserve list") % {"position": number(enrolment.reserve_position)}
             + "</span>"
             if enrolment.reserve_position
             else ""
@@ -177,7 +167,7 @@ def start_reserve_rows(enrolments: Iterable[Any]) -> SafeString:
             f"{position}</td><td>{text(enrolment.cohort.name)}</td>"
             f'<td class="text-nowrap">{confirmed}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -200,7 +190,7 @@ def start_gap_rows(gaps: Iterable[tuple[Any, str | None]]) -> SafeString:
             f"<td>{', '.join(text(requirement.label) for requirement in gap.missing)}</td>"
             f'<td class="text-end">{edit}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -225,7 +215,7 @@ def start_followup_rows(followups: Iterable[Any]) -> SafeString:
             f'{record_the_answer}<span class="visually-hidden"> – {text(enrolment.candidate.full_name)}, '
             f"{months}</span></a></td></tr>"
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -235,15 +225,15 @@ def start_attendance_flag_rows(flags: Iterable[Any]) -> SafeString:
     html = []
     for flag in flags:
         enrolment, rate = flag.enrolment, flag.rate
-        counts = _("%(present)s of %(marked)s") % {"present": _number(rate.present), "marked": _number(rate.marked)}
+        counts = _("%(present)s of %(marked)s") % {"present": number(rate.present), "marked": number(rate.marked)}
         html.append(
             f'<tr data-attendance-flag="{int(enrolment.pk)}">'
             f"{_candidate_cell(candidate_url, enrolment.candidate, enrolment.cohort.name)}"
-            f'<td class="text-end text-nowrap tabular-nums">{_number(rate.percentage)}%<br>'
+            f'<td class="text-end text-nowrap tabular-nums">{number(rate.percentage)}%<br>'
             f'<span class="small text-body-secondary">{counts}</span></td>'
-            f'<td class="text-end tabular-nums">{_number(rate.absent_without_notice)}</td></tr>'
+            f'<td class="text-end tabular-nums">{number(rate.absent_without_notice)}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -252,7 +242,7 @@ def start_certificate_rows(certificates: Iterable[Any]) -> SafeString:
     candidate_url = pk_url("candidates:candidate-detail")
     html = []
     for certificate in certificates:
-        number = (
+        certificate_number = (
             f'<br><span class="small text-body-secondary">{text(certificate.number)}</span>'
             if certificate.number
             else ""
@@ -260,7 +250,7 @@ def start_certificate_rows(certificates: Iterable[Any]) -> SafeString:
         html.append(
             f"<tr>"
             f"{_candidate_cell(candidate_url, certificate.enrolment.candidate, certificate.enrolment.cohort.name)}"
-            f"<td>{text(certificate.name)}{number}</td>"
+            f"<td>{text(certificate.name)}{certificate_number}</td>"
             f'<td class="text-nowrap">{_date(certificate.expires_on)}</td></tr>'
         )
-    return _rows(html)
+    return safe_join(html)

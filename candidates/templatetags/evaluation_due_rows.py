@@ -9,23 +9,13 @@ from collections.abc import Callable, Iterable
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from candidates.progress_selectors import EvaluationDue
-from core.rows import text
+from core.rows import pk_url, safe_join, text
 
 register = template.Library()
-
-# A number no address of the site holds otherwise: where it stands in the reversed address, the enrolment's pk goes.
-_MARKER = 9_876_543_210_123
-
-
-def _evaluation_url(moment: str) -> Callable[[int], str]:
-    """EvaluationDue.url for the rows of a page: the address of each moment is reversed once."""
-    before, after = reverse("candidates:evaluation", kwargs={"pk": _MARKER, "moment": moment}).split(str(_MARKER))
-    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 @register.simple_tag
@@ -36,7 +26,7 @@ def evaluation_due_rows(evaluations_due: Iterable[EvaluationDue]) -> SafeString:
     urls: dict[str, Callable[[int], str]] = {}
     html = []
     for due in evaluations_due:
-        url_of = urls.get(due.moment) or urls.setdefault(due.moment, _evaluation_url(due.moment))
+        url_of = urls.get(due.moment) or urls.setdefault(due.moment, pk_url("candidates:evaluation", moment=due.moment))
         url = url_of(due.enrolment.pk)
         name, label, moment = text(due.enrolment.candidate.full_name), text(due.label), text(due.moment)
         # As {% blocktranslate %} does: the translation as it is, the value in it escaped.
@@ -48,4 +38,4 @@ def evaluation_due_rows(evaluations_due: Iterable[EvaluationDue]) -> SafeString:
             f'<a class="btn btn-sm btn-outline-primary" href="{url}"><i class="bi bi-clipboard-check" '
             f'aria-hidden="true"></i> {record}<span class="visually-hidden"> – {name}, {label}</span></a></li>'
         )
-    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped (core.rows.text)
+    return safe_join(html)

@@ -5,9 +5,10 @@ import zoneinfo
 from urllib.parse import urlencode
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.http import QueryDict
 
-from candidates.filters import CandidateFilter, adviser_choices, search_condition
+from candidates.filters import CandidateFilter, adviser_choices, crispy_field_html, search_condition
 from candidates.models import BarrierKind, Candidate, EnrolmentStatus, LanguageLevel, ReferralSource
 from candidates.tests.factories import CandidateBarrierFactory, CandidateFactory, EnrolmentFactory
 from core.roles import Role
@@ -254,3 +255,26 @@ def test_the_cohort_choices_are_the_cohorts_the_user_may_see(adviser, cohort, se
 
     assert set(run(adviser).filters["cohort"].queryset) == set(cohort_list(user=adviser)) == {cohort, second_cohort}
     assert set(run(training_partner).filters["cohort"].queryset) == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": "Jansen", "status": EnrolmentStatus.STARTED, "level": LanguageLevel.A2},
+        # Values no choice has: the fields are drawn with their errors.
+        {"status": "no-such-status", "cohort": "999999", "registered_from": "not a date"},
+    ],
+)
+def test_each_filter_is_drawn_as_crispy_draws_it(coordinator, cohort, query):
+    """crispy_field_html writes what crispy's bootstrap5 field template writes for each filter, errors included,
+    so that the list's filters look and behave the same as every other form's."""
+    filterset = CandidateFilter(QueryDict(urlencode(query)), user=coordinator)
+    filterset.form.is_valid()
+
+    def normalised(html: str) -> str:
+        return " ".join(html.replace(">", "> ").replace("<", " <").split())
+
+    for name in filterset.form.fields:
+        field = filterset.form[name]
+        assert normalised(crispy_field_html(field)) == normalised(as_crispy_field(field)), name

@@ -32,7 +32,7 @@ from ..completeness import (
 )
 from ..forms import CarryOverForm, PromoteForm, TransitionForm
 from ..lifecycle import ENROLMENT_LIFECYCLE, REASON_REQUIRED
-from ..models import Candidate, Enrolment, EnrolmentStatus, Recommendation, Screening
+from ..models import Candidate, Enrolment, EnrolmentStatus, Recommendation, Screening, name_fields
 from ..selectors import (
     enrolment_list,
     selection_carry_over_enrolments,
@@ -69,9 +69,7 @@ ROW_FIELDS = (
     "status",
     "reserve_position",
     "interest_confirmed_on",
-    "candidate__first_name",
-    "candidate__last_name_prefix",
-    "candidate__last_name",
+    *name_fields("candidate"),
     *(f"candidate__{name}" for name in CHECKED_FIELDS),
 )
 

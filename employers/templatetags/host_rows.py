@@ -9,23 +9,18 @@ from collections.abc import Iterable
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.formats import localize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.rows import pk_url, text
+from core.rows import number, pk_url, safe_join, text
 from employers.selectors import HostPlacementRow
 
 register = template.Library()
 
 
-def _number(value: int) -> str:
-    return text(localize(value))
-
-
 def _days_a_week(days: int) -> str:
-    return ngettext("%(days)s day a week", "%(days)s days a week", days) % {"days": _number(days)}
+    return ngettext("%(days)s day a week", "%(days)s days a week", days) % {"days": number(days)}
 
 
 @register.simple_tag
@@ -46,7 +41,7 @@ def proposal_rows(rows: Iterable[HostPlacementRow]) -> SafeString:
             where += " · " + _("from %(start)s") % {"start": text(date_filter(row.start_date, "DATE_FORMAT"))}
         if row.days_waiting:
             waiting = ngettext("Waiting %(days)s day", "Waiting %(days)s days", row.days_waiting) % {
-                "days": _number(row.days_waiting)
+                "days": number(row.days_waiting)
             }
         else:
             waiting = proposed_today
@@ -57,7 +52,7 @@ def proposal_rows(rows: Iterable[HostPlacementRow]) -> SafeString:
             f'</div><a class="btn btn-primary btn-lg" href="{detail_url(row.pk)}"><i class="bi bi-reply" '
             f'aria-hidden="true"></i> {answer}<span class="visually-hidden"> – {name}</span></a></li>'
         )
-    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped (core.rows.text)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -82,7 +77,7 @@ def intern_rows(rows: Iterable[HostPlacementRow]) -> SafeString:
             f'<span class="small text-body-secondary">{where}</span></td><td>{days}</td>'
             f'<td class="text-nowrap">{start} – {end}</td><td>{badge}</td></tr>'
         )
-    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped (core.rows.text)
+    return safe_join(html)
 
 
 @register.simple_tag
@@ -104,4 +99,4 @@ def contract_prospect_rows(rows: Iterable[HostPlacementRow]) -> SafeString:
             '<i class="bi bi-file-earmark-plus" aria-hidden="true"></i> '
             f'{record}<span class="visually-hidden"> – {name}</span></a></li>'
         )
-    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped (core.rows.text)
+    return safe_join(html)
